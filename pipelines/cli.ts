@@ -1,0 +1,62 @@
+// The `guopei` command. Logs go to stderr; failures exit non-zero with a message a user can act on.
+import { Command, InvalidArgumentError } from "commander";
+import { generateDemo } from "../data/generator/demo.ts";
+import { PolicyError } from "./lib/policy.ts";
+import { PathError } from "./lib/paths.ts";
+import { EXIT, run } from "./run.ts";
+
+const positiveNumber = (v: string) => {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x <= 0) throw new InvalidArgumentError("must be a positive number");
+  return x;
+};
+const integer = (v: string) => {
+  const x = Number(v);
+  if (!Number.isInteger(x)) throw new InvalidArgumentError("must be an integer");
+  return x;
+};
+
+const program = new Command()
+  .name("guopei")
+  .description("国培计划 training evaluation: load exports into DuckDB, score, rank, warn, publish")
+  .showHelpAfterError();
+
+program
+  .command("demo")
+  .description("write a synthetic province (every input kind of the contract, with planted effects and messy files)")
+  .option("--out <dir>", "folder to write", "data/demo")
+  .option("--scale <n>", "size multiplier (1 ≈ a small province)", positiveNumber, 1)
+  .option("--seed <s>", "random seed", integer, 2026)
+  .action(async (o: { out: string; scale: number; seed: number }) => {
+    const summary = await generateDemo({ out: o.out, scale: o.scale, seed: o.seed });
+    process.stderr.write(`演示数据 demo data → ${o.out}: ${Object.entries(summary.rows).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
+  });
+
+program
+  .command("run")
+  .description("load, validate and analyse a folder of exports; write the output folder")
+  .requiredOption("--input <dir>", "folder of input files (csv, xlsx)")
+  .requiredOption("--out <dir>", "output folder")
+  .option("--policy <file>", "policy JSON (defaults from the programme documents)")
+  .option("--db <file>", "DuckDB warehouse file (default: <out>/guopei.duckdb)")
+  .action(async (o: { input: string; out: string; policy?: string; db?: string }) => {
+    const result = await run(o);
+    process.exitCode = result.exitCode;
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof PolicyError) {
+    process.stderr.write(`错误 error: ${e.message}\n`);
+    process.exitCode = EXIT.badPolicy;
+  } else if (e instanceof PathError) {
+    process.stderr.write(`错误 error: ${e.message}\n`);
+    process.exitCode = EXIT.failed;
+  } else {
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(`错误 error: ${err.code === "ENOENT" ? `no such file or folder: ${err.path}` : err.message}\n`);
+    if (process.env.GUOPEI_DEBUG) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = EXIT.failed;
+  }
+}

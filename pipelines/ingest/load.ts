@@ -1,0 +1,238 @@
+// Step 2 of the load: every prepared file goes through one typed pass in DuckDB, then each kind
+// is checked across files (keys, references) and published as a core table. Every row read is
+// either in a core table or in `rejects`; the account is checked before the run may succeed.
+import path from "node:path";
+import type { DuckDBValue } from "@duckdb/node-api";
+import { ident, literal, type Db } from "../lib/db.ts";
+import { info, progress } from "../lib/log.ts";
+import type { Policy } from "../lib/policy.ts";
+import { KINDS, SPECS, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
+import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
+import { typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
+
+export interface PartAccount {
+  /** As written in rejects.csv: the path inside the input folder (with `#sheet` for a workbook of several kinds). */
+  label: string;
+  kind: Kind;
+  sheet?: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_rejected: number;
+}
+
+export interface LoadResult {
+  outcomes: FileOutcome[];
+  parts: PartAccount[];
+  /** Cross-file checks that could not run because the referenced kind was not supplied. */
+  skippedChecks: string[];
+  tables: Record<string, number>;
+  suppliedKinds: Kind[];
+}
+
+export class AccountError extends Error {}
+
+const SQL_TYPE: Record<string, string> = { id: "VARCHAR", text: "VARCHAR", enum: "VARCHAR", int: "BIGINT", num: "DOUBLE", date: "DATE", ts: "TIMESTAMP", bool: "BOOLEAN" };
+
+function emptyTableSql(spec: KindSpec): string {
+  const cols = spec.cols.map((c) => `${ident(c.name)} ${SQL_TYPE[c.type]}`);
+  return `CREATE TABLE ${ident(spec.kind)} (${cols.join(", ")}, _extra JSON, _file VARCHAR, _line BIGINT)`;
+}
+
+function answersTableSql(table: string, key: string[]): string {
+  return `CREATE TABLE ${ident(table)} (${key.map((k) => `${ident(k)} VARCHAR`).join(", ")}, item_id VARCHAR, value SMALLINT)`;
+}
+
+function mapHeaders(spec: KindSpec, headers: string[], hasLineColumn: boolean): { maps: HeaderMap[]; problem?: string } {
+  const maps: HeaderMap[] = [];
+  const seen = new Map<string, string>();
+  for (const header of headers) {
+    if (hasLineColumn && header === "__line") {
+      maps.push({ header, target: { kind: "line" } });
+      continue;
+    }
+    if (spec.forbidden?.test(header.trim())) {
+      return { maps, problem: `carries a teacher column "${header}": evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)` };
+    }
+    const canonical = canonicalHeader(spec, header);
+    if (canonical) {
+      const before = seen.get(canonical);
+      if (before !== undefined) return { maps, problem: `columns "${before}" and "${header}" both mean ${canonical}` };
+      seen.set(canonical, header);
+      const col = spec.cols.find((c) => c.name === canonical);
+      maps.push({ header, target: col ? { kind: "col", col } : { kind: "item", id: canonical } });
+    } else if (/^column\d+$/.test(header)) {
+      maps.push({ header, target: { kind: "unnamed" } });
+    } else {
+      maps.push({ header, target: { kind: "extra" } });
+    }
+  }
+  const missing = spec.cols.filter((c) => c.required && !seen.has(c.name)).map((c) => `${c.name} (${c.zh[0]})`);
+  if (missing.length) return { maps, problem: `lacks required column(s) ${missing.join(", ")}` };
+  if (spec.kind === "evaluations" && !maps.some((m) => m.target.kind === "item")) {
+    return { maps, problem: "has no item columns (q01, q02, …): nothing to evaluate" };
+  }
+  return { maps };
+}
+
+async function itemScales(db: Db, policy: Policy): Promise<Map<string, ItemScale>> {
+  const rows = await db.all<{ item_id: string; lo: number | null; hi: number | null }>(
+    `SELECT lower(item_id) AS item_id, scale_min AS lo, scale_max AS hi FROM instrument`,
+  );
+  return new Map(rows.map((r) => [r.item_id, { min: Number(r.lo ?? policy.likert.min), max: Number(r.hi ?? policy.likert.max) }]));
+}
+
+const n = (x: unknown) => Number(x ?? 0);
+
+export async function loadWarehouse(db: Db, inputDir: string, workDir: string, policy: Policy): Promise<LoadResult> {
+  const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"));
+  for (const o of outcomes) {
+    if (o.status === "refused") info(`拒收 refused ${o.file.path}: ${o.message}`);
+    if (o.status === "duplicate") info(`重复 duplicate ${o.file.path}: ${o.message}`);
+    if (o.status === "ignored") info(`忽略 ignored ${o.file.path}: ${o.message}`);
+  }
+  await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR, kind VARCHAR)`);
+
+  const allParts = outcomes.flatMap((o) => o.parts);
+  const labelOf = (p: PreparedPart) => (p.sheet && p.file.path.toLowerCase().endsWith(".xlsx") && outcomes.find((o) => o.file === p.file)!.parts.length > 1 ? `${p.file.path}#${p.sheet}` : p.file.path);
+  const bar = progress("载入 loading", allParts.length);
+  const accounts: PartAccount[] = [];
+  const skippedChecks: string[] = [];
+  const suppliedKinds: Kind[] = [];
+  const tables: Record<string, number> = {};
+  let partNo = 0;
+
+  for (const kind of KINDS) {
+    const spec = SPECS[kind];
+    const parts = allParts.filter((p) => p.kind === kind);
+    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number }[] = [];
+    const scales = kind === "evaluations" || kind === "followups" ? await itemScales(db, policy) : new Map<string, ItemScale>();
+    for (const part of parts) {
+      const order = partNo++;
+      const label = labelOf(part);
+      const table = `chk_${order}`;
+      const delim = /\.tsv$/i.test(part.file.path) ? "\t" : ",";
+      const outcome = outcomes.find((o) => o.file === part.file)!;
+      try {
+        const described = await db.all<{ column_name: string }>(
+          `DESCRIBE SELECT * FROM read_csv($csv, all_varchar = true, header = true, delim = '${delim === "\t" ? "\\t" : ","}', quote = '"', escape = '"', null_padding = true)`,
+          { csv: part.csv },
+        );
+        const { maps, problem } = mapHeaders(spec, described.map((d) => d.column_name), part.hasLineColumn);
+        if (problem) throw new Error(problem);
+        const sql = typeCheckSql({ table, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim: delim === "\t" ? "\t" : "," });
+        await db.run(sql.replace("CREATE TABLE", "CREATE TEMP TABLE"), { csv: part.csv });
+      } catch (e) {
+        outcome.status = "refused";
+        outcome.message = `${part.sheet ? `sheet ${part.sheet}: ` : ""}${(e as Error).message.split("\n")[0]}`;
+        info(`拒收 refused ${part.file.path}: ${outcome.message}`);
+        await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+        bar.tick(part.file.path);
+        continue;
+      }
+      const lineExpr = part.hasLineColumn ? "__line" : "rowid + 2";
+      await db.run(
+        `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
+         FROM (SELECT ${lineExpr} AS line, unnest(_errors) AS e FROM ${ident(table)} WHERE len(_errors) > 0)`,
+        { label, kind },
+      );
+      const read = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(table)}`))[0]?.c);
+      checked.push({ table, label, part, order, read });
+      bar.tick(part.file.path);
+    }
+
+    if (checked.length === 0) {
+      await db.run(emptyTableSql(spec));
+      if (spec.items) await db.run(answersTableSql(spec.items.answersTable, spec.key));
+      tables[kind] = 0;
+      continue;
+    }
+    suppliedKinds.push(kind);
+
+    // Good rows of every file of this kind, with provenance. Files lacking an item column get NULL there.
+    const params: Record<string, DuckDBValue> = {};
+    const selects = checked.map((c, i) => {
+      params[`f${i}`] = c.label;
+      const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
+      return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), $f${i} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE len(_errors) = 0`;
+    });
+    await db.run(`CREATE TEMP TABLE stg AS ${selects.join("\nUNION ALL BY NAME\n")}`, params);
+    for (const c of checked) await db.run(`DROP TABLE ${ident(c.table)}`);
+
+    const itemCols = spec.items
+      ? (await db.all<{ column_name: string }>(`DESCRIBE stg`)).map((d) => d.column_name).filter((c) => spec.items!.pattern.test(c))
+      : [];
+    const key = spec.key.map(ident);
+    const content = [...spec.cols.map((c) => c.name), ...itemCols].map(ident);
+
+    // Keys: the first row (file order, then line) stays; a later copy identical in content is a
+    // repeated delivery (`duplicate_row`), a later row with other content conflicts (`duplicate_key`).
+    await db.run(`CREATE TEMP TABLE bad (_file VARCHAR, _line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR)`);
+    await db.run(`
+      INSERT INTO bad
+      WITH dupkeys AS (SELECT ${key.join(", ")} FROM stg GROUP BY ALL HAVING count(*) > 1),
+      ranked AS (
+        SELECT _file, _line, ${key.join(", ")},
+          hash(${content.join(", ")}) AS h,
+          row_number() OVER w AS rn,
+          first_value(hash(${content.join(", ")})) OVER w AS first_h,
+          first_value(_file) OVER w AS first_file,
+          first_value(_line) OVER w AS first_line
+        FROM stg SEMI JOIN dupkeys USING (${key.join(", ")})
+        WINDOW w AS (PARTITION BY ${key.join(", ")} ORDER BY _order, _line)
+      )
+      SELECT _file, _line, ${literal(spec.key.join("+"))},
+        CASE WHEN h = first_h THEN 'duplicate_row' ELSE 'duplicate_key' END,
+        concat_ws(' | ', ${key.map((k) => `CAST(${k} AS VARCHAR)`).join(", ")}) || ' (first: ' || first_file || ' line ' || first_line || ')'
+      FROM ranked WHERE rn > 1`);
+
+    for (const ref of spec.refs) {
+      if (!suppliedKinds.includes(ref.kind)) {
+        skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
+        continue;
+      }
+      const on = ref.cols.map((c, i) => `p.${ident(ref.parentCols[i]!)} = s.${ident(c)}`).join(" AND ");
+      await db.run(`
+        INSERT INTO bad
+        SELECT s._file, s._line, ${literal(ref.cols.join("+"))}, 'unknown_reference',
+          concat_ws(' | ', ${ref.cols.map((c) => `CAST(s.${ident(c)} AS VARCHAR)`).join(", ")})
+        FROM stg s
+        WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}
+          AND NOT EXISTS (SELECT 1 FROM ${ident(ref.kind)} p WHERE ${on})`);
+    }
+
+    await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad`);
+    const keep = [...spec.cols.map((c) => ident(c.name)), "_extra", "_file", "_line"];
+    await db.run(`CREATE TABLE ${ident(kind)} AS SELECT ${keep.join(", ")} FROM stg ANTI JOIN bad USING (_file, _line) ORDER BY _order, _line`);
+    if (spec.items) {
+      const answers = spec.items.answersTable;
+      if (itemCols.length) {
+        // Long form, one row per answered item; an unanswered item (blank) has no row.
+        await db.run(`
+          CREATE TABLE ${ident(answers)} AS
+          SELECT ${key.join(", ")}, item_id, CAST(value AS SMALLINT) AS value FROM (
+            UNPIVOT (SELECT ${key.join(", ")}, ${itemCols.map(ident).join(", ")} FROM stg ANTI JOIN bad USING (_file, _line))
+            ON ${itemCols.map(ident).join(", ")} INTO NAME item_id VALUE value)`);
+      } else {
+        await db.run(answersTableSql(answers, spec.key));
+      }
+      tables[answers] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(answers)}`))[0]?.c);
+    }
+    await db.run(`DROP TABLE stg`);
+    await db.run(`DROP TABLE bad`);
+    tables[kind] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(kind)}`))[0]?.c);
+
+    // The row account of every file of this kind: read = loaded + rejected, or the run fails.
+    const loaded = new Map(
+      (await db.all<{ f: string; c: bigint }>(`SELECT _file AS f, count(*) AS c FROM ${ident(kind)} GROUP BY ALL`)).map((r) => [r.f, n(r.c)]),
+    );
+    const rejected = new Map(
+      (await db.all<{ f: string; c: bigint }>(`SELECT file AS f, count(DISTINCT line) AS c FROM rejects WHERE kind = $kind GROUP BY ALL`, { kind })).map((r) => [r.f, n(r.c)]),
+    );
+    for (const c of checked) {
+      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0 });
+    }
+  }
+  bar.done();
+  return { outcomes, parts: accounts, skippedChecks, tables, suppliedKinds };
+}
+

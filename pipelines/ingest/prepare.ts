@@ -1,0 +1,227 @@
+// Step 1 of the load: find the input files, fingerprint them, and turn each into a UTF-8 CSV
+// DuckDB can read (GB18030 is transcoded, xlsx sheets are written out). No row is judged here.
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readdir } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
+import PQueue from "p-queue";
+import { csvLine } from "../lib/csv.ts";
+import { displayPath, insideRoot } from "../lib/paths.ts";
+import { KINDS, kindOfFile, type Kind } from "./contract.ts";
+
+export type Encoding = "utf-8" | "utf-8-bom" | "gb18030" | "xlsx";
+
+export interface InputFile {
+  /** Path inside the input folder, as reported to users. */
+  path: string;
+  abs: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** One table to load: a CSV file, or one sheet of an xlsx written out as CSV. */
+export interface PreparedPart {
+  file: InputFile;
+  kind: Kind;
+  sheet?: string;
+  encoding: Encoding;
+  /** UTF-8 CSV for DuckDB. */
+  csv: string;
+  /** xlsx parts carry a `__line` column with the sheet's own row numbers. */
+  hasLineColumn: boolean;
+}
+
+export interface FileOutcome {
+  file: InputFile;
+  status: "prepared" | "refused" | "ignored" | "duplicate";
+  kind?: Kind;
+  encoding?: Encoding;
+  message?: string;
+  duplicateOf?: string;
+  parts: PreparedPart[];
+}
+
+export class RefusedFile extends Error {}
+
+const READABLE = /\.(csv|tsv|txt|xlsx)$/i;
+
+/** Every file under `root`, skipping names that start with `.` or `_` (notes, truth files, temp). */
+export async function listInputFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(dir: string) {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name.startsWith(".") || e.name.startsWith("_")) continue;
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else out.push(full);
+    }
+  }
+  await walk(root);
+  return out;
+}
+
+interface Scan {
+  sha256: string;
+  bytes: number;
+  validUtf8: boolean;
+  bom: boolean;
+  binary: boolean;
+}
+
+/** One streaming pass: sha256, UTF-8 validity and a NUL-byte check (a binary file is not a CSV). */
+async function scan(abs: string): Promise<Scan> {
+  const hash = createHash("sha256");
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let validUtf8 = true;
+  let bytes = 0;
+  let bom = false;
+  let binary = false;
+  for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    if (bytes === 0) bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+    if (bytes < 65536 && chunk.subarray(0, 65536 - bytes).includes(0)) binary = true;
+    if (validUtf8) {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        validUtf8 = false;
+      }
+    }
+    bytes += chunk.length;
+  }
+  if (validUtf8) {
+    try {
+      decoder.decode();
+    } catch {
+      validUtf8 = false;
+    }
+  }
+  return { sha256: hash.digest("hex"), bytes, validUtf8, bom, binary };
+}
+
+async function prepareCsv(file: InputFile, kind: Kind, s: Scan, workDir: string, index: number): Promise<PreparedPart> {
+  if (s.binary) throw new RefusedFile("binary content (NUL bytes): not a CSV text file");
+  if (s.bytes === 0) throw new RefusedFile("empty file: no header row");
+  if (s.validUtf8) {
+    return { file, kind, encoding: s.bom ? "utf-8-bom" : "utf-8", csv: file.abs, hasLineColumn: false };
+  }
+  // Not UTF-8: Excel on Chinese Windows saves GBK, which GB18030 contains.
+  const csv = path.join(workDir, `${index}-gb18030.csv`);
+  await pipeline(createReadStream(file.abs), iconv.decodeStream("gb18030"), iconv.encodeStream("utf8"), createWriteStream(csv));
+  return { file, kind, encoding: "gb18030", csv, hasLineColumn: false };
+}
+
+function cellText(v: ExcelJS.CellValue): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) {
+    // Excel stores wall-clock time; exceljs hands it over as UTC.
+    const iso = v.toISOString();
+    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso.slice(0, 19).replace("T", " ");
+  }
+  if (typeof v === "object") {
+    if ("result" in v) return cellText((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+    if ("richText" in v) return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join("");
+    if ("text" in v) return String((v as ExcelJS.CellHyperlinkValue).text);
+    if ("error" in v) return String((v as ExcelJS.CellErrorValue).error);
+    return JSON.stringify(v);
+  }
+  return String(v);
+}
+
+async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir: string, index: number): Promise<PreparedPart[]> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.readFile(file.abs);
+  } catch (e) {
+    throw new RefusedFile(`cannot be read as xlsx (truncated or not a workbook): ${(e as Error).message}`);
+  }
+  const sheets = wb.worksheets;
+  if (sheets.length === 0) throw new RefusedFile("the workbook has no sheet");
+  // Every sheet named like a kind is loaded as that kind; otherwise the first sheet, as the file's kind.
+  const named = sheets.map((ws) => ({ ws, kind: kindOfFile(ws.name) ?? (KINDS as readonly string[]).find((k) => k === ws.name.trim()) }));
+  const chosen = named.filter((n) => n.kind) as { ws: ExcelJS.Worksheet; kind: Kind }[];
+  const targets = chosen.length > 0 ? chosen : fileKind ? [{ ws: sheets[0]!, kind: fileKind }] : [];
+  if (targets.length === 0) throw new RefusedFile("neither the file name nor any sheet name names an input kind");
+  const parts: PreparedPart[] = [];
+  for (const [j, { ws, kind }] of targets.entries()) {
+    const csv = path.join(workDir, `${index}-${j}-xlsx.csv`);
+    const out = createWriteStream(csv, { encoding: "utf8" });
+    let width = 0;
+    let headerDone = false;
+    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+      const values: (string | null)[] = [];
+      row.eachCell({ includeEmpty: true }, (cell, col) => {
+        values[col - 1] = cellText(cell.value);
+      });
+      if (!headerDone) {
+        width = values.length;
+        out.write(csvLine([...values, "__line"]));
+        headerDone = true;
+        return;
+      }
+      const padded = Array.from({ length: Math.max(width, values.length) }, (_, i) => values[i] ?? null);
+      out.write(csvLine([...padded, rowNumber]));
+    });
+    if (!headerDone) out.write(csvLine(["__line"]));
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    parts.push({ file, kind, sheet: ws.name, encoding: "xlsx", csv, hasLineColumn: true });
+  }
+  return parts;
+}
+
+/**
+ * Prepare every file of the input folder, at most `concurrency` at a time.
+ * A file delivered twice (same sha256) is prepared once and reported as a duplicate.
+ */
+export async function prepareInputs(root: string, workDir: string, concurrency = 4, onFile?: (o: FileOutcome) => void): Promise<FileOutcome[]> {
+  await mkdir(workDir, { recursive: true });
+  const files = await listInputFiles(root);
+  const queue = new PQueue({ concurrency });
+  const outcomes: FileOutcome[] = await Promise.all(
+    files.map((full, index) =>
+      queue.add(async (): Promise<FileOutcome> => {
+        const rel = displayPath(root, full);
+        const file: InputFile = { path: rel, abs: full, sha256: "", bytes: 0 };
+        const kind = kindOfFile(path.basename(full));
+        try {
+          file.abs = await insideRoot(root, full);
+          if (!READABLE.test(full)) {
+            const s = await scan(file.abs);
+            Object.assign(file, { sha256: s.sha256, bytes: s.bytes });
+            return { file, status: "ignored", message: "not a .csv, .tsv, .txt or .xlsx file", parts: [] };
+          }
+          const isXlsx = /\.xlsx$/i.test(full);
+          const s = await scan(file.abs);
+          Object.assign(file, { sha256: s.sha256, bytes: s.bytes });
+          if (!kind && !isXlsx) {
+            return { file, status: "ignored", message: `the name does not start with an input kind (${KINDS.join(", ")})`, parts: [] };
+          }
+          const parts = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind!, s, workDir, index)];
+          return { file, status: "prepared", kind: parts[0]!.kind, encoding: parts[0]!.encoding, parts };
+        } catch (e) {
+          const message = e instanceof RefusedFile ? e.message : `cannot be read: ${(e as Error).message}`;
+          return { file, status: "refused", kind, message, parts: [] };
+        }
+      }) as Promise<FileOutcome>,
+    ),
+  );
+  // The shortest name of identical files counts as the original (`x.csv` before `x (1).csv`).
+  const byName = [...outcomes].sort((a, b) => a.file.path.length - b.file.path.length || (a.file.path < b.file.path ? -1 : 1));
+  const firstBySha = new Map<string, string>();
+  for (const o of byName) {
+    onFile?.(o);
+    if (o.status !== "prepared") continue;
+    const first = firstBySha.get(o.file.sha256);
+    if (first) {
+      o.status = "duplicate";
+      o.duplicateOf = first;
+      o.message = `same content (sha256) as ${first}: delivered twice, loaded once`;
+      o.parts = [];
+    } else firstBySha.set(o.file.sha256, o.file.path);
+  }
+  return outcomes;
+}

@@ -1,0 +1,191 @@
+// SQL generated from the contract specs: per-file type checks (one vectorised pass over the
+// CSV) and cross-file checks (keys, references). Identifiers and the contract's own constants
+// are written into the SQL; values from the files only ever travel as bound parameters or
+// through read_csv.
+import { ident, literal } from "../lib/db.ts";
+import type { ColSpec, KindSpec } from "./contract.ts";
+
+export interface ItemScale {
+  min: number;
+  max: number;
+}
+
+/** A header of the file mapped to a contract column, an item, or kept as an extra. */
+export interface HeaderMap {
+  header: string;
+  target: { kind: "col"; col: ColSpec } | { kind: "item"; id: string } | { kind: "extra" } | { kind: "unnamed" } | { kind: "line" };
+}
+
+const DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S"];
+const TS_FORMATS = [
+  "%Y-%m-%d %H:%M:%S",
+  "%Y-%m-%d %H:%M",
+  "%Y/%m/%d %H:%M:%S",
+  "%Y/%m/%d %H:%M",
+  "%Y-%m-%dT%H:%M:%S",
+  "%Y-%m-%dT%H:%M",
+  "%Y-%m-%d %H:%M:%S.%f",
+  "%Y-%m-%d",
+  "%Y/%m/%d",
+];
+const TRUE = ["1", "是", "true", "yes", "y", "t", "√"];
+const FALSE = ["0", "否", "false", "no", "n", "f", "×"];
+
+const list = (xs: string[]) => `[${xs.map(literal).join(", ")}]`;
+
+/** Typed value of one trimmed text expression `v`. NULL means missing or not parseable. */
+export function typedExpr(col: ColSpec, v: string): string {
+  switch (col.type) {
+    case "id":
+    case "text":
+      return v;
+    case "int":
+      return `CASE WHEN try_cast(${v} AS DOUBLE) = floor(try_cast(${v} AS DOUBLE)) THEN try_cast(try_cast(${v} AS DOUBLE) AS BIGINT) END`;
+    case "num":
+      return `try_cast(${v} AS DOUBLE)`;
+    case "date":
+      return `CAST(try_strptime(${v}, ${list(DATE_FORMATS)}) AS DATE)`;
+    case "ts":
+      return `try_strptime(${v}, ${list(TS_FORMATS)})`;
+    case "bool":
+      return `CASE WHEN lower(${v}) IN (${TRUE.map(literal).join(", ")}) THEN true WHEN lower(${v}) IN (${FALSE.map(literal).join(", ")}) THEN false END`;
+    case "enum": {
+      const whens = Object.entries(col.values ?? {})
+        .map(([k, canonical]) => `WHEN ${literal(k)} THEN ${literal(canonical)}`)
+        .join(" ");
+      return `CASE lower(${v}) ${whens} END`;
+    }
+  }
+}
+
+const BAD_TYPE_REASON: Record<ColSpec["type"], string> = {
+  id: "",
+  text: "",
+  int: "not_an_integer",
+  num: "not_a_number",
+  date: "bad_date",
+  ts: "bad_datetime",
+  bool: "not_0_or_1",
+  enum: "unknown_value",
+};
+
+/** Build the one statement that reads a prepared CSV, types every column and lists each row's errors. */
+export function typeCheckSql(opts: {
+  table: string;
+  spec: KindSpec;
+  headers: HeaderMap[];
+  itemScales: Map<string, ItemScale>;
+  defaultScale: ItemScale;
+  delim: string;
+}): string {
+  const { table, spec, headers, itemScales, defaultScale } = opts;
+  const vName = (h: HeaderMap) => ident(`v:${h.header}`);
+  const stage1: string[] = [];
+  const stage2: string[] = [];
+  const errors: string[] = [];
+  const present = new Set<string>();
+  const extras: HeaderMap[] = [];
+  for (const h of headers) {
+    if (h.target.kind === "line") {
+      stage1.push(`try_cast(${ident(h.header)} AS BIGINT) AS __line`);
+      stage2.push("__line");
+      continue;
+    }
+    stage1.push(`nullif(trim(${ident(h.header)}), '') AS ${vName(h)}`);
+    const v = vName(h);
+    const raw = v;
+    const err = (cond: string, column: string, reason: string) =>
+      errors.push(`CASE WHEN ${cond} THEN {'column': ${literal(column)}, 'reason': ${literal(reason)}, 'value': ${raw}} END`);
+    if (h.target.kind === "col") {
+      const col = h.target.col;
+      present.add(col.name);
+      const typed = typedExpr(col, v);
+      stage2.push(`${typed} AS ${ident(col.name)}`);
+      if (col.required) err(`${v} IS NULL`, col.name, "missing_required");
+      const t = ident(col.name);
+      if (col.type !== "id" && col.type !== "text") err(`${v} IS NOT NULL AND ${t} IS NULL`, col.name, BAD_TYPE_REASON[col.type]);
+      if (col.min !== undefined || col.max !== undefined) {
+        const conds: string[] = [];
+        if (col.min !== undefined) conds.push(`${t} < ${col.min}`);
+        if (col.max !== undefined) conds.push(`${t} > ${col.max}`);
+        err(`${t} IS NOT NULL AND (${conds.join(" OR ")})`, col.name, "out_of_range");
+      }
+    } else if (h.target.kind === "item") {
+      const scale = itemScales.get(h.target.id) ?? defaultScale;
+      const typed = typedExpr({ name: h.target.id, zh: [], type: "int" }, v);
+      stage2.push(`CAST(${typed} AS SMALLINT) AS ${ident(h.target.id)}`);
+      const t = ident(h.target.id);
+      err(`${v} IS NOT NULL AND ${t} IS NULL`, h.target.id, "not_an_integer");
+      err(`${t} < ${scale.min} OR ${t} > ${scale.max}`, h.target.id, "likert_out_of_scale");
+    } else if (h.target.kind === "unnamed") {
+      // DuckDB names a column without header `columnN`: values there are cells beyond the header's width.
+      err(`${v} IS NOT NULL`, h.header, "value_without_header");
+    } else {
+      extras.push(h);
+    }
+  }
+  // Columns of the contract that this export lacks are NULL, so all files of a kind share one shape.
+  for (const col of spec.cols) {
+    if (!present.has(col.name)) stage2.push(`${castNull(col)} AS ${ident(col.name)}`);
+  }
+  for (const rule of rowRules(spec)) {
+    if (rule.cols.every((c) => present.has(c))) {
+      errors.push(`CASE WHEN ${rule.cond} THEN {'column': ${literal(rule.column)}, 'reason': ${literal(rule.reason)}, 'value': CAST(${ident(rule.column)} AS VARCHAR)} END`);
+    }
+  }
+  stage2.push(
+    extras.length
+      ? `CASE WHEN ${extras.map((h) => `${vName(h)} IS NOT NULL`).join(" OR ")} THEN json_object(${extras.map((h) => `${literal(h.header)}, ${vName(h)}`).join(", ")}) END AS _extra`
+      : `CAST(NULL AS JSON) AS _extra`,
+  );
+  const allBlank = headers.filter((h) => h.target.kind !== "line").map((h) => `${vName(h)} IS NULL`).join(" AND ") || "false";
+  // Rule checks read typed columns, so errors are computed over stage 2.
+  return `CREATE TABLE ${ident(table)} AS
+WITH s1 AS (
+  SELECT ${stage1.join(",\n    ")}
+  FROM read_csv($csv, all_varchar = true, header = true, delim = ${literal(opts.delim)}, quote = '"', escape = '"', null_padding = true, auto_detect = true)
+), s2 AS (
+  SELECT ${stage2.join(",\n    ")}, ${allBlank} AS _blank, ${headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)).join(", ")}
+  FROM s1
+)
+SELECT * EXCLUDE (_blank, ${headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)).join(", ")}),
+  CASE WHEN _blank THEN [{'column': '', 'reason': 'empty_row', 'value': NULL::VARCHAR}]
+       ELSE list_filter([${errors.length ? errors.join(",\n    ") : "NULL"}], e -> e IS NOT NULL) END AS _errors
+FROM s2`;
+}
+
+function castNull(col: ColSpec): string {
+  const t = { id: "VARCHAR", text: "VARCHAR", enum: "VARCHAR", int: "BIGINT", num: "DOUBLE", date: "DATE", ts: "TIMESTAMP", bool: "BOOLEAN" }[col.type];
+  return `CAST(NULL AS ${t})`;
+}
+
+interface RowRule {
+  cols: string[];
+  column: string;
+  reason: string;
+  cond: string;
+}
+
+/** Rules across columns of one row, beyond types. */
+export function rowRules(spec: KindSpec): RowRule[] {
+  const rules: RowRule[] = [];
+  if (spec.kind === "projects") {
+    rules.push({ cols: ["start_date", "end_date"], column: "end_date", reason: "ends_before_start", cond: `"end_date" < "start_date"` });
+    rules.push({ cols: ["planned_hours", "practice_hours"], column: "practice_hours", reason: "exceeds_planned_hours", cond: `"practice_hours" > "planned_hours"` });
+  }
+  if (spec.kind === "attendance") {
+    rules.push({ cols: ["sign_in", "sign_out"], column: "sign_out", reason: "sign_out_before_sign_in", cond: `"sign_out" < "sign_in"` });
+  }
+  if (spec.kind === "assessments") {
+    rules.push({ cols: ["assignments_required", "assignments_done"], column: "assignments_done", reason: "more_done_than_required", cond: `"assignments_done" > "assignments_required"` });
+  }
+  if (spec.kind === "instrument") {
+    rules.push({ cols: ["scale_min", "scale_max"], column: "scale_max", reason: "scale_max_not_above_min", cond: `"scale_max" <= "scale_min"` });
+  }
+  return rules;
+}
+
+/** Contract columns that define a row's content (for telling a repeated row from a conflicting key). */
+export function contentColumns(spec: KindSpec, itemCols: string[]): string[] {
+  return [...spec.cols.map((c) => c.name), ...itemCols];
+}

@@ -1,0 +1,94 @@
+// One place owns DuckDB's lifecycle: open, run, close; build-then-swap for atomic runs.
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+
+export interface Db {
+  conn: DuckDBConnection;
+  /** Run one statement with `$name` parameters bound. */
+  run(sql: string, params?: Record<string, DuckDBValue>): Promise<void>;
+  /** Rows as plain objects; BIGINT arrives as bigint, convert explicitly where needed. */
+  all<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
+  close(): void;
+}
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  memoryLimit?: string;
+  threads?: number;
+  tempDir?: string;
+}
+
+export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> {
+  const config: Record<string, string> = {};
+  if (opts.readOnly) config.access_mode = "READ_ONLY";
+  config.memory_limit = opts.memoryLimit ?? process.env.GUOPEI_MEMORY_LIMIT ?? "3GB";
+  if (opts.threads) config.threads = String(opts.threads);
+  if (opts.tempDir) config.temp_directory = opts.tempDir;
+  const instance = await DuckDBInstance.create(file, config);
+  const conn = await instance.connect();
+  const db: Db = {
+    conn,
+    async run(sql, params) {
+      if (params) await conn.run(sql, params);
+      else await conn.run(sql);
+    },
+    async all<T>(sql: string, params?: Record<string, DuckDBValue>) {
+      const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as T[];
+    },
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+  return db;
+}
+
+/**
+ * Build a database in a new file next to `target`, then swap it in with one rename.
+ * A crash or error at any point leaves the previous `target` exactly as it was.
+ */
+export async function buildThenSwap<T>(target: string, build: (db: Db, buildFile: string) => Promise<T>): Promise<T> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const buildFile = `${target}.building-${process.pid}`;
+  const tempDir = `${buildFile}.tmp`;
+  await rm(buildFile, { force: true });
+  await rm(`${buildFile}.wal`, { force: true });
+  const db = await openDb(buildFile, { tempDir });
+  let result: T;
+  try {
+    result = await build(db, buildFile);
+    await db.run("CHECKPOINT");
+  } catch (e) {
+    db.close();
+    await rm(buildFile, { force: true });
+    await rm(`${buildFile}.wal`, { force: true });
+    await rm(tempDir, { recursive: true, force: true });
+    throw e;
+  }
+  db.close();
+  await rm(tempDir, { recursive: true, force: true });
+  await rename(buildFile, target);
+  await rm(`${target}.wal`, { force: true });
+  return result;
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Quote an identifier for SQL text (identifiers cannot be bound as parameters). */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quote a string literal, for the few places DuckDB accepts no parameter (e.g. COPY targets). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,122 @@
+// The policy file: every figure a province may set, with defaults from shared/domain.md.
+// Validated with zod at start; each wrong field gets its own message.
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+
+const share = z.number().min(0).max(1);
+const nonNeg = z.number().min(0);
+
+export const PolicySchema = z
+  .object({
+    version: z.string().default("2026.1"),
+    /** Evidence weights in a project's score; fixed and versioned, never fitted to the sample ranked. */
+    weights: z
+      .object({
+        evaluation: share.default(0.5),
+        expert: share.default(0.2),
+        attendance: share.default(0.15),
+        followup: share.default(0.15),
+      })
+      .strict()
+      .default({ evaluation: 0.5, expert: 0.2, attendance: 0.15, followup: 0.15 })
+      .refine((w) => Math.abs(w.evaluation + w.expert + w.attendance + w.followup - 1) < 1e-9, {
+        message: "the four weights must add up to 1",
+      }),
+    /** Project and institution tiers: excellent ≥ 90, qualified ≥ 75 (000_…, 002_…). */
+    tiers: z
+      .object({ excellent: nonNeg.max(100).default(90), qualified: nonNeg.max(100).default(75) })
+      .strict()
+      .default({ excellent: 90, qualified: 75 })
+      .refine((t) => t.excellent > t.qualified, { message: "excellent must be above qualified" }),
+    /** County grades and next year's support in CNY (002_…). */
+    county: z
+      .object({
+        excellent: nonNeg.max(100).default(90),
+        qualified: nonNeg.max(100).default(75),
+        support_cny: z
+          .object({ excellent: nonNeg.default(3_000_000), qualified: nonNeg.default(2_000_000), unqualified: nonNeg.default(0) })
+          .strict()
+          .default({ excellent: 3_000_000, qualified: 2_000_000, unqualified: 0 }),
+        trainer_team_min: z.number().int().min(0).default(50),
+        studio_share_min: share.default(0.1),
+        budget_share_min: share.default(0.05),
+      })
+      .strict()
+      .default({
+        excellent: 90,
+        qualified: 75,
+        support_cny: { excellent: 3_000_000, qualified: 2_000_000, unqualified: 0 },
+        trainer_team_min: 50,
+        studio_share_min: 0.1,
+        budget_share_min: 0.05,
+      }),
+    /** Below this many responses a project gets `insufficient_data`, not a tier. */
+    min_responses: z.number().int().min(1).default(10),
+    /** Smallest group shown in public outputs: numbers, and comments. */
+    min_group_public: z.number().int().min(1).default(5),
+    min_group_comments: z.number().int().min(1).default(10),
+    /** k for k-anonymous researcher extracts. */
+    k_anonymity: z.number().int().min(2).default(5),
+    likert: z
+      .object({ min: z.number().int().default(1), max: z.number().int().default(5) })
+      .strict()
+      .default({ min: 1, max: 5 })
+      .refine((l) => l.max > l.min, { message: "max must be above min" }),
+    /** Hours rules: 360 per 5-year cycle (004_…); IT 2.0: 50 hours, 25 practice (003_…). */
+    hours: z
+      .object({
+        cycle_hours: nonNeg.default(360),
+        cycle_years: z.number().int().min(1).default(5),
+        it_hours: nonNeg.default(50),
+        it_practice_hours: nonNeg.default(25),
+      })
+      .strict()
+      .default({ cycle_hours: 360, cycle_years: 5, it_hours: 50, it_practice_hours: 25 }),
+    /** Warning levels on the calibrated risk. */
+    warning: z
+      .object({ high: share.default(0.5), medium: share.default(0.25) })
+      .strict()
+      .default({ high: 0.5, medium: 0.25 })
+      .refine((w) => w.high > w.medium, { message: "high must be above medium" }),
+    /** Practice share of courses and credits ≥ 30 % (001_…). */
+    practice_share_min: share.default(0.3),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof PolicySchema>;
+
+export class PolicyError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`policy file ${file} is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export function parsePolicy(raw: unknown, file = "(policy)"): Policy {
+  const result = PolicySchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => {
+    const where = i.path.length ? i.path.join(".") : "(top level)";
+    return `${where}: ${i.message}`;
+  });
+  throw new PolicyError(file, problems);
+}
+
+export async function loadPolicy(file?: string): Promise<Policy> {
+  if (!file) return parsePolicy({});
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new PolicyError(file, [`cannot be read: ${(e as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    throw new PolicyError(file, [`is not valid JSON: ${(e as Error).message}`]);
+  }
+  return parsePolicy(raw, file);
+}

@@ -1,0 +1,71 @@
+// manifest.json: for each input its path, sha256, rows read / loaded / rejected; the policy
+// used; versions; when. Written last, atomically: a manifest means the run completed.
+import { readFileSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
+import type { LoadResult } from "../ingest/load.ts";
+import type { Policy } from "../lib/policy.ts";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+export interface ManifestFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+  kind: string | null;
+  encoding: string | null;
+  status: "loaded" | "refused" | "ignored" | "duplicate";
+  message: string | null;
+  duplicate_of: string | null;
+  rows_read: number;
+  rows_loaded: number;
+  rows_rejected: number;
+  sheets?: { sheet: string; kind: string; rows_read: number; rows_loaded: number; rows_rejected: number }[];
+}
+
+export function manifestFiles(load: LoadResult): ManifestFile[] {
+  return load.outcomes.map((o) => {
+    const parts = load.parts.filter((p) => p.label === o.file.path || p.label.startsWith(`${o.file.path}#`));
+    const sum = (k: "rows_read" | "rows_loaded" | "rows_rejected") => parts.reduce((a, p) => a + p[k], 0);
+    const entry: ManifestFile = {
+      path: o.file.path,
+      sha256: o.file.sha256,
+      bytes: o.file.bytes,
+      kind: o.kind ?? null,
+      encoding: o.encoding ?? null,
+      status: o.status === "prepared" ? "loaded" : o.status,
+      message: o.message ?? null,
+      duplicate_of: o.duplicateOf ?? null,
+      rows_read: sum("rows_read"),
+      rows_loaded: sum("rows_loaded"),
+      rows_rejected: sum("rows_rejected"),
+    };
+    if (o.encoding === "xlsx") entry.sheets = parts.map((p) => ({ sheet: p.sheet ?? "", kind: p.kind, rows_read: p.rows_read, rows_loaded: p.rows_loaded, rows_rejected: p.rows_rejected }));
+    return entry;
+  });
+}
+
+export async function writeManifest(
+  file: string,
+  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; exitCode: number; steps: Record<string, number> },
+): Promise<void> {
+  const manifest = {
+    tool: "guopei",
+    version: pkg.version,
+    versions: { guopei: pkg.version, duckdb: body.duckdb, node: process.version },
+    started_at: body.startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    input: body.input,
+    policy_file: body.policyFile,
+    policy: body.policy,
+    files: manifestFiles(body.load),
+    tables: body.load.tables,
+    supplied_kinds: body.load.suppliedKinds,
+    skipped_checks: body.load.skippedChecks,
+    rejects_by_reason: body.rejectsByReason,
+    step_seconds: body.steps,
+    exit_code: body.exitCode,
+  };
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(tmp, file);
+}
