@@ -5,7 +5,7 @@ import path from "node:path";
 import { version as duckdbVersion } from "@duckdb/node-api";
 import { AccountError, loadWarehouse, type LoadResult } from "./ingest/load.ts";
 import { guardSql } from "./lib/csv.ts";
-import { buildThenSwap, type Db } from "./lib/db.ts";
+import { buildThenSwap, removeStale, type Db } from "./lib/db.ts";
 import { info } from "./lib/log.ts";
 import { loadPolicy, type Policy } from "./lib/policy.ts";
 import { copyCsv } from "./publish/copy.ts";
@@ -44,6 +44,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const policy = await loadPolicy(opts.policy);
   const dbFile = path.resolve(opts.db ?? path.join(out, "guopei.duckdb"));
   await mkdir(out, { recursive: true });
+  await removeStale(out, ".staging-");
   const staging = path.join(out, `.staging-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });

@@ -1,6 +1,6 @@
 // One place owns DuckDB's lifecycle: open, run, close; build-then-swap for atomic runs.
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 
 export interface Db {
@@ -51,6 +51,7 @@ export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> 
  */
 export async function buildThenSwap<T>(target: string, build: (db: Db, buildFile: string) => Promise<T>): Promise<T> {
   await mkdir(path.dirname(target), { recursive: true });
+  await removeStale(path.dirname(target), `${path.basename(target)}.building-`);
   const buildFile = `${target}.building-${process.pid}`;
   const tempDir = `${buildFile}.tmp`;
   await rm(buildFile, { force: true });
@@ -72,6 +73,24 @@ export async function buildThenSwap<T>(target: string, build: (db: Db, buildFile
   await rename(buildFile, target);
   await rm(`${target}.wal`, { force: true });
   return result;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Leftovers of a killed run (`<prefix><pid>…` whose process is gone) are never used, only removed. */
+export async function removeStale(dir: string, prefix: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number.parseInt(name.slice(prefix.length), 10);
+    if (Number.isInteger(pid) && !alive(pid)) await rm(path.join(dir, name), { recursive: true, force: true });
+  }
 }
 
 export async function exists(file: string): Promise<boolean> {
