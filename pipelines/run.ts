@@ -10,6 +10,8 @@ import { info } from "./lib/log.ts";
 import { loadPolicy, type Policy } from "./lib/policy.ts";
 import { copyCsv } from "./publish/copy.ts";
 import { writeManifest } from "./publish/manifest.ts";
+import { publishOutputs } from "./publish/outputs.ts";
+import { analyse } from "./analytics/analyse.ts";
 
 export interface RunOptions {
   input: string;
@@ -57,7 +59,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   };
 
   try {
-    const { load, rejectsByReason } = await buildThenSwap(dbFile, async (db: Db, buildFile) => {
+    const { load, rejectsByReason, analysis, outputs } = await buildThenSwap(dbFile, async (db: Db, buildFile) => {
       const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy));
       await rm(`${buildFile}.work`, { recursive: true, force: true });
       checkAccount(load);
@@ -69,13 +71,15 @@ export async function run(opts: RunOptions): Promise<RunResult> {
           path.join(staging, "rejects.csv"),
         ),
       );
+      const analysis = await timed("analyse", () => analyse(db, policy));
+      const outputs = await timed("publish", () => publishOutputs(db, staging, policy));
       const rows = await db.all<{ reason: string; c: bigint }>(`SELECT reason, count(*) AS c FROM rejects GROUP BY ALL ORDER BY c DESC`);
       const rejectsByReason = Object.fromEntries(rows.map((r) => [r.reason, Number(r.c)]));
-      return { load, rejectsByReason };
+      return { load, rejectsByReason, analysis, outputs };
     });
     const refused = load.outcomes.filter((o) => o.status === "refused");
     const exitCode = refused.length ? EXIT.fileRefused : EXIT.ok;
-    await rename(path.join(staging, "rejects.csv"), path.join(out, "rejects.csv"));
+    for (const file of ["rejects.csv", ...outputs]) await rename(path.join(staging, file), path.join(out, file));
     await writeManifest(path.join(out, "manifest.json"), {
       startedAt,
       input,
@@ -84,6 +88,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       load,
       duckdb: duckdbVersion(),
       rejectsByReason,
+      analysis,
+      outputs: ["rejects.csv", ...outputs],
       exitCode,
       steps,
     });

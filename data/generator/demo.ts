@@ -266,7 +266,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoSummary> {
       const nSessions = Math.max(4, Math.min(16, Math.round(lengthDays / 4)));
       const nAssign = r.int(2, 5);
       const ruralShare = [...chosen].filter((t) => t.rural).length / chosen.size;
-      const trueMean = 3.9 + ins.quality + MODE_EFFECT[mode] - 0.15 * ruralShare;
+      const trueMean = 4.3 + ins.quality + MODE_EFFECT[mode] - 0.15 * ruralShare;
       truthProjects[pid] = { institution: ins.id, mode, trueMean, stuffed: false };
       for (const t of chosen) {
         const row = [pid, t.id, t.school, t.county.code, t.stage, t.subject, t.rural ? 1 : 0, t.title, t.years, t.backbone];
@@ -324,9 +324,9 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoSummary> {
         if (!running && year < 2026) {
           for (const wave of year <= 2024 ? [3, 6, 12] : [3, 6]) {
             if (!r.chance(0.65)) continue;
-            const base = 3.3 + 0.45 * t.engagement + 0.5 * ins.quality + (atRisk ? -0.6 : 0);
+            const base = 4.0 + 0.45 * t.engagement + 0.5 * ins.quality + (atRisk ? -0.6 : 0);
             const items = Array.from({ length: 5 }, () => Math.round(clamp(base + r.normal() * 0.6, 1, 5)));
-            const obs = Math.round(clamp(72 + 8 * t.engagement + 10 * ins.quality + r.normal() * 6, 0, 100));
+            const obs = Math.round(clamp(82 + 6 * t.engagement + 10 * ins.quality + r.normal() * 6, 0, 100));
             await followups.row([pid, t.id, wave, ...items, obs, stamp(addDays(end, wave * 30 + r.int(0, 10)))]);
           }
         }
@@ -341,11 +341,11 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoSummary> {
         for (let k = 0; k < respondents + extra; k++) {
           responseNo++;
           const isStuffed = stuffed && (k >= respondents || r.chance(0.3));
-          const person = r.normal() * 0.45;
+          const person = r.normal() * 0.5;
           const when = new Date(end.getTime() + (isStuffed ? 20 * 3600000 + k * 20000 : r.int(1, 5 * 24 * 60) * 60000));
           const answers = DIMENSIONS.map((_, q) => {
             if (isStuffed) return 5;
-            const v = Math.round(clamp(trueMean + person + r.normal() * 0.55 + (q === 17 ? 0.1 : 0), 1, 5));
+            const v = Math.round(clamp(trueMean + person + r.normal() * 0.4, 1, 5));
             return q + 1 === REVERSE_ITEM ? 6 - v : v;
           });
           if (!isStuffed && r.chance(0.03)) answers[r.int(0, answers.length - 1)] = "" as unknown as number;
@@ -355,7 +355,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoSummary> {
         }
         if (r.chance(0.5)) {
           for (const reviewer of ["E01", "E02"].slice(0, r.int(1, 2))) {
-            const base = clamp(80 + 12 * ins.quality + r.normal() * 4, 0, 100);
+            const base = clamp(86 + 12 * ins.quality + r.normal() * 4, 0, 100);
             reviews.push([pid, reviewer, day(addDays(end, r.int(1, 20))), ...[0, 1, 2, 3].map(() => Math.round(clamp(base + r.normal() * 3, 0, 100)))]);
           }
         }

@@ -2,7 +2,6 @@
 // is checked across files (keys, references) and published as a core table. Every row read is
 // either in a core table or in `rejects`; the account is checked before the run may succeed.
 import path from "node:path";
-import type { DuckDBValue } from "@duckdb/node-api";
 import { ident, literal, type Db } from "../lib/db.ts";
 import { info, progress } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
@@ -102,6 +101,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   let partNo = 0;
 
   for (const kind of KINDS) {
+    const kindStart = performance.now();
     const spec = SPECS[kind];
     const parts = allParts.filter((p) => p.kind === kind);
     const checked: { table: string; label: string; part: PreparedPart; order: number; read: number }[] = [];
@@ -149,14 +149,12 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     suppliedKinds.push(kind);
 
     // Good rows of every file of this kind, with provenance. Files lacking an item column get NULL there.
-    const params: Record<string, DuckDBValue> = {};
-    const selects = checked.map((c, i) => {
-      params[`f${i}`] = c.label;
+    const selects = checked.map((c) => {
       const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
-      return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), $f${i} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE len(_errors) = 0`;
+      return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE len(_errors) = 0`;
     });
-    await db.run(`CREATE TEMP TABLE stg AS ${selects.join("\nUNION ALL BY NAME\n")}`, params);
-    for (const c of checked) await db.run(`DROP TABLE ${ident(c.table)}`);
+    // A view, not a copy: the checked tables are scanned by the checks and by the final table.
+    await db.run(`CREATE TEMP VIEW stg AS ${selects.join("\nUNION ALL BY NAME\n")}`);
 
     const itemCols = spec.items
       ? (await db.all<{ column_name: string }>(`DESCRIBE stg`)).map((d) => d.column_name).filter((c) => spec.items!.pattern.test(c))
@@ -202,7 +200,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
 
     await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad`);
     const keep = [...spec.cols.map((c) => ident(c.name)), "_extra", "_file", "_line"];
-    await db.run(`CREATE TABLE ${ident(kind)} AS SELECT ${keep.join(", ")} FROM stg ANTI JOIN bad USING (_file, _line) ORDER BY _order, _line`);
+    await db.run(`CREATE TABLE ${ident(kind)} AS SELECT ${keep.join(", ")} FROM stg ANTI JOIN bad USING (_file, _line)`);
     if (spec.items) {
       const answers = spec.items.answersTable;
       if (itemCols.length) {
@@ -217,7 +215,8 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
       }
       tables[answers] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(answers)}`))[0]?.c);
     }
-    await db.run(`DROP TABLE stg`);
+    await db.run(`DROP VIEW stg`);
+    for (const c of checked) await db.run(`DROP TABLE ${ident(c.table)}`);
     await db.run(`DROP TABLE bad`);
     tables[kind] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(kind)}`))[0]?.c);
 
@@ -228,6 +227,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     const rejected = new Map(
       (await db.all<{ f: string; c: bigint }>(`SELECT file AS f, count(DISTINCT line) AS c FROM rejects WHERE kind = $kind GROUP BY ALL`, { kind })).map((r) => [r.f, n(r.c)]),
     );
+    info(`  ${kind}: ${tables[kind]} rows in ${((performance.now() - kindStart) / 1000).toFixed(1)} s`);
     for (const c of checked) {
       accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0 });
     }

@@ -177,7 +177,8 @@ async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir:
  * Prepare every file of the input folder, at most `concurrency` at a time.
  * A file delivered twice (same sha256) is prepared once and reported as a duplicate.
  */
-export async function prepareInputs(root: string, workDir: string, concurrency = 4, onFile?: (o: FileOutcome) => void): Promise<FileOutcome[]> {
+export async function prepareInputs(inputDir: string, workDir: string, concurrency = 4, onFile?: (o: FileOutcome) => void): Promise<FileOutcome[]> {
+  const root = path.resolve(inputDir);
   await mkdir(workDir, { recursive: true });
   const files = await listInputFiles(root);
   const queue = new PQueue({ concurrency });

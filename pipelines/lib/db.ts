@@ -30,12 +30,20 @@ export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> 
   const db: Db = {
     conn,
     async run(sql, params) {
-      if (params) await conn.run(sql, params);
-      else await conn.run(sql);
+      try {
+        if (params) await conn.run(sql, params);
+        else await conn.run(sql);
+      } catch (e) {
+        throw withStatement(e, sql);
+      }
     },
     async all<T>(sql: string, params?: Record<string, DuckDBValue>) {
-      const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
-      return reader.getRowObjectsJS() as T[];
+      try {
+        const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
+        return reader.getRowObjectsJS() as T[];
+      } catch (e) {
+        throw withStatement(e, sql);
+      }
     },
     close() {
       conn.closeSync();
@@ -43,6 +51,14 @@ export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> 
     },
   };
   return db;
+}
+
+/** Name the statement that failed (its first line), so that a failure can be traced to its SQL. */
+function withStatement(e: unknown, sql: string): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const head = sql.trim().split("\n").find((l) => l.trim() && !l.trim().startsWith("--"))?.trim().slice(0, 100);
+  err.message = `${err.message.split("\n")[0]} (in: ${head})`;
+  return err;
 }
 
 /**

@@ -78,6 +78,13 @@ export const PolicySchema = z
       .strict()
       .default({ high: 0.5, medium: 0.25 })
       .refine((w) => w.high > w.medium, { message: "high must be above medium" }),
+    /** Integrity: an answer faster than this many seconds per item counts as implausibly fast. */
+    integrity: z
+      .object({ min_seconds_per_item: nonNeg.default(2) })
+      .strict()
+      .default({ min_seconds_per_item: 2 }),
+    /** County outcomes: a teacher trained once per 5-year cycle means 20 % of teachers a year (004_…). */
+    county_coverage_target: share.default(0.2),
     /** Practice share of courses and credits ≥ 30 % (001_…). */
     practice_share_min: share.default(0.3),
   })

@@ -46,7 +46,7 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
 
 export async function writeManifest(
   file: string,
-  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; exitCode: number; steps: Record<string, number> },
+  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; analysis: unknown; outputs: string[]; exitCode: number; steps: Record<string, number> },
 ): Promise<void> {
   const manifest = {
     tool: "guopei",
@@ -62,6 +62,8 @@ export async function writeManifest(
     supplied_kinds: body.load.suppliedKinds,
     skipped_checks: body.load.skippedChecks,
     rejects_by_reason: body.rejectsByReason,
+    analysis: body.analysis,
+    outputs: body.outputs,
     step_seconds: body.steps,
     exit_code: body.exitCode,
   };

@@ -1,0 +1,80 @@
+// npm run bench: ingest throughput at growing scales against the floor (a bare DuckDB read_csv
+// of the same files on the same machine). Prints rows/s, peak memory and the ratio; asserts nothing.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, writeFile, copyFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateDemo } from "../data/generator/demo.ts";
+import iconv from "iconv-lite";
+import { ident, literal, openDb, type Db } from "../pipelines/lib/db.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const WORK = path.join(ROOT, "data", "bench");
+const ID_COLUMNS = new Set(["project_id", "项目编号", "teacher_id", "学员编号", "response_id"]);
+
+/**
+ * A national-size folder in seconds: the demo province (scale 2) replicated `copies` times in
+ * DuckDB, ids suffixed per copy so that keys stay unique and references still resolve.
+ */
+async function buildFolder(copies: number): Promise<string> {
+  const base = path.join(WORK, "base");
+  if (!existsSync(path.join(base, "_truth.json"))) await generateDemo({ out: base, scale: 2, seed: 99 });
+  const dir = path.join(WORK, `x${copies}`);
+  if (existsSync(path.join(dir, ".complete"))) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const db = await openDb(":memory:");
+  for (const f of await readdir(base)) {
+    const src = path.join(base, f);
+    if (f.includes("gbk")) {
+      // GB18030 stays GB18030: decode, replicate like the rest, encode again.
+      const utf8 = path.join(dir, "_gbk-utf8.csv");
+      await writeFile(utf8, iconv.decode(await readFile(src), "gb18030"));
+      await replicate(db, utf8, path.join(dir, "_gbk-rep.csv"), copies);
+      await writeFile(path.join(dir, f), iconv.encode(await readFile(path.join(dir, "_gbk-rep.csv"), "utf8"), "gb18030"));
+      await rm(utf8);
+      await rm(path.join(dir, "_gbk-rep.csv"));
+      continue;
+    }
+    if (f.startsWith("_") || !f.endsWith(".csv") || /^(institutions|counties|instrument)/.test(f)) {
+      if (!f.startsWith("_")) await copyFile(src, path.join(dir, f));
+      continue;
+    }
+    await replicate(db, src, path.join(dir, f), copies);
+  }
+  db.close();
+  await writeFile(path.join(dir, ".complete"), "");
+  return dir;
+}
+
+async function replicate(db: Db, src: string, dest: string, copies: number): Promise<void> {
+  const cols = (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(${literal(src)}, all_varchar = true)`)).map((c) => c.column_name);
+  const select = cols
+    .map((c) => (ID_COLUMNS.has(c) ? `CASE WHEN k = 0 THEN ${ident(c)} ELSE ${ident(c)} || '-' || k END AS ${ident(c)}` : ident(c)))
+    .join(", ");
+  await db.run(`COPY (SELECT ${select} FROM range(${copies}) r(k), read_csv(${literal(src)}, all_varchar = true) ORDER BY k) TO ${literal(dest)} (HEADER true)`);
+}
+
+function measure(mode: "ours" | "floor", input: string, target: string): { seconds: number; maxRssMiB: number } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "child.ts"), mode, input, target], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
+const scales = (process.env.BENCH_COPIES ?? "1,10,91").split(",").map(Number);
+console.log("copies | responses | attendance | rows in | ours s | floor s | ratio | rows/s | ours peak MiB | floor peak MiB");
+for (const copies of scales) {
+  const input = await buildFolder(copies);
+  const out = path.join(WORK, `out-x${copies}`);
+  await rm(out, { recursive: true, force: true });
+  const ours = measure("ours", input, out);
+  const floor = measure("floor", input, path.join(WORK, `floor-x${copies}.duckdb`));
+  const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8")) as { files: { kind: string; rows_read: number }[] };
+  const rowsOf = (k: string) => manifest.files.filter((f) => f.kind === k).reduce((a, f) => a + f.rows_read, 0);
+  const rows = manifest.files.reduce((a, f) => a + f.rows_read, 0);
+  console.log(
+    [copies, rowsOf("evaluations"), rowsOf("attendance"), rows, ours.seconds.toFixed(1), floor.seconds.toFixed(1), (ours.seconds / floor.seconds).toFixed(2), Math.round(rows / ours.seconds), Math.round(ours.maxRssMiB), Math.round(floor.maxRssMiB)].join(" | "),
+  );
+  await rm(path.join(WORK, `floor-x${copies}.duckdb`), { force: true });
+}

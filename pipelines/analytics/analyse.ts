@@ -1,0 +1,73 @@
+// The analytics step of `guopei run`: reads the core tables, writes the analytic tables.
+import type { Db } from "../lib/db.ts";
+import { info } from "../lib/log.ts";
+import type { Policy } from "../lib/policy.ts";
+import { sqlFile } from "../lib/sql.ts";
+import { cols, writeTable } from "../lib/table.ts";
+import { rankInstitutions } from "./institutions.ts";
+import { reliability } from "./reliability.ts";
+import { fitCaseMix, loadEvidence, scoreProjects, writeProjectScores } from "./scores.ts";
+
+export interface AnalysisNotes {
+  case_mix: { applied: boolean; note: string; coefficients: Record<string, number> };
+  notes: string[];
+}
+
+export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
+  const notes: string[] = [];
+  const evidence = await loadEvidence(db, policy);
+  const mix = fitCaseMix(evidence);
+  info(`  case mix: ${mix.note}`);
+  const scores = scoreProjects(evidence, policy, mix);
+  await writeProjectScores(db, scores);
+  if (!evidence.some((e) => e.n_responses > 0)) notes.push("no evaluation responses: project scores rest on the other evidence, tiers are insufficient_data");
+
+  const ranked = rankInstitutions(scores, policy);
+  if (ranked.length === 0) notes.push("institution ranking skipped: no project with an institution and enough responses");
+  await writeTable(
+    db,
+    "institution_scores",
+    cols({
+      year: "BIGINT", institution_id: "VARCHAR", n_projects: "BIGINT", n_responses: "BIGINT", score: "DOUBLE", ci_low: "DOUBLE", ci_high: "DOUBLE",
+      rank: "BIGINT", rank_low: "DOUBLE", rank_high: "DOUBLE", tier: "VARCHAR", recommendation: "VARCHAR",
+      raw_score: "DOUBLE", adjusted_score: "DOUBLE", shrunk_score: "DOUBLE", se: "DOUBLE", posterior_sd: "DOUBLE", shrink_weight: "DOUBLE",
+      rank_raw: "BIGINT", rank_adjusted: "BIGINT", p_excellent: "DOUBLE", p_qualified: "DOUBLE",
+    }),
+    ranked.map((r) => [
+      r.year, r.institution_id, r.n_projects, r.n_responses, r.score, r.ciLow, r.ciHigh, r.rank, r.rankLow, r.rankHigh, r.tier, r.recommendation,
+      r.raw, r.adjusted, r.score, r.se, r.postSd, r.shrinkWeight, r.rankRaw, r.rankAdjusted, r.pExcellent, r.pQualified,
+    ]),
+  );
+
+  await db.run(sqlFile("analytics", "county_performance"), {
+    trainer_team_min: policy.county.trainer_team_min,
+    studio_share_min: policy.county.studio_share_min,
+    budget_share_min: policy.county.budget_share_min,
+    coverage_target: policy.county_coverage_target,
+    cycle_hours: policy.hours.cycle_hours,
+    cycle_years: policy.hours.cycle_years,
+    excellent: policy.county.excellent,
+    qualified: policy.county.qualified,
+    support_excellent: policy.county.support_cny.excellent,
+    support_qualified: policy.county.support_cny.qualified,
+    support_unqualified: policy.county.support_cny.unqualified,
+  });
+
+  const rel = await reliability(db, policy);
+  await writeTable(
+    db,
+    "reliability",
+    cols({ year: "BIGINT", dimension: "VARCHAR", n_items: "BIGINT", n_responses: "BIGINT", alpha: "DOUBLE", alpha_low: "DOUBLE", alpha_high: "DOUBLE", omega: "DOUBLE", omega_low: "DOUBLE", omega_high: "DOUBLE", alpha_with_suspicious: "DOUBLE", warning: "VARCHAR" }),
+    rel.dims.map((d) => [d.year, d.dimension, d.n_items, d.n_responses, d.alpha, d.alpha_low, d.alpha_high, d.omega, d.omega_low, d.omega_high, d.alpha_with_suspicious, d.warning]),
+  );
+  await writeTable(
+    db,
+    "item_stats",
+    cols({ year: "BIGINT", item_id: "VARCHAR", dimension: "VARCHAR", mean: "DOUBLE", sd: "DOUBLE", nonresponse: "DOUBLE", item_total_r: "DOUBLE" }),
+    rel.items.map((i) => [i.year, i.item_id, i.dimension, i.mean, i.sd, i.nonresponse, i.item_total_r]),
+  );
+  return {
+    case_mix: { applied: mix.applied, note: mix.note, coefficients: Object.fromEntries(mix.terms.map((t, i) => [t, Math.round(mix.coef[i]! * 100) / 100])) },
+    notes,
+  };
+}

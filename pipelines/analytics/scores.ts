@@ -1,0 +1,296 @@
+// Project scores, tiers and recommendations. Per-row work (responses, attendance, follow-ups)
+// is SQL (response_scores.sql, project_evidence.sql); this module does the per-project statistics.
+import type { Db } from "../lib/db.ts";
+import type { Policy } from "../lib/policy.ts";
+import { sqlFile } from "../lib/sql.ts";
+import { cols, writeTable } from "../lib/table.ts";
+import { normalCdf, wls } from "./stats.ts";
+
+export interface Evidence {
+  project_id: string;
+  year: number | null;
+  institution_id: string | null;
+  county_code: string | null;
+  program: string | null;
+  category: string | null;
+  mode: string | null;
+  stage: string | null;
+  population: number | null;
+  rural_share: number | null;
+  n_responses: number;
+  n_effective: number | null;
+  n_excluded: number | null;
+  eval_raw: number | null;
+  eval_sd: number | null;
+  eval_unweighted: number | null;
+  n_reviews: number | null;
+  expert_score: number | null;
+  expert_sd: number | null;
+  attendance_score: number | null;
+  attendance_rate: number | null;
+  completion_rate: number | null;
+  n_followed: number | null;
+  followup_score: number | null;
+  followup_sd: number | null;
+  n_trainees: number | null;
+}
+
+export const Z95 = 1.959964;
+/** Reviewer disagreement assumed when a project has a single review (points on 0-100). */
+const SINGLE_REVIEW_SD = 5;
+const MIN_SE = 0.5;
+
+/** Finite population correction: sampling n of N leaves √((N−n)/(N−1)) of the SE. */
+export function fpc(n: number, population: number | null): number {
+  if (!population || population <= 1 || n <= 0) return 1;
+  if (n >= population) return 0;
+  return Math.sqrt((population - n) / (population - 1));
+}
+
+export interface CaseMix {
+  terms: string[];
+  coef: number[];
+  means: number[];
+  n: number;
+  applied: boolean;
+  note: string;
+}
+
+const MODES = ["online", "blended", "shadowing", "village", "workshop"]; // reference: face_to_face
+const STAGES = ["kindergarten", "junior", "senior", "vocational"]; // reference: primary
+
+function caseMixRow(e: Evidence, ruralMean: number): number[] {
+  return [...MODES.map((m) => (e.mode === m ? 1 : 0)), ...STAGES.map((s) => (e.stage === s ? 1 : 0)), (e.rural_share ?? ruralMean) - ruralMean];
+}
+
+/**
+ * Case mix that is not the institution's doing (delivery mode, stage, rural share of the class):
+ * weighted least squares of the project's evaluation score on these terms with institution fixed
+ * effects (within-institution demeaning, weights = effective responses), so that a mode effect is
+ * learned from institutions that run several modes, not from who happens to run online courses.
+ * Adjusted score = raw − Σ βⱼ (xⱼ − x̄ⱼ): every project is put on the average case mix.
+ */
+export function fitCaseMix(rows: Evidence[]): CaseMix {
+  const terms = [...MODES.map((m) => `mode:${m}`), ...STAGES.map((s) => `stage:${s}`), "rural_share"];
+  const usable = rows.filter((e) => e.eval_raw !== null && (e.n_effective ?? 0) > 0 && e.institution_id);
+  const ruralKnown = usable.filter((e) => e.rural_share !== null);
+  const ruralMean = ruralKnown.length ? ruralKnown.reduce((a, e) => a + e.rural_share!, 0) / ruralKnown.length : 0;
+  const X = usable.map((e) => caseMixRow(e, ruralMean));
+  const w = usable.map((e) => e.n_effective!);
+  const totalW = w.reduce((a, x) => a + x, 0);
+  const means = terms.map((_, j) => X.reduce((a, x, i) => a + w[i]! * x[j]!, 0) / (totalW || 1));
+  const institutions = new Set(usable.map((e) => e.institution_id));
+  if (usable.length < 30 || institutions.size < 3) {
+    return { terms, coef: terms.map(() => 0), means, n: usable.length, applied: false, note: `not adjusted: ${usable.length} projects with evaluations are too few to estimate case mix (30 needed)` };
+  }
+  // Within-institution demeaning.
+  const groups = new Map<string, number[]>();
+  usable.forEach((e, i) => {
+    const g = groups.get(e.institution_id!) ?? [];
+    g.push(i);
+    groups.set(e.institution_id!, g);
+  });
+  const Xd = X.map((r) => [...r]);
+  const yd = usable.map((e) => e.eval_raw!);
+  for (const idx of groups.values()) {
+    const sw = idx.reduce((a, i) => a + w[i]!, 0);
+    const my = idx.reduce((a, i) => a + w[i]! * yd[i]!, 0) / sw;
+    const mx = terms.map((_, j) => idx.reduce((a, i) => a + w[i]! * X[i]![j]!, 0) / sw);
+    for (const i of idx) {
+      yd[i]! -= my;
+      for (let j = 0; j < terms.length; j++) Xd[i]![j]! -= mx[j]!;
+    }
+  }
+  const coef = wls(Xd, yd, w);
+  return { terms, coef, means, n: usable.length, applied: true, note: `adjusted for mode, stage and rural share (WLS with institution fixed effects, ${usable.length} projects)` };
+}
+
+export function caseMixAdjustment(e: Evidence, mix: CaseMix, ruralMean: number): number {
+  if (!mix.applied) return 0;
+  const x = caseMixRow(e, ruralMean);
+  return -mix.coef.reduce((a, b, j) => a + b * (x[j]! - mix.means[j]!), 0);
+}
+
+export type Tier = "excellent" | "qualified" | "unqualified" | "insufficient_data";
+
+export interface TierDecision {
+  tier: Tier;
+  pExcellent: number;
+  pQualified: number;
+}
+
+/** Tier from the probability that the true score clears each cut-off (normal approximation). */
+export function decideTier(score: number | null, se: number, policy: Policy, enoughData: boolean): TierDecision {
+  if (score === null || !enoughData) return { tier: "insufficient_data", pExcellent: NaN, pQualified: NaN };
+  const p = (cut: number) => (se > 0 ? normalCdf((score - cut) / se) : score >= cut ? 1 : 0);
+  const pExcellent = p(policy.tiers.excellent);
+  const pQualified = p(policy.tiers.qualified);
+  const tier: Tier = pExcellent >= 0.5 ? "excellent" : pQualified >= 0.5 ? "qualified" : "unqualified";
+  return { tier, pExcellent, pQualified };
+}
+
+/**
+ * Recommendation from the uncertainty and the previous year: clear excellence → top, clearly
+ * qualified → keep; clearly below the qualified line → drop only when it is very clear or the
+ * previous year was also unqualified; anything straddling a cut-off → review.
+ */
+export function recommend(d: TierDecision, previousUnqualified: boolean, labels: { top: string; keep: string; review: string; drop: string }): string {
+  if (d.tier === "insufficient_data") return labels.review;
+  if (d.pExcellent >= 0.8) return labels.top;
+  if (d.pQualified >= 0.8) return labels.keep;
+  if (d.pQualified < 0.1 && (previousUnqualified || d.pQualified < 0.025)) return labels.drop;
+  return labels.review;
+}
+
+export interface ProjectScore {
+  e: Evidence;
+  evalAdjusted: number | null;
+  adjustment: number;
+  score: number | null;
+  se: number;
+  ciLow: number | null;
+  ciHigh: number | null;
+  evidence: string[];
+  missing: string[];
+  decision: TierDecision;
+  recommendation: string;
+  reasons: string;
+  warnings: string[];
+  responseRate: number | null;
+}
+
+const COMPONENT_ZH: Record<string, string> = { evaluation: "匿名评估", expert: "专家评审", attendance: "考勤与结业", followup: "训后跟踪" };
+
+interface Component {
+  name: keyof Policy["weights"];
+  value: number;
+  se: number;
+}
+
+export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): ProjectScore[] {
+  const ruralKnown = rows.filter((e) => e.rural_share !== null && e.eval_raw !== null && e.institution_id);
+  const ruralMean = ruralKnown.length ? ruralKnown.reduce((a, e) => a + e.rural_share!, 0) / ruralKnown.length : 0;
+  const w = policy.weights;
+  const scored = rows.map((e): ProjectScore & { comps: Component[] } => {
+    const comps: Component[] = [];
+    const adjustment = e.eval_raw !== null ? caseMixAdjustment(e, mix, ruralMean) : 0;
+    const evalAdjusted = e.eval_raw !== null ? Math.min(100, Math.max(0, e.eval_raw + adjustment)) : null;
+    if (evalAdjusted !== null && (e.n_effective ?? 0) > 0) {
+      const se = ((e.eval_sd ?? 0) / Math.sqrt(e.n_effective!)) * fpc(e.n_responses, e.population);
+      comps.push({ name: "evaluation", value: evalAdjusted, se: Math.max(se, MIN_SE) });
+    }
+    if (e.expert_score !== null && (e.n_reviews ?? 0) > 0) {
+      const sd = e.n_reviews! >= 2 && e.expert_sd !== null ? e.expert_sd : SINGLE_REVIEW_SD;
+      comps.push({ name: "expert", value: e.expert_score, se: Math.max(sd / Math.sqrt(e.n_reviews!), MIN_SE) });
+    }
+    // Attendance and completion are a census of the class: no sampling error.
+    if (e.attendance_score !== null) comps.push({ name: "attendance", value: e.attendance_score, se: 0 });
+    if (e.followup_score !== null && (e.n_followed ?? 0) > 0) {
+      const se = ((e.followup_sd ?? 10) / Math.sqrt(e.n_followed!)) * fpc(e.n_followed!, e.n_trainees);
+      comps.push({ name: "followup", value: e.followup_score, se: Math.max(se, MIN_SE) });
+    }
+    const W = comps.reduce((a, c) => a + w[c.name], 0);
+    const score = W > 0 ? comps.reduce((a, c) => a + w[c.name] * c.value, 0) / W : null;
+    const se = W > 0 ? Math.sqrt(comps.reduce((a, c) => a + (w[c.name] / W) ** 2 * c.se ** 2, 0)) : NaN;
+    const enough = e.n_responses >= policy.min_responses && score !== null;
+    const decision = decideTier(score, se, policy, enough);
+    const warnings: string[] = [];
+    if (e.n_responses > 0 && e.n_responses < policy.min_responses) warnings.push(`only ${e.n_responses} responses (< ${policy.min_responses}): no tier`);
+    if (e.n_responses === 0) warnings.push("no evaluation responses: no tier");
+    return {
+      e,
+      evalAdjusted,
+      adjustment,
+      score,
+      se,
+      ciLow: score !== null ? Math.max(0, score - Z95 * se) : null,
+      ciHigh: score !== null ? Math.min(100, score + Z95 * se) : null,
+      evidence: comps.map((c) => c.name),
+      missing: (Object.keys(w) as (keyof typeof w)[]).filter((k) => w[k] > 0 && !comps.some((c) => c.name === k)),
+      decision,
+      recommendation: "",
+      reasons: "",
+      warnings,
+      responseRate: e.population && e.population > 0 ? Math.min(e.n_responses / e.population, 9.99) : null,
+      comps,
+    };
+  });
+
+  // Component means per year, so a reason says how a component compares with the year's projects.
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const s of scored) {
+    for (const c of s.comps) {
+      const k = `${s.e.year}|${c.name}`;
+      const acc = sums.get(k) ?? { sum: 0, n: 0 };
+      acc.sum += c.value;
+      acc.n += 1;
+      sums.set(k, acc);
+    }
+  }
+  const meanOf = (year: number | null, name: string) => {
+    const acc = sums.get(`${year}|${name}`);
+    return acc ? acc.sum / acc.n : NaN;
+  };
+  // Previous year of the same institution and category: was it unqualified?
+  const byKey = new Map<string, number[]>();
+  for (const s of scored) {
+    if (s.score === null || s.decision.tier === "insufficient_data") continue;
+    const k = `${s.e.institution_id}|${s.e.category ?? s.e.program}|${s.e.year}`;
+    byKey.set(k, [...(byKey.get(k) ?? []), s.score]);
+  }
+  for (const s of scored) {
+    const prev = byKey.get(`${s.e.institution_id}|${s.e.category ?? s.e.program}|${(s.e.year ?? 0) - 1}`);
+    const previousUnqualified = prev ? prev.reduce((a, x) => a + x, 0) / prev.length < policy.tiers.qualified : false;
+    s.recommendation = recommend(s.decision, previousUnqualified, { top: "priority", keep: "keep", review: "review", drop: "drop" });
+    const W = s.comps.reduce((a, c) => a + policy.weights[c.name], 0);
+    const parts = s.comps
+      .map((c) => ({ c, delta: (policy.weights[c.name] / W) * (c.value - meanOf(s.e.year, c.name)) }))
+      .filter((p) => Number.isFinite(p.delta))
+      .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
+      .slice(0, 3)
+      .map((p) => `${COMPONENT_ZH[p.c.name]} ${p.c.name} ${p.delta >= 0 ? "+" : ""}${p.delta.toFixed(1)}`);
+    if (Math.abs(s.adjustment) >= 0.5) parts.push(`个案调整 case-mix ${s.adjustment >= 0 ? "+" : ""}${s.adjustment.toFixed(1)} (${s.e.mode ?? "?"})`);
+    if ((s.e.n_excluded ?? 0) > 0) parts.push(`剔除可疑问卷 excluded ${s.e.n_excluded} suspicious responses`);
+    if (s.missing.length && s.score !== null) parts.push(`缺少 missing ${s.missing.join("+")}: weights re-scaled`);
+    if (previousUnqualified) parts.push("上年不合格 previous year unqualified");
+    s.reasons = parts.join("; ");
+  }
+  return scored;
+}
+
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export async function loadEvidence(db: Db, policy: Policy): Promise<Evidence[]> {
+  const likert = { likert_min: policy.likert.min, likert_max: policy.likert.max };
+  await db.run(sqlFile("analytics", "response_scores"), { ...likert, seconds_per_item: policy.integrity.min_seconds_per_item });
+  await db.run(sqlFile("analytics", "integrity_flags"));
+  await db.run(sqlFile("analytics", "project_evidence"), likert);
+  const rows = await db.all<Record<string, unknown>>(`SELECT * FROM project_evidence ORDER BY year, project_id`);
+  return rows.map((r) => {
+    const e = { ...r } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(r)) if (typeof v === "bigint" || (typeof v === "number" && k !== "project_id")) e[k] = n(v);
+    e.n_responses = Number(r.n_responses ?? 0);
+    return e as unknown as Evidence;
+  });
+}
+
+export async function writeProjectScores(db: Db, scores: ProjectScore[]): Promise<void> {
+  await writeTable(
+    db,
+    "project_scores",
+    cols({
+      year: "BIGINT", project_id: "VARCHAR", institution_id: "VARCHAR", county_code: "VARCHAR", program: "VARCHAR", category: "VARCHAR", mode: "VARCHAR", stage: "VARCHAR",
+      n_responses: "BIGINT", n_used: "DOUBLE", n_excluded: "BIGINT", response_rate: "DOUBLE",
+      eval_raw: "DOUBLE", eval_adjusted: "DOUBLE", case_mix_adjustment: "DOUBLE", expert_score: "DOUBLE", attendance_score: "DOUBLE", followup_score: "DOUBLE",
+      score: "DOUBLE", se: "DOUBLE", ci_low: "DOUBLE", ci_high: "DOUBLE", p_excellent: "DOUBLE", p_qualified: "DOUBLE",
+      tier: "VARCHAR", recommendation: "VARCHAR", evidence_used: "VARCHAR", evidence_missing: "VARCHAR", reasons: "VARCHAR", warnings: "VARCHAR",
+    }),
+    scores.map((s) => [
+      s.e.year, s.e.project_id, s.e.institution_id, s.e.county_code, s.e.program, s.e.category, s.e.mode, s.e.stage,
+      s.e.n_responses, s.e.n_effective, s.e.n_excluded, s.responseRate,
+      s.e.eval_raw, s.evalAdjusted, s.adjustment, s.e.expert_score, s.e.attendance_score, s.e.followup_score,
+      s.score, s.se, s.ciLow, s.ciHigh, s.decision.pExcellent, s.decision.pQualified,
+      s.decision.tier, s.recommendation, s.evidence.join("+"), s.missing.join("+"), s.reasons, s.warnings.join("; "),
+    ]),
+  );
+}

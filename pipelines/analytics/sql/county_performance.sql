@@ -1,0 +1,103 @@
+-- Grain: one row per county and year in which the county's teachers were trained or its projects ran.
+-- Score (0-100) = 40 % × mean attainment of the county's own indicators + 60 % × mean attainment
+-- of outcomes, each attainment in [0, 1], over the parts that have data (002_…, 004_…):
+--   trainer_team     team size / $trainer_team_min (≥ 50)
+--   studios          studios / ($studio_share_min × backbone teachers trained that year) (≥ 10 %)
+--   dev_center, five_year_plan   0 or 1
+--   budget           training budget share / $budget_share_min (≥ 5 %)
+--   project_quality  mean score of the projects its teachers attended (weighted by its trainees), / 100
+--   coverage         teachers trained that year / teachers_total, / $coverage_target
+--   hours            share of its teachers with ≥ 360 hours in the 5 years to that year (pro rata
+--                    for teachers whose archive starts later)
+CREATE TABLE county_performance AS
+WITH county_years AS (
+    SELECT DISTINCT t.county_code, p.year
+    FROM trainees t JOIN projects p USING (project_id)
+    WHERE t.county_code IS NOT NULL AND p.year IS NOT NULL
+    UNION
+    SELECT DISTINCT county_code, year FROM projects WHERE county_code IS NOT NULL AND year IS NOT NULL
+),
+trained AS (
+    SELECT t.county_code, p.year,
+           count(DISTINCT t.teacher_id) AS teachers_trained,
+           count(DISTINCT t.teacher_id) FILTER (WHERE nullif(t.backbone_level, '') IS NOT NULL) AS backbone_trained,
+           sum(ps.score) / nullif(count(ps.score), 0) AS project_quality
+    FROM trainees t
+    JOIN projects p USING (project_id)
+    LEFT JOIN project_scores ps ON ps.project_id = t.project_id AND ps.tier <> 'insufficient_data'
+    GROUP BY ALL
+),
+own_projects AS (
+    SELECT county_code, year, avg(score) AS own_quality
+    FROM project_scores WHERE county_code IS NOT NULL AND tier <> 'insufficient_data'
+    GROUP BY ALL
+),
+teacher_county AS (
+    SELECT teacher_id, any_value(county_code) AS county_code FROM trainees WHERE county_code IS NOT NULL GROUP BY ALL
+),
+hours_window AS (
+    SELECT tc.county_code, cy.year, h.teacher_id,
+           sum(h.hours) AS hours,
+           least(cy.year - min(h.year) + 1, $cycle_years) AS years_on_record
+    FROM hours h
+    JOIN teacher_county tc USING (teacher_id)
+    JOIN county_years cy ON cy.county_code = tc.county_code AND h.year BETWEEN cy.year - $cycle_years + 1 AND cy.year
+    GROUP BY tc.county_code, cy.year, h.teacher_id
+),
+hours_share AS (
+    SELECT county_code, year,
+           avg(CASE WHEN hours >= $cycle_hours * years_on_record / $cycle_years THEN 1.0 ELSE 0.0 END) AS hours_share,
+           count(*) AS teachers_with_hours
+    FROM hours_window GROUP BY ALL
+),
+parts AS (
+    SELECT cy.county_code, cy.year, c.name,
+           least(c.trainer_team_size / $trainer_team_min, 1.0) AS a_trainer_team,
+           CASE WHEN c.studios IS NULL THEN NULL
+                WHEN coalesce(tr.backbone_trained, 0) = 0 THEN 1.0
+                ELSE least(c.studios / ($studio_share_min * tr.backbone_trained), 1.0) END AS a_studios,
+           CAST(c.has_dev_center AS DOUBLE) AS a_dev_center,
+           CAST(c.five_year_plan AS DOUBLE) AS a_five_year_plan,
+           least(c.training_budget_share / $budget_share_min, 1.0) AS a_budget,
+           coalesce(tr.project_quality, op.own_quality) / 100 AS a_project_quality,
+           least(tr.teachers_trained / nullif(c.teachers_total, 0) / $coverage_target, 1.0) AS a_coverage,
+           hs.hours_share AS a_hours,
+           c.trainer_team_size, c.studios, c.teachers_total, c.training_budget_share,
+           tr.teachers_trained, tr.backbone_trained,
+           tr.teachers_trained / nullif(c.teachers_total, 0) AS coverage,
+           coalesce(tr.project_quality, op.own_quality) AS project_quality,
+           hs.hours_share
+    FROM county_years cy
+    LEFT JOIN counties c USING (county_code)
+    LEFT JOIN trained tr USING (county_code, year)
+    LEFT JOIN own_projects op USING (county_code, year)
+    LEFT JOIN hours_share hs USING (county_code, year)
+),
+scored AS (
+    SELECT *,
+           list_avg(list_filter([a_trainer_team, a_studios, a_dev_center, a_five_year_plan, a_budget], x -> x IS NOT NULL)) AS indicators,
+           list_avg(list_filter([a_project_quality, a_coverage, a_hours], x -> x IS NOT NULL)) AS outcomes
+    FROM parts
+),
+final AS (
+    SELECT *,
+           100 * CASE WHEN indicators IS NOT NULL AND outcomes IS NOT NULL THEN 0.4 * indicators + 0.6 * outcomes
+                      ELSE coalesce(indicators, outcomes) END AS score
+    FROM scored
+)
+SELECT year, county_code, name, round(score, 2) AS score,
+       CASE WHEN score IS NULL THEN NULL
+            WHEN score >= $excellent THEN 'excellent'
+            WHEN score >= $qualified THEN 'qualified'
+            ELSE 'unqualified' END AS grade,
+       CASE WHEN score IS NULL THEN NULL
+            WHEN score >= $excellent THEN $support_excellent
+            WHEN score >= $qualified THEN $support_qualified
+            ELSE $support_unqualified END AS support_cny,
+       round(100 * indicators, 1) AS indicators_score, round(100 * outcomes, 1) AS outcomes_score,
+       trainer_team_size, studios, backbone_trained, CAST(a_dev_center AS INT) AS has_dev_center,
+       CAST(a_five_year_plan AS INT) AS five_year_plan, training_budget_share,
+       teachers_total, teachers_trained, round(coverage, 4) AS coverage,
+       round(project_quality, 2) AS project_quality, round(hours_share, 4) AS hours_share
+FROM final
+ORDER BY year, county_code

@@ -1,0 +1,90 @@
+-- Grain: one row per project (every project in `projects`, plus any project that only the
+-- evaluations name). The evidence of a project's score, each part on 0-100 where present:
+--   eval_raw        integrity-weighted mean response score, eval_sd its weighted SD
+--   expert_score    mean over reviewers of their mean dimension score
+--   attendance_score  50 % attendance rate (present or late over sessions not excused)
+--                   + 50 % completion (pass over trainees with a final result)
+--   followup_score  mean of the application items (rescaled) and lesson observation
+CREATE TABLE project_evidence AS
+WITH all_projects AS (
+    SELECT project_id FROM projects
+    UNION
+    SELECT project_id FROM response_scores
+),
+ev AS (
+    SELECT project_id, any_value(year) AS ev_year,
+           count(*) AS n_responses,
+           sum(weight) AS n_effective,
+           count(*) FILTER (WHERE weight = 0) AS n_excluded,
+           sum(weight * score) / nullif(sum(weight), 0) AS eval_raw,
+           sqrt(greatest(sum(weight * score * score) / nullif(sum(weight), 0)
+                         - pow(sum(weight * score) / nullif(sum(weight), 0), 2), 0)) AS eval_sd,
+           avg(score) AS eval_unweighted
+    FROM response_scores
+    GROUP BY project_id
+),
+tr AS (
+    SELECT project_id, count(*) AS n_trainees, avg(CAST(rural AS DOUBLE)) AS rural_share
+    FROM trainees GROUP BY ALL
+),
+ex AS (
+    SELECT project_id, count(*) AS n_reviews,
+           avg(review_mean) AS expert_score, stddev_samp(review_mean) AS expert_sd
+    FROM (
+        SELECT project_id,
+               (coalesce(design, 0) + coalesce(delivery, 0) + coalesce(management, 0) + coalesce(outcomes, 0))
+               / nullif((design IS NOT NULL)::INT + (delivery IS NOT NULL)::INT + (management IS NOT NULL)::INT + (outcomes IS NOT NULL)::INT, 0) AS review_mean
+        FROM expert_reviews
+    )
+    WHERE review_mean IS NOT NULL
+    GROUP BY ALL
+),
+att AS (
+    SELECT project_id,
+           count(*) FILTER (WHERE status IN ('present', 'late')) / nullif(count(*) FILTER (WHERE status <> 'excused'), 0) AS attendance_rate
+    FROM attendance GROUP BY ALL
+),
+res AS (
+    SELECT project_id, count(*) FILTER (WHERE final_result IS NOT NULL) AS n_results,
+           avg(CASE WHEN final_result = 'pass' THEN 1.0 WHEN final_result IS NOT NULL THEN 0.0 END) AS completion_rate
+    FROM assessments GROUP BY ALL
+),
+fu_items AS (
+    SELECT a.project_id, a.teacher_id,
+           avg(100.0 * (a.value - coalesce(i.scale_min, $likert_min)) / (coalesce(i.scale_max, $likert_max) - coalesce(i.scale_min, $likert_min))) AS item_score
+    FROM followup_answers a LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
+    GROUP BY ALL
+),
+fu_obs AS (
+    SELECT project_id, teacher_id, avg(observation_score) AS obs FROM followups GROUP BY ALL
+),
+fu AS (
+    SELECT project_id, count(*) AS n_followed,
+           avg(CASE WHEN item_score IS NOT NULL AND obs IS NOT NULL THEN (item_score + obs) / 2 ELSE coalesce(item_score, obs) END) AS followup_score,
+           stddev_samp(CASE WHEN item_score IS NOT NULL AND obs IS NOT NULL THEN (item_score + obs) / 2 ELSE coalesce(item_score, obs) END) AS followup_sd
+    FROM fu_items FULL JOIN fu_obs USING (project_id, teacher_id)
+    GROUP BY ALL
+)
+SELECT ap.project_id,
+       coalesce(p.year, ev.ev_year) AS year,
+       p.institution_id, p.county_code, p.program, p.category, p.mode, p.stage, p.enrolled,
+       coalesce(p.enrolled, tr.n_trainees) AS population,
+       tr.n_trainees, tr.rural_share,
+       coalesce(ev.n_responses, 0) AS n_responses, ev.n_effective, ev.n_excluded,
+       ev.eval_raw, ev.eval_sd, ev.eval_unweighted,
+       ex.n_reviews, ex.expert_score, ex.expert_sd,
+       att.attendance_rate, res.n_results, res.completion_rate,
+       CASE WHEN att.attendance_rate IS NOT NULL AND res.completion_rate IS NOT NULL AND res.n_results > 0
+                THEN 50 * att.attendance_rate + 50 * res.completion_rate
+            WHEN att.attendance_rate IS NOT NULL THEN 100 * att.attendance_rate
+            WHEN res.n_results > 0 THEN 100 * res.completion_rate
+       END AS attendance_score,
+       fu.n_followed, fu.followup_score, fu.followup_sd
+FROM all_projects ap
+LEFT JOIN projects p USING (project_id)
+LEFT JOIN ev USING (project_id)
+LEFT JOIN tr USING (project_id)
+LEFT JOIN ex USING (project_id)
+LEFT JOIN att USING (project_id)
+LEFT JOIN res USING (project_id)
+LEFT JOIN fu USING (project_id)

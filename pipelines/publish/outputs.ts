@@ -1,0 +1,57 @@
+// The contract's output files, each one SELECT over the analytic tables: same columns every run,
+// one row per entity and year, text cells defused against spreadsheet formulas.
+import path from "node:path";
+import { guardSql } from "../lib/csv.ts";
+import type { Db } from "../lib/db.ts";
+import type { Policy } from "../lib/policy.ts";
+import { copyCsv } from "./copy.ts";
+
+const r = (col: string, digits = 2) => `round(${col}, ${digits}) AS ${col.split(".").pop()}`;
+
+export const OUTPUTS: Record<string, string> = {
+  "project_tiers.csv": `
+    SELECT year, project_id, institution_id, n_responses, ${r("response_rate", 3)}, ${r("score")}, ${r("ci_low")}, ${r("ci_high")},
+           tier, recommendation, ${r("p_excellent", 3)}, ${r("p_qualified", 3)},
+           ${r("eval_raw")}, ${r("eval_adjusted")}, ${r("case_mix_adjustment")}, ${r("expert_score")}, ${r("attendance_score")}, ${r("followup_score")},
+           n_used, n_excluded, evidence_used, evidence_missing, ${guardSql("reasons")} AS reasons, warnings,
+           county_code, program, ${guardSql("category")} AS category, mode, stage
+    FROM project_scores ORDER BY year, project_id`,
+  "institution_rankings.csv": `
+    SELECT s.year, s.institution_id, ${guardSql("i.name")} AS name, s.n_projects, s.n_responses, ${r("s.score")}, ${r("s.ci_low")}, ${r("s.ci_high")},
+           s.rank, s.tier, s.recommendation, s.rank_low, s.rank_high,
+           ${r("s.raw_score")}, ${r("s.adjusted_score")}, ${r("s.shrink_weight", 3)}, ${r("s.p_excellent", 3)}, ${r("s.p_qualified", 3)}, i.type
+    FROM institution_scores s LEFT JOIN institutions i USING (institution_id)
+    ORDER BY s.year, s.rank`,
+  "institution_sensitivity.csv": `
+    SELECT year, institution_id, rank_raw, rank_adjusted, rank AS rank_shrunk,
+           round(raw_score, 2) AS raw_score, round(adjusted_score, 2) AS adjusted_score, round(shrunk_score, 2) AS shrunk_score,
+           rank_adjusted - rank_raw AS move_adjustment, rank - rank_adjusted AS move_shrinkage
+    FROM institution_scores ORDER BY year, rank`,
+  "county_performance.csv": `
+    SELECT year, county_code, ${guardSql("name")} AS name, score, grade, support_cny, indicators_score, outcomes_score,
+           trainer_team_size, studios, backbone_trained, has_dev_center, five_year_plan, training_budget_share,
+           teachers_total, teachers_trained, coverage, project_quality, hours_share
+    FROM county_performance ORDER BY year, county_code`,
+  "integrity_flags.csv": `SELECT year, project_id, institution_id, flag, affected_responses, share FROM integrity_flags ORDER BY year, project_id, flag`,
+  "reliability.csv": `
+    SELECT year, dimension, n_items, n_responses, ${r("alpha", 3)}, ${r("alpha_low", 3)}, ${r("alpha_high", 3)},
+           ${r("omega", 3)}, ${r("omega_low", 3)}, ${r("omega_high", 3)}, ${r("alpha_with_suspicious", 3)}, warning
+    FROM reliability ORDER BY year, dimension`,
+  "item_stats.csv": `SELECT year, item_id, dimension, ${r("mean", 3)}, ${r("sd", 3)}, ${r("nonresponse", 4)}, ${r("item_total_r", 3)} FROM item_stats ORDER BY year, item_id`,
+  "norms.csv": `
+    SELECT year, coalesce(program, '') AS program, coalesce(${guardSql("category")}, '') AS category, count(*) AS n_projects,
+           round(quantile_cont(score, 0.1), 2) AS p10, round(quantile_cont(score, 0.25), 2) AS p25, round(quantile_cont(score, 0.5), 2) AS p50,
+           round(quantile_cont(score, 0.75), 2) AS p75, round(quantile_cont(score, 0.9), 2) AS p90, $policy_version AS policy_version
+    FROM project_scores WHERE tier <> 'insufficient_data'
+    GROUP BY GROUPING SETS ((year), (year, program), (year, program, category))
+    ORDER BY year, program, category`,
+};
+
+export async function publishOutputs(db: Db, dir: string, policy: Policy): Promise<string[]> {
+  const written: string[] = [];
+  for (const [file, sql] of Object.entries(OUTPUTS)) {
+    await copyCsv(db, sql, path.join(dir, file), sql.includes("$policy_version") ? { policy_version: policy.version } : undefined);
+    written.push(file);
+  }
+  return written;
+}
