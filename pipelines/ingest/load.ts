@@ -132,7 +132,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
       const lineExpr = part.hasLineColumn ? "__line" : "rowid + 2";
       await db.run(
         `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
-         FROM (SELECT ${lineExpr} AS line, unnest(_errors) AS e FROM ${ident(table)} WHERE len(_errors) > 0)`,
+         FROM (SELECT ${lineExpr} AS line, unnest(_errors) AS e FROM ${ident(table)} WHERE _errors IS NOT NULL)`,
         { label, kind },
       );
       const read = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(table)}`))[0]?.c);
@@ -151,7 +151,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     // Good rows of every file of this kind, with provenance. Files lacking an item column get NULL there.
     const selects = checked.map((c) => {
       const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
-      return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE len(_errors) = 0`;
+      return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
     });
     // A view, not a copy: the checked tables are scanned by the checks and by the final table.
     await db.run(`CREATE TEMP VIEW stg AS ${selects.join("\nUNION ALL BY NAME\n")}`);

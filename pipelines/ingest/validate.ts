@@ -83,6 +83,7 @@ export function typeCheckSql(opts: {
   const stage1: string[] = [];
   const stage2: string[] = [];
   const errors: string[] = [];
+  const conds: string[] = [];
   const present = new Set<string>();
   const extras: HeaderMap[] = [];
   for (const h of headers) {
@@ -94,8 +95,10 @@ export function typeCheckSql(opts: {
     stage1.push(`nullif(trim(${ident(h.header)}), '') AS ${vName(h)}`);
     const v = vName(h);
     const raw = v;
-    const err = (cond: string, column: string, reason: string) =>
+    const err = (cond: string, column: string, reason: string) => {
+      conds.push(cond);
       errors.push(`CASE WHEN ${cond} THEN {'column': ${literal(column)}, 'reason': ${literal(reason)}, 'value': ${raw}} END`);
+    };
     if (h.target.kind === "col") {
       const col = h.target.col;
       present.add(col.name);
@@ -130,6 +133,7 @@ export function typeCheckSql(opts: {
   }
   for (const rule of rowRules(spec)) {
     if (rule.cols.every((c) => present.has(c))) {
+      conds.push(rule.cond);
       errors.push(`CASE WHEN ${rule.cond} THEN {'column': ${literal(rule.column)}, 'reason': ${literal(rule.reason)}, 'value': CAST(${ident(rule.column)} AS VARCHAR)} END`);
     }
   }
@@ -139,7 +143,8 @@ export function typeCheckSql(opts: {
       : `CAST(NULL AS JSON) AS _extra`,
   );
   const allBlank = headers.filter((h) => h.target.kind !== "line").map((h) => `${vName(h)} IS NULL`).join(" AND ") || "false";
-  // Rule checks read typed columns, so errors are computed over stage 2.
+  // Rule checks read typed columns, so errors are computed over stage 2. A clean row's _errors is
+  // NULL: the list of reasons is only built for the few rows that have one.
   return `CREATE TABLE ${ident(table)} AS
 WITH s1 AS (
   SELECT ${stage1.join(",\n    ")}
@@ -150,7 +155,8 @@ WITH s1 AS (
 )
 SELECT * EXCLUDE (_blank, ${headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)).join(", ")}),
   CASE WHEN _blank THEN [{'column': '', 'reason': 'empty_row', 'value': NULL::VARCHAR}]
-       ELSE list_filter([${errors.length ? errors.join(",\n    ") : "NULL"}], e -> e IS NOT NULL) END AS _errors
+       WHEN ${conds.length ? conds.map((c) => `(${c})`).join(" OR ") : "false"}
+       THEN list_filter([${errors.length ? errors.join(",\n    ") : "NULL"}], e -> e IS NOT NULL) END AS _errors
 FROM s2`;
 }
 

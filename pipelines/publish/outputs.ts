@@ -28,7 +28,7 @@ export const OUTPUTS: Record<string, string> = {
            rank_adjusted - rank_raw AS move_adjustment, rank - rank_adjusted AS move_shrinkage
     FROM institution_scores ORDER BY year, rank`,
   "county_performance.csv": `
-    SELECT year, county_code, ${guardSql("name")} AS name, score, grade, support_cny, indicators_score, outcomes_score,
+    SELECT year, county_code, score, grade, support_cny, ${guardSql("name")} AS name, indicators_score, outcomes_score,
            trainer_team_size, studios, backbone_trained, has_dev_center, five_year_plan, training_budget_share,
            teachers_total, teachers_trained, coverage, project_quality, hours_share
     FROM county_performance ORDER BY year, county_code`,

@@ -20,7 +20,7 @@ per_response AS (
            count(*) AS n_items,
            avg(100.0 * ((CASE WHEN rev THEN hi + lo - value ELSE value END) - lo) / (hi - lo)) AS score,
            min(value) = max(value) AS same_answer,
-           md5(string_agg(item_id || '=' || value, ',' ORDER BY item_id)) AS pattern
+           bit_xor(hash(item_id, value)) AS pattern  -- order-free fingerprint of the answer vector
     FROM items
     GROUP BY response_id
 ),

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { bootstrap, covariance, cronbachAlpha, empiricalBayes, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/analytics/stats.ts";
+
+describe("Cronbach's alpha", () => {
+  it("matches a hand-computed textbook example (3 items, 4 respondents: 0.9643)", () => {
+    const rows = [
+      [1, 2, 3],
+      [2, 3, 3],
+      [3, 3, 4],
+      [4, 5, 5],
+    ];
+    // Σσ²ᵢ = 5/3 + 19/12 + 11/12 = 4.1667; σ²_total = 35/3; α = 3/2 (1 − 4.1667/11.6667)
+    expect(cronbachAlpha(covariance(rows))).toBeCloseTo(0.964286, 5);
+  });
+  it("is 1 for identical items and undefined for one item", () => {
+    expect(cronbachAlpha(covariance([[1, 1], [2, 2], [4, 4]]))).toBeCloseTo(1, 10);
+    expect(cronbachAlpha([[1]])).toBeNaN();
+  });
+});
+
+describe("McDonald's omega", () => {
+  it("recovers the closed form of a one-factor correlation matrix (λ = .8 .7 .6 .5 → ω = 6.76/9.02)", () => {
+    const l = [0.8, 0.7, 0.6, 0.5];
+    const R = l.map((a, i) => l.map((b, j) => (i === j ? 1 : a * b)));
+    expect(mcdonaldOmega(R)).toBeCloseTo(6.76 / (6.76 + 2.26), 3);
+  });
+  it("equals alpha for tau-equivalent items", () => {
+    const R = [0, 1, 2].map((i) => [0, 1, 2].map((j) => (i === j ? 1 : 0.5)));
+    expect(mcdonaldOmega(R)).toBeCloseTo(cronbachAlpha(R), 4);
+  });
+});
+
+describe("empirical-Bayes shrinkage", () => {
+  it("matches the closed form with equal standard errors: τ² = s²_y − s², B = τ²/(τ²+s²)", () => {
+    const y = [60, 70, 75, 80, 95];
+    const s = 5;
+    const eb = empiricalBayes(y, y.map(() => s));
+    const mean = y.reduce((a, x) => a + x, 0) / y.length;
+    const varY = y.reduce((a, x) => a + (x - mean) ** 2, 0) / (y.length - 1);
+    const tau2 = varY - s * s;
+    expect(eb.tau2).toBeCloseTo(tau2, 8);
+    expect(eb.mu).toBeCloseTo(mean, 8);
+    const B = tau2 / (tau2 + s * s);
+    y.forEach((x, i) => expect(eb.shrunk[i]).toBeCloseTo(mean + B * (x - mean), 8));
+    expect(eb.postSd[0]).toBeCloseTo(Math.sqrt(B) * s, 8);
+  });
+  it("pulls a noisy small sample further towards the mean than a precise one", () => {
+    const eb = empiricalBayes([95, 95, 70, 72, 75, 78], [15, 1, 1, 1, 1, 1]);
+    expect(eb.shrunk[0]! - eb.mu).toBeLessThan(eb.shrunk[1]! - eb.mu);
+    expect(eb.shrunk[1]).toBeGreaterThan(94);
+  });
+});
+
+describe("normal distribution, bootstrap, ranks", () => {
+  it("has the usual quantiles", () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+  });
+  it("gives a bootstrap interval around the mean that shrinks with n", () => {
+    const rand = seeded(3);
+    const mk = (n: number) => Array.from({ length: n }, () => [rand() * 10]);
+    const mean = (rows: number[][]) => rows.reduce((a, r) => a + r[0]!, 0) / rows.length;
+    const [a, b] = bootstrap(mk(100), mean, 300);
+    const [c, d] = bootstrap(mk(2000), mean, 300);
+    expect(a).toBeLessThan(5.6);
+    expect(b).toBeGreaterThan(4.4);
+    expect(d - c).toBeLessThan((b - a) / 3);
+  });
+  it("gives rank intervals that are tight when separated and wide when not", () => {
+    const r = rankIntervals([90, 80, 70, 69.9], [0.1, 0.1, 3, 3], 2000);
+    expect(r[0]).toEqual({ low: 1, high: 1 });
+    expect(r[2]!.low).toBe(3);
+    expect(r[2]!.high).toBe(4);
+  });
+  it("Spearman is 1 for monotone and −1 for reversed order", () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 100])).toBeCloseTo(1);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1);
+  });
+});
