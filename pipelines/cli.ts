@@ -4,6 +4,7 @@ import { generateDemo } from "../data/generator/demo.ts";
 import { PolicyError } from "./lib/policy.ts";
 import { PathError } from "./lib/paths.ts";
 import { EXIT, run } from "./run.ts";
+import { buildSite } from "./site/build.ts";
 
 const positiveNumber = (v: string) => {
   const x = Number(v);
@@ -42,6 +43,16 @@ program
   .action(async (o: { input: string; out: string; policy?: string; db?: string }) => {
     const result = await run(o);
     process.exitCode = result.exitCode;
+  });
+
+program
+  .command("site")
+  .description("build the static site (dashboards and annual report) from a results folder, offline")
+  .requiredOption("--results <dir>", "output folder of `guopei run`")
+  .requiredOption("--dist <dir>", "folder for the built site")
+  .option("--restricted", "include teacher-level early warnings (never publish this build)", false)
+  .action(async (o: { results: string; dist: string; restricted: boolean }) => {
+    await buildSite(o);
   });
 
 try {

@@ -174,7 +174,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoSummary> {
   const counties: County[] = Array.from({ length: nCounties }, (_, i) => ({
     code: `41${pad(1300 + i, 4)}`,
     name: i < COUNTY_NAMES.length ? COUNTY_NAMES[i]! : `第${i + 1}县`,
-    teachers: r.int(1500, 6000),
+    teachers: r.int(500, 1500),
     ruralShare: clamp(0.3 + r.next() * 0.6, 0, 1),
   }));
 

@@ -1,22 +1,12 @@
-// CSV output for people: UTF-8 with BOM (Excel opens it without garbling), RFC 4180 quoting,
-// and cells that a spreadsheet would run as a formula are defused with a leading apostrophe.
+// CSV output for people: UTF-8 with BOM (Excel opens it without garbling). The cell rule (quoting,
+// formulas defused) lives with the site's components, which ship it to the browser too.
 import { createWriteStream } from "node:fs";
 import { rename } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+import { csvCell, csvLine } from "../../dashboards/components/csv.ts";
 
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let s = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
-  // A number like -3 is data, not a formula; only text is defused.
-  if (typeof value === "string" && FORMULA_START.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function csvLine(values: unknown[]): string {
-  return `${values.map(csvCell).join(",")}\r\n`;
-}
+export { csvCell, csvLine };
 
 /** Write rows to `file` atomically (temp file, then rename). */
 export async function writeCsv(file: string, columns: string[], rows: Iterable<unknown[]>): Promise<void> {

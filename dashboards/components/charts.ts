@@ -1,0 +1,54 @@
+// Charts as small functions of (data, {width}) → Node.
+import * as Plot from "npm:@observablehq/plot";
+import { TIER_COLORS } from "./labels.js";
+
+export interface Ranked {
+  institution_id: string;
+  name: string | null;
+  score: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  rank: number;
+  tier: string;
+}
+
+/** Caterpillar chart: each institution's shrunk score with its 95 % interval, best first. */
+export function caterpillar(rows: Ranked[], { width, excellent = 90, qualified = 75 }: { width: number; excellent?: number; qualified?: number }) {
+  const data = rows.filter((r) => r.score !== null).map((r) => ({ ...r, label: `${r.rank}. ${r.name ?? r.institution_id}` }));
+  return Plot.plot({
+    width,
+    height: Math.max(240, data.length * 16 + 60),
+    marginLeft: Math.min(260, width / 3),
+    x: { label: "得分 score (95% 区间 interval)", domain: [Math.min(60, ...data.map((d) => d.ci_low ?? 100)), 100], grid: true },
+    y: { label: null, domain: data.map((d) => d.label) },
+    color: { ...TIER_COLORS, legend: true },
+    marks: [
+      Plot.ruleX([qualified], { stroke: "#d73027", strokeDasharray: "4,3" }),
+      Plot.ruleX([excellent], { stroke: "#1a9850", strokeDasharray: "4,3" }),
+      Plot.ruleY(data, { y: "label", x1: "ci_low", x2: "ci_high", stroke: "tier", strokeWidth: 2 }),
+      Plot.dot(data, { y: "label", x: "score", fill: "tier", r: 4, tip: true, title: (d: Ranked) => `${d.name ?? d.institution_id}\n${d.score} [${d.ci_low}, ${d.ci_high}]` }),
+    ],
+  });
+}
+
+export function trend(rows: { year: number; value: number | null; series: string }[], { width, label }: { width: number; label: string }) {
+  return Plot.plot({
+    width,
+    height: 240,
+    x: { label: "年度 year", type: "point" },
+    y: { label, grid: true, zero: false },
+    color: { legend: true },
+    marks: [Plot.lineY(rows, { x: "year", y: "value", stroke: "series", marker: true }), Plot.text(rows, { x: "year", y: "value", text: (d: { value: number | null }) => (d.value === null ? "" : String(d.value)), dy: -10 })],
+  });
+}
+
+export function tierBars(rows: { year: number; tier: string; n: number }[], { width }: { width: number }) {
+  return Plot.plot({
+    width,
+    height: 220,
+    x: { label: "年度 year", tickFormat: "d", type: "band" },
+    y: { label: "项目数 projects", grid: true },
+    color: { ...TIER_COLORS, legend: true },
+    marks: [Plot.barY(rows, { x: "year", y: "n", fill: "tier", tip: true })],
+  });
+}

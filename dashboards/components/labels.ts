@@ -1,0 +1,27 @@
+// User-facing labels: Chinese first, English after.
+export const TIER: Record<string, string> = {
+  excellent: "优秀 excellent",
+  qualified: "合格 qualified",
+  unqualified: "不合格 unqualified",
+  insufficient_data: "数据不足 insufficient data",
+};
+export const RECOMMENDATION: Record<string, string> = {
+  priority: "优先支持 priority",
+  continue: "免评备案继续承担 continue without re-tender",
+  keep: "保留 keep",
+  review: "复核 review",
+  drop: "淘汰 drop",
+};
+export const MODE: Record<string, string> = {
+  face_to_face: "集中培训 face-to-face",
+  online: "网络研修 online",
+  blended: "混合式 blended",
+  shadowing: "跟岗实践 shadowing",
+  village: "送教下乡 village",
+  workshop: "工作坊 workshop",
+};
+export const TIER_COLORS = { domain: ["excellent", "qualified", "unqualified", "insufficient_data"], range: ["#1a9850", "#91cf60", "#d73027", "#bbbbbb"] };
+
+export const label = (map: Record<string, string>) => (v: unknown) => (v === null || v === undefined ? "—" : map[String(v)] ?? String(v));
+export const fixed = (digits = 1) => (v: unknown) => (v === null || v === undefined || Number.isNaN(Number(v)) ? "—" : Number(v).toFixed(digits));
+export const percent = (v: unknown) => (v === null || v === undefined ? "—" : `${(Number(v) * 100).toFixed(1)}%`);

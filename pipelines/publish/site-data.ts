@@ -1,0 +1,173 @@
+// Data for the site at the chart's grain: small JSON files written from the results folder
+// (its warehouse opened read-only). The public build never receives a teacher-level row or a
+// group below the policy's minimum; the restricted build adds the early-warning list.
+import { existsSync } from "node:fs";
+import { readFile, writeFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { openDb, type Db } from "../lib/db.ts";
+import type { Policy } from "../lib/policy.ts";
+import { blankSmall, suppressCounts } from "./privacy.ts";
+
+const STOP = new Set(["我们", "老师", "培训", "希望", "一些", "非常", "可以", "就是", "这样", "以后", "没有", "还是", "很多", "比较", "时间", "的", "了", "和", "是", "很", "太"]);
+
+/** Chinese word segmentation (Intl.Segmenter, ICU dictionary): words of two or more characters. */
+export function terms(text: string): string[] {
+  const seg = new Intl.Segmenter("zh", { granularity: "word" });
+  const out: string[] = [];
+  for (const s of seg.segment(text)) {
+    const w = s.segment.trim();
+    if (s.isWordLike && w.length >= 2 && !STOP.has(w) && !/^[\d\s\p{P}]+$/u.test(w)) out.push(w);
+  }
+  return out;
+}
+
+const num = (v: unknown, digits = 2) => (v === null || v === undefined ? null : Math.round(Number(v) * 10 ** digits) / 10 ** digits);
+const plain = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])));
+
+export interface SiteData {
+  files: Record<string, unknown>;
+  pageWeights?: Record<string, number>;
+}
+
+export async function siteData(resultsDir: string, restricted: boolean): Promise<SiteData> {
+  const manifest = JSON.parse(await readFile(path.join(resultsDir, "manifest.json"), "utf8")) as { policy: Policy; finished_at: string; versions: Record<string, string>; files: Record<string, unknown>[]; analysis: unknown };
+  const policy = manifest.policy;
+  const minN = policy.min_group_public;
+  const db = await openDb(path.join(resultsDir, "guopei.duckdb"), { readOnly: true });
+  try {
+    const files: Record<string, unknown> = {};
+    files["meta.json"] = { generated: manifest.finished_at, versions: manifest.versions, policy, restricted, analysis: manifest.analysis };
+
+    files["overview.json"] = plain(
+      await db.all(`
+        WITH p AS (SELECT year, count(*) AS projects, sum(n_responses) AS responses, count(DISTINCT institution_id) AS institutions,
+                          avg(eval_raw) FILTER (WHERE n_responses >= ${minN}) AS satisfaction,
+                          avg(score) FILTER (WHERE tier <> 'insufficient_data') AS mean_score,
+                          count(*) FILTER (WHERE tier = 'excellent') AS excellent, count(*) FILTER (WHERE tier = 'qualified') AS qualified,
+                          count(*) FILTER (WHERE tier = 'unqualified') AS unqualified, count(*) FILTER (WHERE tier = 'insufficient_data') AS insufficient
+                   FROM project_scores WHERE year IS NOT NULL GROUP BY year),
+             t AS (SELECT pr.year, count(*) AS enrolments, count(DISTINCT t.teacher_id) AS teachers FROM trainees t JOIN projects pr USING (project_id) GROUP BY ALL),
+             a AS (SELECT pr.year, avg(CASE WHEN final_result = 'pass' THEN 1.0 WHEN final_result IS NOT NULL THEN 0.0 END) AS completion
+                   FROM assessments a JOIN projects pr USING (project_id) GROUP BY ALL),
+             c AS (SELECT year, sum(teachers_trained) / nullif(sum(teachers_total), 0) AS coverage FROM county_performance GROUP BY ALL)
+        SELECT p.year, projects, institutions, responses, enrolments, teachers, round(satisfaction, 2) AS satisfaction, round(mean_score, 2) AS mean_score,
+               round(completion, 4) AS completion, round(coverage, 4) AS coverage, excellent, qualified, unqualified, insufficient
+        FROM p LEFT JOIN t USING (year) LEFT JOIN a USING (year) LEFT JOIN c USING (year) ORDER BY year`),
+    );
+
+    const inst = plain(
+      await db.all(`
+        SELECT s.year, s.institution_id, i.name, i.type, s.n_projects, s.n_responses, s.score, s.ci_low, s.ci_high, s.rank, s.rank_low, s.rank_high,
+               s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.shrink_weight
+        FROM institution_scores s LEFT JOIN institutions i USING (institution_id) ORDER BY s.year, s.rank`),
+    );
+    files["institutions.json"] = blankSmall(inst, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score"], minN).map((r) => ({
+      ...r,
+      score: num(r.score),
+      ci_low: num(r.ci_low),
+      ci_high: num(r.ci_high),
+      raw_score: num(r.raw_score),
+      adjusted_score: num(r.adjusted_score),
+      shrink_weight: num(r.shrink_weight, 3),
+    }));
+
+    const projects = plain(
+      await db.all(`
+        SELECT ps.year, ps.project_id, pr.name, ps.institution_id, i.name AS institution, ps.program, ps.category, ps.mode, ps.stage, ps.county_code,
+               ps.n_responses, round(ps.response_rate, 3) AS response_rate, round(ps.score, 2) AS score, round(ps.ci_low, 2) AS ci_low, round(ps.ci_high, 2) AS ci_high,
+               ps.tier, ps.recommendation, round(ps.eval_raw, 2) AS eval_raw, round(ps.eval_adjusted, 2) AS eval_adjusted, round(ps.expert_score, 2) AS expert_score,
+               round(ps.attendance_score, 2) AS attendance_score, round(ps.followup_score, 2) AS followup_score, ps.evidence_used, ps.reasons
+        FROM project_scores ps LEFT JOIN projects pr USING (project_id) LEFT JOIN institutions i ON i.institution_id = ps.institution_id
+        ORDER BY ps.year, ps.project_id`),
+    );
+    files["projects.json"] = blankSmall(projects, "n_responses", ["score", "ci_low", "ci_high", "eval_raw", "eval_adjusted", "reasons"], minN);
+
+    const counties = plain(await db.all(`SELECT * FROM county_performance ORDER BY year, county_code`));
+    files["counties.json"] = suppressCounts(suppressCounts(counties, "teachers_trained", "year", minN), "backbone_trained", "year", minN);
+
+    files["quality.json"] = {
+      reliability: plain(await db.all(`SELECT year, dimension, n_items, n_responses, round(alpha, 3) AS alpha, round(alpha_low, 3) AS alpha_low, round(alpha_high, 3) AS alpha_high, round(omega, 3) AS omega, round(omega_low, 3) AS omega_low, round(omega_high, 3) AS omega_high, round(alpha_with_suspicious, 3) AS alpha_with_suspicious, warning FROM reliability ORDER BY year, dimension`)),
+      items: plain(await db.all(`SELECT year, item_id, dimension, round(mean, 3) AS mean, round(sd, 3) AS sd, round(nonresponse, 4) AS nonresponse, round(item_total_r, 3) AS item_total_r FROM item_stats ORDER BY year, item_id`)),
+      flags: plain(await db.all(`SELECT year, flag, count(DISTINCT project_id) AS projects, sum(affected_responses) AS responses FROM integrity_flags GROUP BY ALL ORDER BY year, flag`)),
+      flaggedProjects: plain(
+        await db.all(`SELECT f.year, f.project_id, f.institution_id, f.flag, f.affected_responses, f.share FROM integrity_flags f JOIN project_scores p USING (project_id)
+                      WHERE p.n_responses >= ${minN} AND f.flag IN ('excluded', 'burst', 'more_responses_than_enrolled') ORDER BY f.share DESC LIMIT 200`),
+      ),
+      responseRates: plain(await db.all(`SELECT year, round(median(response_rate), 3) AS median_rate, round(quantile_cont(response_rate, 0.1), 3) AS p10_rate, count(*) FILTER (WHERE n_responses < ${policy.min_responses}) AS below_min FROM project_scores WHERE response_rate IS NOT NULL GROUP BY ALL ORDER BY year`)),
+    };
+
+    files["comments.json"] = await comments(db, policy);
+
+    files["data-quality.json"] = {
+      files: manifest.files.map((f) => ({ path: f.path, kind: f.kind, encoding: f.encoding, status: f.status, message: f.message, rows_read: f.rows_read, rows_loaded: f.rows_loaded, rows_rejected: f.rows_rejected })),
+      rejects: plain(await db.all(`SELECT file, reason, "column", count(*) AS n FROM rejects GROUP BY ALL ORDER BY file, n DESC`)),
+    };
+
+    if (restricted) {
+      const has = (await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'teacher_warnings'`))[0]!.n > 0n;
+      files["warnings.json"] = has ? plain(await db.all(`SELECT * FROM teacher_warnings ORDER BY risk DESC`)) : [];
+    }
+    return { files };
+  } finally {
+    db.close();
+  }
+}
+
+async function comments(db: Db, policy: Policy) {
+  const rows = await db.all<{ year: number; institution_id: string; name: string | null; comment: string; score: number }>(
+    `SELECT r.year, r.institution_id, i.name, e.comment, r.score
+     FROM evaluations e JOIN response_scores r USING (response_id) LEFT JOIN institutions i USING (institution_id)
+     WHERE nullif(trim(e.comment), '') IS NOT NULL AND r.weight > 0 AND r.institution_id IS NOT NULL`,
+  );
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const k = `${r.year}|${r.institution_id}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const themes = new Map<string, { year: number; term: string; n: number; scoreSum: number }>();
+  const shown: unknown[] = [];
+  for (const [, g] of groups) {
+    // A group below the policy's minimum for comments shows nothing, not even its terms.
+    if (g.length < policy.min_group_comments) continue;
+    const counts = new Map<string, number>();
+    for (const r of g) {
+      for (const t of new Set(terms(r.comment))) {
+        counts.set(t, (counts.get(t) ?? 0) + 1);
+        const k = `${r.year}|${t}`;
+        const th = themes.get(k) ?? { year: Number(r.year), term: t, n: 0, scoreSum: 0 };
+        th.n++;
+        th.scoreSum += Number(r.score);
+        themes.set(k, th);
+      }
+    }
+    shown.push({
+      year: Number(g[0]!.year),
+      institution_id: g[0]!.institution_id,
+      name: g[0]!.name,
+      n_comments: g.length,
+      top_terms: [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([term, n]) => ({ term, n })),
+      // Distinct texts, lowest-scoring first: what unhappy trainees said is what a report needs.
+      examples: [...new Set([...g].sort((a, b) => Number(a.score) - Number(b.score)).map((r) => r.comment))].slice(0, 6),
+    });
+  }
+  return {
+    min_group: policy.min_group_comments,
+    themes: [...themes.values()].filter((t) => t.n >= policy.min_group_comments).map((t) => ({ year: t.year, term: t.term, n: t.n, mean_score: Math.round((t.scoreSum / t.n) * 10) / 10 })).sort((a, b) => b.n - a.n),
+    groups: shown,
+  };
+}
+
+export async function writeSiteData(data: SiteData, dir: string): Promise<Record<string, number>> {
+  await mkdir(dir, { recursive: true });
+  const weights: Record<string, number> = {};
+  for (const [name, value] of Object.entries(data.files)) {
+    const text = JSON.stringify(value);
+    await writeFile(path.join(dir, name), text);
+    weights[name] = Buffer.byteLength(text);
+  }
+  return weights;
+}
+
+export function resultsReady(dir: string): boolean {
+  return existsSync(path.join(dir, "manifest.json")) && existsSync(path.join(dir, "guopei.duckdb"));
+}

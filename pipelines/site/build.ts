@@ -1,0 +1,92 @@
+// `guopei site`: pages from dashboards/, data from the results folder, npm imports from the local
+// cache; Observable Framework builds it offline, and the result is swapped into --dist at once.
+import { spawn } from "node:child_process";
+import { cp, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { info } from "../lib/log.ts";
+import { resultsReady, siteData, writeSiteData } from "../publish/site-data.ts";
+import { fillNpmCache } from "./npm-cache.ts";
+
+const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const PAGES = path.join(PROJECT, "dashboards");
+const FRAMEWORK_BIN = path.join(PROJECT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
+
+/** Pages only the restricted build carries (teacher-level). */
+export const RESTRICTED_PAGES = ["warnings.md"];
+
+export interface SiteOptions {
+  results: string;
+  dist: string;
+  restricted?: boolean;
+}
+
+export interface SiteResult {
+  dist: string;
+  dataWeights: Record<string, number>;
+}
+
+export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
+  const results = path.resolve(opts.results);
+  const dist = path.resolve(opts.dist);
+  if (!resultsReady(results)) throw new Error(`${results} is not a results folder (no manifest.json and guopei.duckdb): run \`guopei run\` first`);
+  const work = `${dist}.build-${process.pid}`;
+  await rm(work, { recursive: true, force: true });
+  const src = path.join(work, "src");
+  await cp(PAGES, src, {
+    recursive: true,
+    filter: (f) => {
+      const rel = path.relative(PAGES, f);
+      const top = rel.split(path.sep)[0];
+      if (top === ".observablehq" || top === "data" || top === "dist") return false;
+      return opts.restricted || !RESTRICTED_PAGES.includes(rel);
+    },
+  });
+  try {
+    const data = await siteData(results, Boolean(opts.restricted));
+    const dataWeights = await writeSiteData(data, path.join(src, "data"));
+    await fillNpmCache(src);
+    const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
+    const config = {
+      root: "src",
+      title: "国培计划培训质量 Guopei training quality",
+      globalStylesheets: [],
+      search: false,
+      // No favicon request, and nothing else, leaves this machine.
+      head: '<link rel="icon" href="data:,">',
+      footer: `guopei · ${opts.restricted ? "内部版 restricted build: contains teacher-level warnings, do not publish" : "公开版 public build"}`,
+      pages: [
+        { name: "年度概览 Overview", path: "/" },
+        { name: "承训机构 Institutions", path: "/institutions" },
+        { name: "培训项目 Projects", path: "/projects" },
+        { name: "项目区县 Counties", path: "/counties" },
+        { name: "评估质量 Evaluation quality", path: "/quality" },
+        { name: "学员意见 Comments", path: "/comments" },
+        { name: "数据质量 Data quality", path: "/data-quality" },
+        { name: "方法说明 Methods", path: "/methods" },
+        { name: "年度报告 Annual report", path: "/report" },
+        ...(opts.restricted ? [{ name: "预警名单 Early warning (restricted)", path: "/warnings" }] : []),
+      ],
+      dynamicPaths: [...new Set(institutions)].map((id) => `/institution/${encodeURIComponent(id)}`),
+    };
+    await writeFile(path.join(work, "observablehq.config.js"), `export default ${JSON.stringify(config, null, 2)};\n`);
+    await framework(work);
+    await rm(dist, { recursive: true, force: true });
+    await mkdir(path.dirname(dist), { recursive: true });
+    await rename(path.join(work, "dist"), dist);
+    info(`网站 site → ${dist} (${(await readdir(dist)).length} entries${opts.restricted ? ", restricted" : ""})`);
+    return { dist, dataWeights };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function framework(cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [FRAMEWORK_BIN, "build"], { cwd, env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" } });
+    let log = "";
+    child.stdout.on("data", (d) => (log += d));
+    child.stderr.on("data", (d) => (log += d));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`Observable Framework build failed (exit ${code}):\n${log.slice(-3000)}`))));
+  });
+}

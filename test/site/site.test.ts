@@ -1,0 +1,164 @@
+// Both builds of the site in a real browser: every page loads with no console error and no request
+// leaving the machine; key charts and tables are present; the public build holds no teacher id and
+// no small group; hostile comment text shows as text.
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDemo } from "../../data/generator/demo.ts";
+import { setQuiet } from "../../pipelines/lib/log.ts";
+import { run } from "../../pipelines/run.ts";
+import { buildSite } from "../../pipelines/site/build.ts";
+import { launch, serve } from "../browser.ts";
+import { MINI, ROOT, query, tmpDir, writeFiles } from "../helpers.ts";
+
+setQuiet(true);
+const SHOTS = path.join(ROOT, "test", ".tmp", "screenshots");
+
+const PAGES: [string, string][] = [
+  ["index", "svg"],
+  ["institutions", "svg[aria-label], figure svg, svg"],
+  ["projects", "table"],
+  ["counties", "table"],
+  ["quality", "table"],
+  ["comments", ".gp-comment"],
+  ["data-quality", "table"],
+  ["methods", "h2"],
+  ["report", "table"],
+];
+
+async function files(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await files(full)));
+    else out.push(full);
+  }
+  return out;
+}
+
+async function visit(browser: Browser, base: string, page: string, selector: string, shot: string) {
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  tab.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  tab.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  tab.on("dialog", (d) => {
+    problems.push(`dialog opened: ${d.message()}`);
+    void d.dismiss();
+  });
+  tab.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith(base) && !u.startsWith("blob:") && !u.startsWith("data:")) problems.push(`external request: ${u}`);
+  });
+  const response = await tab.goto(`${base}/${page}`, { waitUntil: "networkidle" });
+  await tab.waitForSelector(`#observablehq-main ${selector}`, { timeout: 15_000 });
+  // Framework shows a failed cell as an inspector error box.
+  const cellErrors = await tab.locator(".observablehq--error").count();
+  if (cellErrors) problems.push(`${cellErrors} cell(s) failed: ${await tab.locator(".observablehq--error").first().innerText()}`);
+  await tab.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+  const text = await tab.locator("#observablehq-main").innerText();
+  await tab.close();
+  return { status: response?.status(), problems, text };
+}
+
+describe("the site, built offline, in Chromium", () => {
+  let browser: Browser;
+  let results: string;
+  let publicDist: string;
+  let restrictedDist: string;
+  let weights: Record<string, number>;
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    const input = await tmpDir();
+    results = await tmpDir();
+    await generateDemo({ out: input, scale: 0.5, seed: 5 });
+    await run({ input, out: results });
+    const out = await tmpDir();
+    publicDist = path.join(out, "public");
+    restrictedDist = path.join(out, "restricted");
+    weights = (await buildSite({ results, dist: publicDist })).dataWeights;
+    await buildSite({ results, dist: restrictedDist, restricted: true });
+    browser = await launch();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each(PAGES)("public page %s loads cleanly and shows its %s", async (page, selector) => {
+    const srv = await serve(publicDist);
+    try {
+      const r = await visit(browser, srv.url, page, selector, `public-${page}`);
+      expect(r.status).toBe(200);
+      expect(r.problems).toEqual([]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("has a page per institution, and a restricted-only warnings page", async () => {
+    const [first] = await query<{ institution_id: string }>(path.join(results, "guopei.duckdb"), `SELECT institution_id FROM institution_scores ORDER BY year DESC, rank LIMIT 1`);
+    const srv = await serve(restrictedDist);
+    try {
+      const inst = await visit(browser, srv.url, `institution/${first!.institution_id}`, "table", "restricted-institution");
+      expect(inst.problems).toEqual([]);
+      const warnings = await visit(browser, srv.url, "warnings", "p", "restricted-warnings");
+      expect(warnings.problems).toEqual([]);
+      expect(warnings.text).toContain("restricted");
+    } finally {
+      await srv.close();
+    }
+    const names = (await files(publicDist)).map((f) => path.relative(publicDist, f));
+    expect(names.some((n) => n.startsWith("warnings"))).toBe(false);
+    expect(names.some((n) => n.includes("warnings.json"))).toBe(false);
+  });
+
+  it("keeps teacher ids and external origins out of the public build", async () => {
+    const ids = new Set((await query<{ teacher_id: string }>(path.join(results, "guopei.duckdb"), `SELECT DISTINCT teacher_id FROM trainees`)).map((r) => r.teacher_id));
+    expect(ids.size).toBeGreaterThan(100);
+    for (const f of await files(publicDist)) {
+      const text = await readFile(f, "utf8");
+      const found = text.match(/T\d{9}/g)?.filter((m) => ids.has(m)) ?? [];
+      expect(found, f).toEqual([]);
+      if (f.endsWith(".html")) expect(text.match(/(src|href)="(https?:)?\/\/[^"]*"/g) ?? [], f).toEqual([]);
+      if (f.endsWith(".css")) expect(text.match(/url\((["']?)https?:/g) ?? [], f).toEqual([]);
+      if (f.endsWith(".js")) expect(text.match(/(import\(|from)\s*["']https?:/g) ?? [], f).toEqual([]);
+    }
+  });
+
+  it("shows no group below the policy's minimum in the public data", async () => {
+    const dataDir = path.join(publicDist, "_file", "data");
+    const byName = async (prefix: string) => JSON.parse(await readFile(path.join(dataDir, (await readdir(dataDir)).find((f) => f.startsWith(prefix))!), "utf8"));
+    for (const r of (await byName("projects.")) as { n_responses: number; score: number | null }[]) if (r.n_responses < 5) expect(r.score).toBeNull();
+    for (const r of (await byName("institutions.")) as { n_responses: number; score: number | null }[]) if (r.n_responses < 5) expect(r.score).toBeNull();
+    for (const g of ((await byName("comments.")) as { groups: { n_comments: number }[] }).groups) expect(g.n_comments).toBeGreaterThanOrEqual(10);
+    for (const c of (await byName("counties.")) as { teachers_trained: number | null }[]) if (c.teachers_trained !== null) expect(c.teachers_trained).toBeGreaterThanOrEqual(5);
+    const kb = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, Math.round(v / 102.4) / 10]));
+    console.log("site data weights (kB):", JSON.stringify(kb));
+    await writeFile(path.join(ROOT, "test", ".tmp", "site-data-weights.json"), JSON.stringify(kb, null, 2));
+  });
+});
+
+describe("untrusted comment text", () => {
+  it("renders an XSS comment as text and hides institutions with too few comments", async () => {
+    const input = await tmpDir();
+    const results = await tmpDir();
+    const rows = ["response_id,project_id,submitted_at,duration_seconds,q01,q02,comment"];
+    for (let i = 1; i <= 12; i++) rows.push(`R${i},P1,2024-03-21 10:${String(i).padStart(2, "0")},300,${(i % 3) + 3},4,${i === 1 ? '"<img src=x onerror=""alert(1)"">课程很好"' : "课程内容实用，专家讲解清楚"}`);
+    for (let i = 13; i <= 15; i++) rows.push(`R${i},P2,2024-05-01 09:00,200,3,3,只有三条意见`);
+    await writeFiles(input, { ...MINI, "evaluations_I1.csv": `${rows.join("\n")}\n` });
+    await run({ input, out: results });
+    const dist = path.join(await tmpDir(), "site");
+    await buildSite({ results, dist });
+    const browser = await launch();
+    const srv = await serve(dist);
+    try {
+      const r = await visit(browser, srv.url, "comments", ".gp-comment", "xss-comments");
+      expect(r.problems).toEqual([]);
+      expect(r.text).toContain('<img src=x onerror="alert(1)">课程很好');
+      expect(r.text).not.toContain("只有三条意见");
+    } finally {
+      await srv.close();
+      await browser.close();
+    }
+  }, 120_000);
+});
