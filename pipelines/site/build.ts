@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { info } from "../lib/log.ts";
 import { resultsReady, siteData, writeSiteData } from "../publish/site-data.ts";
+import { siteConfig } from "../../observablehq.config.ts";
 import { fillNpmCache } from "./npm-cache.ts";
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -47,28 +48,7 @@ export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
     const dataWeights = await writeSiteData(data, path.join(src, "data"));
     await fillNpmCache(src);
     const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
-    const config = {
-      root: "src",
-      title: "国培计划培训质量 Guopei training quality",
-      globalStylesheets: [],
-      search: false,
-      // No favicon request, and nothing else, leaves this machine.
-      head: '<link rel="icon" href="data:,">',
-      footer: `guopei · ${opts.restricted ? "内部版 restricted build: contains teacher-level warnings, do not publish" : "公开版 public build"}`,
-      pages: [
-        { name: "年度概览 Overview", path: "/" },
-        { name: "承训机构 Institutions", path: "/institutions" },
-        { name: "培训项目 Projects", path: "/projects" },
-        { name: "项目区县 Counties", path: "/counties" },
-        { name: "评估质量 Evaluation quality", path: "/quality" },
-        { name: "学员意见 Comments", path: "/comments" },
-        { name: "数据质量 Data quality", path: "/data-quality" },
-        { name: "方法说明 Methods", path: "/methods" },
-        { name: "年度报告 Annual report", path: "/report" },
-        ...(opts.restricted ? [{ name: "预警名单 Early warning (restricted)", path: "/warnings" }] : []),
-      ],
-      dynamicPaths: [...new Set(institutions)].map((id) => `/institution/${encodeURIComponent(id)}`),
-    };
+    const config = siteConfig({ root: "src", restricted: Boolean(opts.restricted), institutions });
     await writeFile(path.join(work, "observablehq.config.js"), `export default ${JSON.stringify(config, null, 2)};\n`);
     await framework(work);
     await rm(dist, { recursive: true, force: true });

@@ -112,6 +112,23 @@ describe("the site, built offline, in Chromium", () => {
     expect(names.some((n) => n.includes("warnings.json"))).toBe(false);
   });
 
+  it("prints the annual report to PDF with Chinese text", async () => {
+    const srv = await serve(publicDist);
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${srv.url}/report`, { waitUntil: "networkidle" });
+      await tab.waitForSelector("#observablehq-main table");
+      await tab.emulateMedia({ media: "print" });
+      const pdf = await tab.pdf({ format: "A4", printBackground: true, path: path.join(SHOTS, "report.pdf") });
+      expect(pdf.subarray(0, 4).toString()).toBe("%PDF");
+      expect(pdf.length).toBeGreaterThan(20_000);
+      expect(await tab.locator("#observablehq-main h1").innerText()).toMatch(/年度国培计划培训质量报告/);
+    } finally {
+      await tab.close();
+      await srv.close();
+    }
+  });
+
   it("keeps teacher ids and external origins out of the public build", async () => {
     const ids = new Set((await query<{ teacher_id: string }>(path.join(results, "guopei.duckdb"), `SELECT DISTINCT teacher_id FROM trainees`)).map((r) => r.teacher_id));
     expect(ids.size).toBeGreaterThan(100);

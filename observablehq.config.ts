@@ -1,0 +1,36 @@
+// Observable Framework configuration of the guopei site. `guopei site` builds with it (root and
+// data swapped for the results folder it is given); `npx observable preview` uses the default
+// export on dashboards/ once `guopei site` has written dashboards/data/ (see README).
+export interface SiteConfigOptions {
+  root?: string;
+  restricted?: boolean;
+  institutions?: string[];
+}
+
+export function siteConfig({ root = "dashboards", restricted = false, institutions = [] }: SiteConfigOptions = {}) {
+  return {
+    root,
+    title: "国培计划培训质量 Guopei training quality",
+    // No web fonts or other stylesheets from outside: the site must work offline.
+    globalStylesheets: [] as string[],
+    search: false,
+    // No favicon request, and nothing else, leaves the machine.
+    head: '<link rel="icon" href="data:,">',
+    footer: `guopei · ${restricted ? "内部版 restricted build: contains teacher-level warnings, do not publish" : "公开版 public build"}`,
+    pages: [
+      { name: "年度概览 Overview", path: "/" },
+      { name: "承训机构 Institutions", path: "/institutions" },
+      { name: "培训项目 Projects", path: "/projects" },
+      { name: "项目区县 Counties", path: "/counties" },
+      { name: "评估质量 Evaluation quality", path: "/quality" },
+      { name: "学员意见 Comments", path: "/comments" },
+      { name: "数据质量 Data quality", path: "/data-quality" },
+      { name: "方法说明 Methods", path: "/methods" },
+      { name: "年度报告 Annual report", path: "/report" },
+      ...(restricted ? [{ name: "预警名单 Early warning (restricted)", path: "/warnings" }] : []),
+    ],
+    dynamicPaths: [...new Set(institutions)].map((id) => `/institution/${encodeURIComponent(id)}`),
+  };
+}
+
+export default siteConfig();
