@@ -6,9 +6,11 @@ import { sqlFile } from "../lib/sql.ts";
 import { cols, writeTable } from "../lib/table.ts";
 import { rankInstitutions } from "./institutions.ts";
 import { reliability } from "./reliability.ts";
+import { earlyWarning, hoursCompliance, type WarningReport } from "../warnings/warnings.ts";
 import { fitCaseMix, loadEvidence, scoreProjects, writeProjectScores } from "./scores.ts";
 
 export interface AnalysisNotes {
+  warning: WarningReport;
   case_mix: { applied: boolean; note: string; coefficients: Record<string, number> };
   notes: string[];
 }
@@ -66,7 +68,10 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
     cols({ year: "BIGINT", item_id: "VARCHAR", dimension: "VARCHAR", mean: "DOUBLE", sd: "DOUBLE", nonresponse: "DOUBLE", item_total_r: "DOUBLE" }),
     rel.items.map((i) => [i.year, i.item_id, i.dimension, i.mean, i.sd, i.nonresponse, i.item_total_r]),
   );
+  const warning = await earlyWarning(db, policy);
+  await hoursCompliance(db, policy, Number(warning.as_of.slice(0, 4)));
   return {
+    warning,
     case_mix: { applied: mix.applied, note: mix.note, coefficients: Object.fromEntries(mix.terms.map((t, i) => [t, Math.round(mix.coef[i]! * 100) / 100])) },
     notes,
   };

@@ -74,9 +74,16 @@ export const PolicySchema = z
       .default({ cycle_hours: 360, cycle_years: 5, it_hours: 50, it_practice_hours: 25 }),
     /** Warning levels on the calibrated risk. */
     warning: z
-      .object({ high: share.default(0.5), medium: share.default(0.25) })
+      .object({
+        high: share.default(0.5),
+        medium: share.default(0.25),
+        /** A 6-month follow-up transfer score (0-100) below this counts as poor transfer. */
+        poor_transfer: nonNeg.max(100).default(50),
+        /** The run date for projects still running (YYYY-MM-DD); default: the latest attendance date. */
+        as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
+      })
       .strict()
-      .default({ high: 0.5, medium: 0.25 })
+      .default({ high: 0.5, medium: 0.25, poor_transfer: 50 })
       .refine((w) => w.high > w.medium, { message: "high must be above medium" }),
     /** Integrity: an answer faster than this many seconds per item counts as implausibly fast. */
     integrity: z

@@ -47,9 +47,27 @@ export const OUTPUTS: Record<string, string> = {
     ORDER BY year, program, category`,
 };
 
+/** Teacher-level outputs: for county officers and institutions, never for the public site. */
+export const RESTRICTED_OUTPUTS: Record<string, string> = {
+  "teacher_warnings.csv": `
+    SELECT year, project_id, teacher_id, risk, level, reasons, interventions, county_code, school_id, stage, rural, progress, as_of, method
+    FROM teacher_warnings`,
+  "hours_compliance.csv": `
+    SELECT year, teacher_id, county_code, school_id, hours, it_hours, it_practice_hours, behind_hours, behind_it_hours, behind_it_practice_hours, meets_hours, meets_it
+    FROM hours_compliance`,
+};
+
+OUTPUTS["hours_by_county.csv"] = `
+    SELECT year, coalesce(county_code, '') AS county_code, coalesce(school_id, '') AS school_id, count(*) AS teachers,
+           round(avg(meets_hours::INT), 4) AS share_meeting_hours, round(avg(meets_it::INT), 4) AS share_meeting_it,
+           round(avg(behind_hours), 1) AS mean_behind_hours
+    FROM hours_compliance
+    GROUP BY GROUPING SETS ((year, county_code), (year, county_code, school_id))
+    ORDER BY county_code, school_id`;
+
 export async function publishOutputs(db: Db, dir: string, policy: Policy): Promise<string[]> {
   const written: string[] = [];
-  for (const [file, sql] of Object.entries(OUTPUTS)) {
+  for (const [file, sql] of Object.entries({ ...OUTPUTS, ...RESTRICTED_OUTPUTS })) {
     await copyCsv(db, sql, path.join(dir, file), sql.includes("$policy_version") ? { policy_version: policy.version } : undefined);
     written.push(file);
   }

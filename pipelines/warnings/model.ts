@@ -1,0 +1,166 @@
+// Logistic regression and the metrics that judge it. Small and tested; the per-row work
+// (features, scoring) stays in SQL.
+import { seeded } from "../analytics/stats.ts";
+import { solve } from "../analytics/stats.ts";
+
+export interface Logistic {
+  features: string[];
+  mean: number[];
+  sd: number[];
+  intercept: number;
+  coef: number[];
+}
+
+/** Standardise with training means and SDs; a missing value becomes the mean (z = 0). */
+export function standardise(rows: (number | null)[][], mean: number[], sd: number[]): number[][] {
+  return rows.map((r) => r.map((v, j) => (v === null || !Number.isFinite(v) ? 0 : (v - mean[j]!) / sd[j]!)));
+}
+
+/**
+ * L2-regularised logistic regression by Newton-Raphson (IRLS) on standardised features.
+ * The intercept is not penalised; λ = 1 is a light ridge that keeps separable data finite.
+ */
+export function fitLogistic(features: string[], X: (number | null)[][], y: number[], lambda = 1): Logistic {
+  const p = features.length;
+  const mean = features.map((_, j) => {
+    const v = X.map((r) => r[j]).filter((x): x is number => x !== null && Number.isFinite(x));
+    return v.length ? v.reduce((a, x) => a + x, 0) / v.length : 0;
+  });
+  const sd = features.map((_, j) => {
+    const v = X.map((r) => r[j]).filter((x): x is number => x !== null && Number.isFinite(x));
+    const s = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean[j]!) ** 2, 0) / (v.length - 1)) : 1;
+    return s > 0 ? s : 1;
+  });
+  const Z = standardise(X, mean, sd).map((r) => [1, ...r]);
+  let beta = new Array<number>(p + 1).fill(0);
+  for (let iter = 0; iter < 50; iter++) {
+    const H = Array.from({ length: p + 1 }, () => new Array<number>(p + 1).fill(0));
+    const g = new Array<number>(p + 1).fill(0);
+    for (let i = 0; i < Z.length; i++) {
+      const z = Z[i]!;
+      const eta = z.reduce((a, x, j) => a + x * beta[j]!, 0);
+      const mu = 1 / (1 + Math.exp(-eta));
+      const w = Math.max(mu * (1 - mu), 1e-9);
+      for (let a = 0; a <= p; a++) {
+        g[a]! += z[a]! * (y[i]! - mu);
+        for (let b = a; b <= p; b++) H[a]![b]! += w * z[a]! * z[b]!;
+      }
+    }
+    for (let a = 0; a <= p; a++) {
+      for (let b = 0; b < a; b++) H[a]![b] = H[b]![a]!;
+      if (a > 0) {
+        H[a]![a]! += lambda;
+        g[a]! -= lambda * beta[a]!;
+      }
+    }
+    const step = solve(H, g);
+    beta = beta.map((b, j) => b + step[j]!);
+    if (step.reduce((a, x) => a + Math.abs(x), 0) < 1e-8) break;
+  }
+  return { features, mean, sd, intercept: beta[0]!, coef: beta.slice(1) };
+}
+
+export function predict(m: Logistic, X: (number | null)[][]): number[] {
+  return standardise(X, m.mean, m.sd).map((z) => 1 / (1 + Math.exp(-(m.intercept + z.reduce((a, x, j) => a + x * m.coef[j]!, 0)))));
+}
+
+/** Area under the ROC curve (Mann-Whitney, ties counted half). */
+export function auc(score: number[], y: number[]): number {
+  const order = score.map((s, i) => [s, y[i]!] as const).sort((a, b) => a[0] - b[0]);
+  let rankSum = 0;
+  let nPos = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+    const avgRank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) if (order[k]![1] === 1) {
+      rankSum += avgRank;
+      nPos++;
+    }
+    i = j + 1;
+  }
+  const nNeg = order.length - nPos;
+  return nPos && nNeg ? (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg) : NaN;
+}
+
+/** Average precision (area under the precision-recall curve, step-wise). */
+export function averagePrecision(score: number[], y: number[]): number {
+  const order = score.map((s, i) => [s, y[i]!] as const).sort((a, b) => b[0] - a[0]);
+  const nPos = y.reduce((a, x) => a + x, 0);
+  let tp = 0;
+  let ap = 0;
+  order.forEach(([, label], k) => {
+    if (label === 1) {
+      tp++;
+      ap += tp / (k + 1);
+    }
+  });
+  return nPos ? ap / nPos : NaN;
+}
+
+export function brier(p: number[], y: number[]): number {
+  return p.reduce((a, x, i) => a + (x - y[i]!) ** 2, 0) / p.length;
+}
+
+export interface CalibrationBin {
+  bin: number;
+  n: number;
+  mean_predicted: number;
+  observed: number;
+}
+
+/** Calibration by deciles of the predicted probability. */
+export function calibration(p: number[], y: number[], bins = 10): CalibrationBin[] {
+  const order = p.map((x, i) => [x, y[i]!] as const).sort((a, b) => a[0] - b[0]);
+  const out: CalibrationBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const part = order.slice(Math.floor((b * order.length) / bins), Math.floor(((b + 1) * order.length) / bins));
+    if (!part.length) continue;
+    out.push({
+      bin: b + 1,
+      n: part.length,
+      mean_predicted: part.reduce((a, x) => a + x[0], 0) / part.length,
+      observed: part.reduce((a, x) => a + x[1], 0) / part.length,
+    });
+  }
+  return out;
+}
+
+export interface Confusion {
+  n: number;
+  base_rate: number;
+  flagged: number;
+  precision: number;
+  recall: number;
+  false_positive_rate: number;
+  false_negative_rate: number;
+}
+
+export function confusion(flag: boolean[], y: number[]): Confusion {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  flag.forEach((f, i) => {
+    if (f && y[i] === 1) tp++;
+    else if (f) fp++;
+    else if (y[i] === 1) fn++;
+    else tn++;
+  });
+  const n = flag.length;
+  return {
+    n,
+    base_rate: (tp + fn) / n,
+    flagged: (tp + fp) / n,
+    precision: tp + fp ? tp / (tp + fp) : NaN,
+    recall: tp + fn ? tp / (tp + fn) : NaN,
+    false_positive_rate: fp + tn ? fp / (fp + tn) : NaN,
+    false_negative_rate: tp + fn ? fn / (tp + fn) : NaN,
+  };
+}
+
+/** Row indices of a bootstrap resample. */
+export function resample(n: number, seed: number): number[] {
+  const rand = seeded(seed);
+  return Array.from({ length: n }, () => Math.floor(rand() * n));
+}
