@@ -11,7 +11,7 @@ const SAMPLE = 5000;
 const RELIABLE = 0.7;
 
 export interface ReliabilityRow {
-  year: number;
+  year: number | null;
   dimension: string;
   n_items: number;
   n_responses: number;
@@ -26,7 +26,7 @@ export interface ReliabilityRow {
 }
 
 export interface ItemRow {
-  year: number;
+  year: number | null;
   item_id: string;
   dimension: string;
   mean: number;
@@ -51,21 +51,22 @@ function correlation(a: number[], b: number[]): number {
 }
 
 export async function reliability(db: Db, policy: Policy): Promise<{ dims: ReliabilityRow[]; items: ItemRow[] }> {
-  const years = (await db.all<{ year: number }>(`SELECT DISTINCT year FROM response_scores WHERE year IS NOT NULL ORDER BY 1`)).map((r) => Number(r.year));
+  // Evaluations without a project file or dates have no year: they form one group of their own.
+  const years = (await db.all<{ year: number | null }>(`SELECT DISTINCT year FROM response_scores ORDER BY 1 NULLS LAST`)).map((r) => (r.year === null ? null : Number(r.year)));
   const dims: ReliabilityRow[] = [];
   const items: ItemRow[] = [];
   const itemSummary = await db.all<{ year: number; item_id: string; dimension: string; mean: number; sd: number; nonresponse: number }>(
     `WITH n AS (SELECT year, count(*) AS n FROM response_scores GROUP BY ALL)
      SELECT r.year, a.item_id, coalesce(i.dimension, 'overall') AS dimension,
             avg(a.value) AS mean, stddev_samp(a.value) AS sd, 1 - count(*) / any_value(n.n) AS nonresponse
-     FROM evaluation_answers a JOIN response_scores r USING (response_id) JOIN n USING (year)
+     FROM evaluation_answers a JOIN response_scores r USING (response_id) JOIN n ON n.year IS NOT DISTINCT FROM r.year
      LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
-     WHERE r.year IS NOT NULL GROUP BY ALL ORDER BY 1, 2`,
+     GROUP BY ALL ORDER BY 1, 2`,
   );
   for (const year of years) {
     const rows = await db.all<{ response_id: string; weight: number; item_id: string; dimension: string; v: number }>(
       `WITH s AS (
-         SELECT response_id, weight FROM (SELECT * FROM response_scores WHERE year = $year)
+         SELECT response_id, weight FROM (SELECT * FROM response_scores WHERE year IS NOT DISTINCT FROM $year)
          USING SAMPLE reservoir(${SAMPLE} ROWS) REPEATABLE (42)
        )
        SELECT s.response_id, s.weight, a.item_id, coalesce(i.dimension, 'overall') AS dimension,
@@ -91,7 +92,7 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
       const all = matrix(complete);
       for (const [j, item] of itemIds.entries()) {
         const rest = clean.map((row) => row.reduce((a, x, k) => (k === j ? a : a + x), 0));
-        const s = itemSummary.find((x) => Number(x.year) === year && x.item_id === item);
+        const s = itemSummary.find((x) => (x.year === null ? null : Number(x.year)) === year && x.item_id === item);
         items.push({
           year,
           item_id: item,
@@ -107,12 +108,12 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
       const omegaOf = (m: number[][]) => mcdonaldOmega(covariance(m));
       const alpha = alphaOf(clean);
       const omega = omegaOf(clean);
-      const [aLo, aHi] = bootstrap(clean, alphaOf, 200, 0.95, year);
-      const [oLo, oHi] = bootstrap(clean, omegaOf, 100, 0.95, year + 1);
+      const [aLo, aHi] = bootstrap(clean, alphaOf, 200, 0.95, year ?? 0);
+      const [oLo, oHi] = bootstrap(clean, omegaOf, 100, 0.95, (year ?? 0) + 1);
       const alphaAll = alphaOf(all);
       const warnings: string[] = [];
       if (alpha < RELIABLE) warnings.push(`unreliable: alpha ${alpha.toFixed(2)} < ${RELIABLE}`);
-      if (alphaAll - alpha > 0.05) warnings.push(`straight-lining inflates alpha (${alpha.toFixed(2)} → ${alphaAll.toFixed(2)} with suspicious responses)`);
+      if (alphaAll - alpha > 0.01) warnings.push(`straight-lining inflates alpha (${alpha.toFixed(2)} → ${alphaAll.toFixed(2)} with suspicious responses)`);
       dims.push({ year, dimension, n_items: itemIds.length, n_responses: clean.length, alpha, alpha_low: aLo, alpha_high: aHi, omega, omega_low: oLo, omega_high: oHi, alpha_with_suspicious: alphaAll, warning: warnings.join("; ") });
     }
   }
