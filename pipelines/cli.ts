@@ -5,6 +5,7 @@ import { PolicyError } from "./lib/policy.ts";
 import { PathError } from "./lib/paths.ts";
 import { EXIT, run } from "./run.ts";
 import { buildSite } from "./site/build.ts";
+import { extract } from "./extract/extract.ts";
 
 const positiveNumber = (v: string) => {
   const x = Number(v);
@@ -53,6 +54,15 @@ program
   .option("--restricted", "include teacher-level early warnings (never publish this build)", false)
   .action(async (o: { results: string; dist: string; restricted: boolean }) => {
     await buildSite(o);
+  });
+
+program
+  .command("extract")
+  .description("anonymised extracts for researchers (Parquet and CSV, k-anonymous trainee records, data dictionary)")
+  .requiredOption("--results <dir>", "output folder of `guopei run`")
+  .requiredOption("--out <dir>", "folder for the extract")
+  .action(async (o: { results: string; out: string }) => {
+    await extract(o);
   });
 
 try {
