@@ -27,6 +27,14 @@ export function siteConfig({ root = "dashboards", restricted = false, institutio
       { name: "数据质量 Data quality", path: "/data-quality" },
       { name: "方法说明 Methods", path: "/methods" },
       { name: "年度报告 Annual report", path: "/report" },
+      {
+        name: "研究 Research",
+        pages: [
+          { name: "排名稳定性 Rank stability", path: "/notebooks/rank-stability" },
+          { name: "培训方式 Mode effects", path: "/notebooks/mode-effects" },
+          { name: "转化预测 Poor transfer", path: "/notebooks/poor-transfer" },
+        ],
+      },
       ...(restricted ? [{ name: "预警名单 Early warning (restricted)", path: "/warnings" }] : []),
     ],
     dynamicPaths: [...new Set(institutions)].map((id) => `/institution/${encodeURIComponent(id)}`),

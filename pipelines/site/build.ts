@@ -11,6 +11,7 @@ import { fillNpmCache } from "./npm-cache.ts";
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PAGES = path.join(PROJECT, "dashboards");
+const NOTEBOOKS = path.join(PROJECT, "notebooks");
 const FRAMEWORK_BIN = path.join(PROJECT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
 
 /** Pages only the restricted build carries (teacher-level). */
@@ -43,6 +44,11 @@ export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
       return opts.restricted || !RESTRICTED_PAGES.includes(rel);
     },
   });
+  // Research notebooks (pages) and the statistics they share with the pipeline.
+  await mkdir(path.join(src, "notebooks"), { recursive: true });
+  for (const f of await readdir(NOTEBOOKS)) if (f.endsWith(".md")) await cp(path.join(NOTEBOOKS, f), path.join(src, "notebooks", f));
+  await cp(path.join(NOTEBOOKS, "research.ts"), path.join(src, "components", "research.ts"));
+  await cp(path.join(PROJECT, "pipelines", "analytics", "stats.ts"), path.join(src, "components", "stats.ts"));
   try {
     const data = await siteData(results, Boolean(opts.restricted));
     const dataWeights = await writeSiteData(data, path.join(src, "data"));

@@ -25,6 +25,10 @@ const PAGES: [string, string][] = [
   ["data-quality", "table"],
   ["methods", "h2"],
   ["report", "table"],
+  // The research notebooks run on the demo data and state their answer.
+  ["notebooks/rank-stability", ".gp-answer"],
+  ["notebooks/mode-effects", ".gp-answer"],
+  ["notebooks/poor-transfer", ".gp-answer"],
 ];
 
 async function files(dir: string): Promise<string[]> {
@@ -87,9 +91,11 @@ describe("the site, built offline, in Chromium", () => {
   it.each(PAGES)("public page %s loads cleanly and shows its %s", async (page, selector) => {
     const srv = await serve(publicDist);
     try {
-      const r = await visit(browser, srv.url, page, selector, `public-${page}`);
+      const r = await visit(browser, srv.url, page, selector, `public-${page.replace("/", "-")}`);
       expect(r.status).toBe(200);
       expect(r.problems).toEqual([]);
+      if (selector === ".gp-answer") expect(r.text).toMatch(/回答 Answer\..*\d/);
+      expect(r.text).not.toMatch(/NaN|undefined/);
     } finally {
       await srv.close();
     }
