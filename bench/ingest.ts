@@ -63,18 +63,24 @@ function measure(mode: "ours" | "floor", input: string, target: string): { secon
 }
 
 const scales = (process.env.BENCH_COPIES ?? "1,10,91").split(",").map(Number);
-console.log("copies | responses | attendance | rows in | ours s | floor s | ratio | rows/s | ours peak MiB | floor peak MiB");
+console.log("copies | responses | attendance | trainees | rows in | load s | floor s | load/floor | rows/s | analyse s | whole run s | run peak MiB | floor peak MiB");
 for (const copies of scales) {
   const input = await buildFolder(copies);
   const out = path.join(WORK, `out-x${copies}`);
   await rm(out, { recursive: true, force: true });
   const ours = measure("ours", input, out);
   const floor = measure("floor", input, path.join(WORK, `floor-x${copies}.duckdb`));
-  const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8")) as { files: { kind: string; rows_read: number }[] };
+  const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8")) as {
+    files: { kind: string; rows_read: number }[];
+    step_seconds: Record<string, number>;
+    analysis: { seconds: Record<string, number> };
+  };
   const rowsOf = (k: string) => manifest.files.filter((f) => f.kind === k).reduce((a, f) => a + f.rows_read, 0);
   const rows = manifest.files.reduce((a, f) => a + f.rows_read, 0);
+  const load = manifest.step_seconds.load!;
   console.log(
-    [copies, rowsOf("evaluations"), rowsOf("attendance"), rows, ours.seconds.toFixed(1), floor.seconds.toFixed(1), (ours.seconds / floor.seconds).toFixed(2), Math.round(rows / ours.seconds), Math.round(ours.maxRssMiB), Math.round(floor.maxRssMiB)].join(" | "),
+    [copies, rowsOf("evaluations"), rowsOf("attendance"), rowsOf("trainees"), rows, load.toFixed(1), floor.seconds.toFixed(1), (load / floor.seconds).toFixed(2), Math.round(rows / load), manifest.step_seconds.analyse!.toFixed(1), ours.seconds.toFixed(1), Math.round(ours.maxRssMiB), Math.round(floor.maxRssMiB)].join(" | "),
   );
+  console.log(`  analysis steps (s): ${JSON.stringify(manifest.analysis.seconds)}`);
   await rm(path.join(WORK, `floor-x${copies}.duckdb`), { force: true });
 }

@@ -10,6 +10,7 @@ import { earlyWarning, hoursCompliance, type WarningReport } from "../warnings/w
 import { fitCaseMix, loadEvidence, scoreProjects, writeProjectScores } from "./scores.ts";
 
 export interface AnalysisNotes {
+  seconds: Record<string, number>;
   warning: WarningReport;
   case_mix: { applied: boolean; note: string; coefficients: Record<string, number> };
   notes: string[];
@@ -17,6 +18,12 @@ export interface AnalysisNotes {
 
 export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
   const notes: string[] = [];
+  const seconds: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    seconds[name] = Math.round(performance.now() - t0) / 1000;
+    t0 = performance.now();
+  };
   const evidence = await loadEvidence(db, policy);
   const mix = fitCaseMix(evidence);
   info(`  case mix: ${mix.note}`);
@@ -24,6 +31,7 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
   await writeProjectScores(db, scores);
   if (!evidence.some((e) => e.n_responses > 0)) notes.push("no evaluation responses: project scores rest on the other evidence, tiers are insufficient_data");
 
+  lap("project_scores");
   const ranked = rankInstitutions(scores, policy);
   if (ranked.length === 0) notes.push("institution ranking skipped: no project with an institution and enough responses");
   await writeTable(
@@ -41,6 +49,7 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
     ]),
   );
 
+  lap("institution_rankings");
   await db.run(sqlFile("analytics", "county_performance"), {
     trainer_team_min: policy.county.trainer_team_min,
     studio_share_min: policy.county.studio_share_min,
@@ -55,6 +64,7 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
     support_unqualified: policy.county.support_cny.unqualified,
   });
 
+  lap("county_performance");
   const rel = await reliability(db, policy);
   await writeTable(
     db,
@@ -68,9 +78,12 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
     cols({ year: "BIGINT", item_id: "VARCHAR", dimension: "VARCHAR", mean: "DOUBLE", sd: "DOUBLE", nonresponse: "DOUBLE", item_total_r: "DOUBLE" }),
     rel.items.map((i) => [i.year, i.item_id, i.dimension, i.mean, i.sd, i.nonresponse, i.item_total_r]),
   );
+  lap("reliability");
   const warning = await earlyWarning(db, policy);
   await hoursCompliance(db, policy, Number(warning.as_of.slice(0, 4)));
+  lap("early_warning");
   return {
+    seconds,
     warning,
     case_mix: { applied: mix.applied, note: mix.note, coefficients: Object.fromEntries(mix.terms.map((t, i) => [t, Math.round(mix.coef[i]! * 100) / 100])) },
     notes,
