@@ -33,10 +33,14 @@ export function siteConfig({ root = "dashboards", restricted = false, institutio
           { name: "排名稳定性 Rank stability", path: "/notebooks/rank-stability" },
           { name: "培训方式 Mode effects", path: "/notebooks/mode-effects" },
           { name: "转化预测 Poor transfer", path: "/notebooks/poor-transfer" },
+          { name: "SQL 查询 Explorer", path: "/explorer" },
         ],
       },
       ...(restricted ? [{ name: "预警名单 Early warning (restricted)", path: "/warnings" }] : []),
     ],
+    // DuckDB-Wasm for the explorer, offline: no extension is downloaded at build time (json and
+    // parquet would be); the explorer reads CSV, which needs none.
+    duckdb: { extensions: { json: { install: false, load: false }, parquet: { install: false, load: false } } },
     dynamicPaths: [...new Set(institutions)].map((id) => `/institution/${encodeURIComponent(id)}`),
   };
 }

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml", ".wasm": "application/wasm", ".csv": "text/csv; charset=utf-8" };
 
 export async function serve(dir: string): Promise<{ url: string; close: () => Promise<void>; external: string[] }> {
   const external: string[] = [];

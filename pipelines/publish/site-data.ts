@@ -6,6 +6,7 @@ import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { openDb, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
+import { csvCell } from "../lib/csv.ts";
 import { blankSmall, suppressCounts } from "./privacy.ts";
 
 const STOP = new Set(["我们", "老师", "培训", "希望", "一些", "非常", "可以", "就是", "这样", "以后", "没有", "还是", "很多", "比较", "时间", "的", "了", "和", "是", "很", "太"]);
@@ -19,6 +20,13 @@ export function terms(text: string): string[] {
     if (s.isWordLike && w.length >= 2 && !STOP.has(w) && !/^[\d\s\p{P}]+$/u.test(w)) out.push(w);
   }
   return out;
+}
+
+const EXPLORER_ROWS = 50_000;
+
+function csvText(rows: Record<string, unknown>[]): string {
+  const columns = Object.keys(rows[0] ?? {});
+  return [columns.join(","), ...rows.map((r) => columns.map((c) => csvCell(typeof r[c] === "bigint" ? Number(r[c]) : r[c])).join(","))].join("\n") + "\n";
 }
 
 const num = (v: unknown, digits = 2) => (v === null || v === undefined ? null : Math.round(Number(v) * 10 ** digits) / 10 ** digits);
@@ -98,6 +106,17 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
 
     files["comments.json"] = await comments(db, policy);
 
+    // The explorer's table: anonymous responses of projects with enough responses, capped so a
+    // page stays light (a seeded sample beyond the cap, and the page says how many rows it has).
+    files["explorer-evaluations.csv"] = csvText(
+      await db.all(`
+        SELECT r.year, r.project_id, r.institution_id, p.program, p.mode, p.stage, round(r.score, 2) AS response_score,
+               r.straight_line, r.too_fast, r.burst, r.weight, r.duration_seconds
+        FROM response_scores r JOIN project_scores p USING (project_id)
+        WHERE p.n_responses >= ${minN}
+        USING SAMPLE reservoir(${EXPLORER_ROWS} ROWS) REPEATABLE (3)`),
+    );
+
     files["data-quality.json"] = {
       files: manifest.files.map((f) => ({ path: f.path, kind: f.kind, encoding: f.encoding, status: f.status, message: f.message, rows_read: f.rows_read, rows_loaded: f.rows_loaded, rows_rejected: f.rows_rejected })),
       rejects: plain(await db.all(`SELECT file, reason, "column", count(*) AS n FROM rejects GROUP BY ALL ORDER BY file, n DESC`)),
@@ -161,7 +180,7 @@ export async function writeSiteData(data: SiteData, dir: string): Promise<Record
   await mkdir(dir, { recursive: true });
   const weights: Record<string, number> = {};
   for (const [name, value] of Object.entries(data.files)) {
-    const text = JSON.stringify(value);
+    const text = typeof value === "string" ? value : JSON.stringify(value);
     await writeFile(path.join(dir, name), text);
     weights[name] = Buffer.byteLength(text);
   }

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { info } from "../lib/log.ts";
 import { resultsReady, siteData, writeSiteData } from "../publish/site-data.ts";
 import { siteConfig } from "../../observablehq.config.ts";
-import { fillNpmCache } from "./npm-cache.ts";
+import { fillNpmCache, placeholderDuckDBExtensions } from "./npm-cache.ts";
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PAGES = path.join(PROJECT, "dashboards");
@@ -53,6 +53,7 @@ export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
     const data = await siteData(results, Boolean(opts.restricted));
     const dataWeights = await writeSiteData(data, path.join(src, "data"));
     await fillNpmCache(src);
+    await placeholderDuckDBExtensions(src);
     const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
     const config = siteConfig({ root: "src", restricted: Boolean(opts.restricted), institutions });
     await writeFile(path.join(work, "observablehq.config.js"), `export default ${JSON.stringify(config, null, 2)};\n`);

@@ -2,13 +2,16 @@
 // unreachable here (and unreliable in mainland China). Framework first looks in
 // <root>/.observablehq/cache/_npm/<name>@<version>/_esm.js, so we fill that cache with one
 // self-contained esbuild bundle per package, made from the packages installed by npm.
-import { mkdir, readFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /** The only npm packages the pages import. Pinned by what npm installed (package-lock). */
-export const SITE_PACKAGES = ["@observablehq/plot", "@observablehq/inputs", "htl", "isoformat"] as const;
+export const SITE_PACKAGES = ["@observablehq/plot", "@observablehq/inputs", "htl", "isoformat", "d3-dsv", "@duckdb/duckdb-wasm"] as const;
+
+/** Files Framework's DuckDB client loads beside the module (import.meta.resolve). Version pinned to Framework's. */
+const DUCKDB_WASM_FILES = ["dist/duckdb-mvp.wasm", "dist/duckdb-browser-mvp.worker.js", "dist/duckdb-eh.wasm", "dist/duckdb-browser-eh.worker.js"];
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const NODE_MODULES = path.join(PROJECT, "node_modules");
@@ -36,6 +39,23 @@ export async function fillNpmCache(root: string): Promise<Record<string, string>
       outfile: path.join(dir, "_esm.js"),
       logLevel: "error",
     });
+    if (name === "@duckdb/duckdb-wasm") {
+      await mkdir(path.join(dir, "dist"), { recursive: true });
+      for (const f of DUCKDB_WASM_FILES) await copyFile(path.join(NODE_MODULES, name, f), path.join(dir, f));
+    }
   }
   return versions;
+}
+
+/**
+ * Framework downloads the json and parquet DuckDB extensions for any page using DuckDB, whatever
+ * the config says. The explorer neither installs nor loads them (config: install false, load
+ * false; it reads CSV), so empty placeholders in the cache satisfy the build without a download.
+ */
+export async function placeholderDuckDBExtensions(root: string, duckdbVersion = "1.1.1"): Promise<void> {
+  for (const platform of ["mvp", "eh"]) {
+    const dir = path.join(root, ".observablehq", "cache", "_duckdb", "extensions.duckdb.org", `v${duckdbVersion}`, `wasm_${platform}`);
+    await mkdir(dir, { recursive: true });
+    for (const ext of ["json", "parquet"]) await writeFile(path.join(dir, `${ext}.duckdb_extension.wasm`), "");
+  }
 }

@@ -118,6 +118,32 @@ describe("the site, built offline, in Chromium", () => {
     expect(names.some((n) => n.includes("warnings.json"))).toBe(false);
   });
 
+  it("answers a researcher's SQL in the browser (DuckDB-Wasm, offline)", async () => {
+    const srv = await serve(publicDist);
+    const tab = await browser.newPage();
+    const problems: string[] = [];
+    tab.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    tab.on("request", (r) => !r.url().startsWith(srv.url) && !r.url().startsWith("blob:") && !r.url().startsWith("data:") && problems.push(`external: ${r.url()}`));
+    try {
+      await tab.goto(`${srv.url}/explorer`, { waitUntil: "networkidle" });
+      await tab.waitForSelector("#observablehq-main table td", { timeout: 30_000 });
+      await tab.locator("#observablehq-main textarea").fill("SELECT count(*) AS n, count(DISTINCT project_id) AS projects FROM evaluations WHERE year = 2024");
+      await tab.getByRole("button", { name: /Run/ }).click();
+      await tab.waitForFunction(() => document.querySelector("#observablehq-main table th")?.textContent === "n", null, { timeout: 30_000 });
+      const n = Number(await tab.locator("#observablehq-main table td").first().innerText());
+      const [expected] = await query<{ n: bigint }>(
+        path.join(results, "guopei.duckdb"),
+        `SELECT count(*) AS n FROM response_scores r JOIN project_scores p USING (project_id) WHERE r.year = 2024 AND p.n_responses >= 5`,
+      );
+      expect(n).toBe(Number(expected!.n));
+      expect(problems).toEqual([]);
+      await tab.screenshot({ path: path.join(SHOTS, "public-explorer.png"), fullPage: true });
+    } finally {
+      await tab.close();
+      await srv.close();
+    }
+  });
+
   it("prints the annual report to PDF with Chinese text", async () => {
     const srv = await serve(publicDist);
     const tab = await browser.newPage();
