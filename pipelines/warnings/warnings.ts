@@ -76,7 +76,8 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
   await db.run(sqlFile("warnings", "features"), { likert_min: policy.likert.min, likert_max: policy.likert.max, poor_transfer: policy.warning.poor_transfer, as_of: as_of! });
 
   const train = (await db.all<Row>(
-    `SELECT * FROM (SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL) USING SAMPLE reservoir(${TRAIN_SAMPLE} ROWS) REPEATABLE (7)`,
+    `SELECT year, at_risk, rural, stage, ${FEATURES.join(", ")}
+     FROM (SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL) USING SAMPLE reservoir(${TRAIN_SAMPLE} ROWS) REPEATABLE (7)`,
   )).map((r): Row => ({ ...r, year: Number(r.year), at_risk: Number(r.at_risk), progress: Number(r.progress) }));
   const [{ n: currentRows } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_features WHERE role = 'current'`);
   const years = [...new Set(train.map((r) => r.year))].sort();
