@@ -5,7 +5,7 @@
 // reported beside it, so that straight-lining that inflates alpha shows.
 import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
-import { bootstrap, covariance, cronbachAlpha, mcdonaldOmega } from "./stats.ts";
+import { bootstrap, covariance, cronbachAlpha, mcdonaldOmega, pearson } from "./stats.ts";
 
 const SAMPLE = 5000;
 const RELIABLE = 0.7;
@@ -33,21 +33,6 @@ export interface ItemRow {
   sd: number;
   nonresponse: number;
   item_total_r: number;
-}
-
-function correlation(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < n; i++) {
-    num += (a[i]! - ma) * (b[i]! - mb);
-    da += (a[i]! - ma) ** 2;
-    db += (b[i]! - mb) ** 2;
-  }
-  return num / Math.sqrt(da * db);
 }
 
 export async function reliability(db: Db, policy: Policy): Promise<{ dims: ReliabilityRow[]; items: ItemRow[] }> {
@@ -100,7 +85,7 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
           mean: Number(s?.mean),
           sd: Number(s?.sd),
           nonresponse: Number(s?.nonresponse),
-          item_total_r: itemIds.length >= 2 && clean.length > 2 ? correlation(clean.map((r) => r[j]!), rest) : NaN,
+          item_total_r: itemIds.length >= 2 && clean.length > 2 ? pearson(clean.map((r) => r[j]!), rest) : NaN,
         });
       }
       if (itemIds.length < 2 || clean.length < 10) continue;

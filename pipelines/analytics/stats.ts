@@ -224,7 +224,23 @@ export function rankIntervals(mean: number[], sd: number[], draws = 1000, seed =
   });
 }
 
-/** Spearman rank correlation (average ranks for ties). */
+/** Pearson correlation. */
+export function pearson(a: number[], b: number[]): number {
+  const n = a.length;
+  const ma = a.reduce((s, x) => s + x, 0) / n;
+  const mb = b.reduce((s, x) => s + x, 0) / n;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (a[i]! - ma) * (b[i]! - mb);
+    da += (a[i]! - ma) ** 2;
+    db += (b[i]! - mb) ** 2;
+  }
+  return num / Math.sqrt(da * db);
+}
+
+/** Spearman rank correlation: Pearson on average ranks (ties share their mean rank). */
 export function spearman(a: number[], b: number[]): number {
   const rank = (xs: number[]) => {
     const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
@@ -237,18 +253,5 @@ export function spearman(a: number[], b: number[]): number {
     }
     return r;
   };
-  const ra = rank(a);
-  const rb = rank(b);
-  const n = a.length;
-  const ma = ra.reduce((s, x) => s + x, 0) / n;
-  const mb = rb.reduce((s, x) => s + x, 0) / n;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < n; i++) {
-    num += (ra[i]! - ma) * (rb[i]! - mb);
-    da += (ra[i]! - ma) ** 2;
-    db += (rb[i]! - mb) ** 2;
-  }
-  return num / Math.sqrt(da * db);
+  return pearson(rank(a), rank(b));
 }
