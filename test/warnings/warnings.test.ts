@@ -123,6 +123,25 @@ describe("early warning without history", () => {
   });
 });
 
+describe("early warning with only some files", () => {
+  it("learns from rosters, submissions and past results alone", async () => {
+    const full = await tmpDir();
+    await generateDemo({ out: full, scale: 0.5, seed: 8 });
+    const input = await tmpDir();
+    for (const f of ["institutions.csv", "projects.csv", "trainees.csv", "submissions.csv", "assessments.csv"]) await copyFile(path.join(full, f), path.join(input, f));
+    const out = await tmpDir();
+    const r = await run({ input, out });
+    expect(r.exitCode).toBe(0);
+    const w = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8")).analysis.warning;
+    expect(w.training_rows).toBeGreaterThan(1000);
+    expect(w.method).toBe("model");
+    expect(Object.keys(w.coefficients)).not.toContain("absence_rate");
+    expect(Object.keys(w.coefficients)).toContain("assignments_missing_rate");
+    const [, ...rows] = csvRows(await readFile(path.join(out, "teacher_warnings.csv"), "utf8"));
+    expect(rows.length).toBeGreaterThan(0);
+  });
+});
+
 describe("policy of the warning", () => {
   it("accepts an as-of date and a poor-transfer threshold, and rejects a bad date", () => {
     expect(parsePolicy({ warning: { as_of: "2026-06-30", poor_transfer: 40 } }).warning).toMatchObject({ as_of: "2026-06-30", poor_transfer: 40 });
