@@ -167,7 +167,9 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     await db.run(`CREATE TEMP TABLE bad (_file VARCHAR, _line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR)`);
     await db.run(`
       INSERT INTO bad
-      WITH dupkeys AS (SELECT ${key.join(", ")} FROM stg GROUP BY ALL HAVING count(*) > 1),
+      -- Candidates by a 64-bit hash of the key (cheap to group over tens of millions of rows);
+      -- the window below then compares the real keys, so a hash collision cannot reject a row.
+      WITH dupkeys AS (SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1),
       ranked AS (
         SELECT _file, _line, ${key.join(", ")},
           hash(${content.join(", ")}) AS h,
@@ -175,7 +177,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
           first_value(hash(${content.join(", ")})) OVER w AS first_h,
           first_value(_file) OVER w AS first_file,
           first_value(_line) OVER w AS first_line
-        FROM stg SEMI JOIN dupkeys USING (${key.join(", ")})
+        FROM stg WHERE hash(${key.join(", ")}) IN (SELECT kh FROM dupkeys)
         WINDOW w AS (PARTITION BY ${key.join(", ")} ORDER BY _order, _line)
       )
       SELECT _file, _line, ${literal(spec.key.join("+"))},
