@@ -120,7 +120,9 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
         const { maps, problem } = mapHeaders(spec, described.map((d) => d.column_name), part.hasLineColumn);
         if (problem) throw new Error(problem);
         const sql = typeCheckSql({ table, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim: delim === "\t" ? "\t" : "," });
-        await db.run(sql.replace("CREATE TABLE", "CREATE TEMP TABLE"), { csv: part.csv });
+        // A regular table in the build database, not TEMP: at national scale a temp table spills
+        // to the temp folder and is written twice.
+        await db.run(sql, { csv: part.csv });
       } catch (e) {
         outcome.status = "refused";
         outcome.message = `${part.sheet ? `sheet ${part.sheet}: ` : ""}${(e as Error).message.split("\n")[0]}`;

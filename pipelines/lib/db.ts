@@ -22,7 +22,7 @@ export interface OpenOptions {
 export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> {
   const config: Record<string, string> = {};
   if (opts.readOnly) config.access_mode = "READ_ONLY";
-  config.memory_limit = opts.memoryLimit ?? process.env.GUOPEI_MEMORY_LIMIT ?? "3GB";
+  config.memory_limit = opts.memoryLimit ?? process.env.GUOPEI_MEMORY_LIMIT ?? "2500MB";
   if (opts.threads) config.threads = String(opts.threads);
   if (opts.tempDir) config.temp_directory = opts.tempDir;
   const instance = await DuckDBInstance.create(file, config);
