@@ -203,16 +203,17 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     }
 
     await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad`);
-    const keep = [...spec.cols.map((c) => ident(c.name)), "_extra", "_file", "_line"];
+    const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
     await db.run(`CREATE TABLE ${ident(kind)} AS SELECT ${keep.join(", ")} FROM stg ANTI JOIN bad USING (_file, _line)`);
     if (spec.items) {
       const answers = spec.items.answersTable;
       if (itemCols.length) {
-        // Long form, one row per answered item; an unanswered item (blank) has no row.
+        // Long form, one row per answered item (a blank item has no row): a view over the wide
+        // table, so tens of millions of answers are not written twice.
         await db.run(`
-          CREATE TABLE ${ident(answers)} AS
+          CREATE VIEW ${ident(answers)} AS
           SELECT ${key.join(", ")}, item_id, CAST(value AS SMALLINT) AS value FROM (
-            UNPIVOT (SELECT ${key.join(", ")}, ${itemCols.map(ident).join(", ")} FROM stg ANTI JOIN bad USING (_file, _line))
+            UNPIVOT (SELECT ${key.join(", ")}, ${itemCols.map(ident).join(", ")} FROM ${ident(kind)})
             ON ${itemCols.map(ident).join(", ")} INTO NAME item_id VALUE value)`);
       } else {
         await db.run(answersTableSql(answers, spec.key));

@@ -43,10 +43,12 @@ export function typedExpr(col: ColSpec, v: string): string {
       return `CASE WHEN try_cast(${v} AS DOUBLE) = floor(try_cast(${v} AS DOUBLE)) THEN try_cast(try_cast(${v} AS DOUBLE) AS BIGINT) END`;
     case "num":
       return `try_cast(${v} AS DOUBLE)`;
+    // DuckDB's own cast reads ISO dates and times (also with / and one-digit months) fast;
+    // the format list is only tried for what it cannot read.
     case "date":
-      return `CAST(try_strptime(${v}, ${list(DATE_FORMATS)}) AS DATE)`;
+      return `CAST(coalesce(try_cast(${v} AS TIMESTAMP), try_strptime(${v}, ${list(DATE_FORMATS)})) AS DATE)`;
     case "ts":
-      return `try_strptime(${v}, ${list(TS_FORMATS)})`;
+      return `coalesce(try_cast(${v} AS TIMESTAMP), try_strptime(${v}, ${list(TS_FORMATS)}))`;
     case "bool":
       return `CASE WHEN lower(${v}) IN (${TRUE.map(literal).join(", ")}) THEN true WHEN lower(${v}) IN (${FALSE.map(literal).join(", ")}) THEN false END`;
     case "enum": {
