@@ -90,6 +90,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     if (o.status === "ignored") info(`忽略 ignored ${o.file.path}: ${o.message}`);
   }
   await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR, kind VARCHAR)`);
+  await db.run(`CREATE TABLE _rejected_rows (kind VARCHAR, _file VARCHAR, _line BIGINT)`);
 
   const allParts = outcomes.flatMap((o) => o.parts);
   const labelOf = (p: PreparedPart) => (p.sheet && p.file.path.toLowerCase().endsWith(".xlsx") && outcomes.find((o) => o.file === p.file)!.parts.length > 1 ? `${p.file.path}#${p.sheet}` : p.file.path);
@@ -109,7 +110,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     for (const part of parts) {
       const order = partNo++;
       const label = labelOf(part);
-      const table = `chk_${order}`;
+      const table = `_checked_${order}`;
       const delim = /\.tsv$/i.test(part.file.path) ? "\t" : ",";
       const outcome = outcomes.find((o) => o.file === part.file)!;
       try {
@@ -155,8 +156,11 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
       const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
       return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
     });
-    // A view, not a copy: the checked tables are scanned by the checks and by the final table.
-    await db.run(`CREATE TEMP VIEW stg AS ${selects.join("\nUNION ALL BY NAME\n")}`);
+    // Views, not copies: the checked tables (one per file, typed, rejected rows included) are
+    // scanned by the checks, and the kind's table is a view of their rows that passed.
+    const checkedView = `_${kind}_checked`;
+    await db.run(`CREATE VIEW ${ident(checkedView)} AS ${selects.join("\nUNION ALL BY NAME\n")}`);
+    await db.run(`CREATE TEMP VIEW stg AS SELECT * FROM ${ident(checkedView)}`);
 
     const itemCols = spec.items
       ? (await db.all<{ column_name: string }>(`DESCRIBE stg`)).map((d) => d.column_name).filter((c) => spec.items!.pattern.test(c))
@@ -203,8 +207,12 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     }
 
     await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad`);
+    await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
     const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
-    await db.run(`CREATE TABLE ${ident(kind)} AS SELECT ${keep.join(", ")} FROM stg ANTI JOIN bad USING (_file, _line)`);
+    await db.run(
+      `CREATE VIEW ${ident(kind)} AS SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
+       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)`,
+    );
     if (spec.items) {
       const answers = spec.items.answersTable;
       if (itemCols.length) {
@@ -221,7 +229,6 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
       tables[answers] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(answers)}`))[0]?.c);
     }
     await db.run(`DROP VIEW stg`);
-    for (const c of checked) await db.run(`DROP TABLE ${ident(c.table)}`);
     await db.run(`DROP TABLE bad`);
     tables[kind] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(kind)}`))[0]?.c);
 

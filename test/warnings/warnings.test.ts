@@ -83,6 +83,12 @@ describe("early warning with a planted risk model", () => {
     try {
       const params = { as_of: warning.as_of, likert_min: 1, likert_max: 5, poor_transfer: 50 };
       const snap = () => w.all(`SELECT * EXCLUDE (final_result, transfer, at_risk) FROM warning_features WHERE role = 'train' ORDER BY project_id, teacher_id, progress`);
+      // The warehouse's kind tables are views over the checked files: make them plain tables to edit them.
+      for (const t of ["attendance", "submissions"]) {
+        await w.run(`CREATE TABLE ${t}_copy AS SELECT * FROM ${t}`);
+        await w.run(`DROP VIEW ${t}`);
+        await w.run(`ALTER TABLE ${t}_copy RENAME TO ${t}`);
+      }
       const before = await snap();
       await w.run(`UPDATE attendance SET status = 'absent' WHERE EXISTS (SELECT 1 FROM warning_cuts c WHERE c.project_id = attendance.project_id AND c.progress = 0.25 AND attendance.session_date > c.cut_date)`);
       await w.run(`UPDATE submissions SET submitted_at = NULL, score = 0 WHERE EXISTS (SELECT 1 FROM warning_cuts c WHERE c.project_id = submissions.project_id AND c.progress = 0.25 AND submissions.due_date > c.cut_date)`);
