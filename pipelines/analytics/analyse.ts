@@ -2,7 +2,7 @@
 import type { Db } from "../lib/db.ts";
 import { info } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
-import { sqlFile } from "../lib/sql.ts";
+import { runSqlFile } from "../lib/sql.ts";
 import { cols, writeTable } from "../lib/table.ts";
 import { rankInstitutions } from "./institutions.ts";
 import { reliability } from "./reliability.ts";
@@ -50,7 +50,7 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
   );
 
   lap("institution_rankings");
-  await db.run(sqlFile("analytics", "county_performance"), {
+  await runSqlFile(db, "analytics", "county_performance", {
     trainer_team_min: policy.county.trainer_team_min,
     studio_share_min: policy.county.studio_share_min,
     budget_share_min: policy.county.budget_share_min,

@@ -2,7 +2,7 @@
 // is SQL (response_scores.sql, project_evidence.sql); this module does the per-project statistics.
 import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
-import { sqlFile } from "../lib/sql.ts";
+import { runSqlFile } from "../lib/sql.ts";
 import { cols, writeTable } from "../lib/table.ts";
 import { normalCdf, wls } from "./stats.ts";
 
@@ -262,9 +262,9 @@ const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export async function loadEvidence(db: Db, policy: Policy): Promise<Evidence[]> {
   const likert = { likert_min: policy.likert.min, likert_max: policy.likert.max };
-  await db.run(sqlFile("analytics", "response_scores"), { ...likert, seconds_per_item: policy.integrity.min_seconds_per_item });
-  await db.run(sqlFile("analytics", "integrity_flags"));
-  await db.run(sqlFile("analytics", "project_evidence"), likert);
+  await runSqlFile(db, "analytics", "response_scores", { ...likert, seconds_per_item: policy.integrity.min_seconds_per_item });
+  await runSqlFile(db, "analytics", "integrity_flags");
+  await runSqlFile(db, "analytics", "project_evidence", likert);
   const rows = await db.all<Record<string, unknown>>(`SELECT * FROM project_evidence ORDER BY year, project_id`);
   return rows.map((r) => {
     const e = { ...r } as Record<string, unknown>;

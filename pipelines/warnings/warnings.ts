@@ -5,7 +5,7 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import type { Db } from "../lib/db.ts";
 import { info } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
-import { sqlFile } from "../lib/sql.ts";
+import { runSqlFile } from "../lib/sql.ts";
 import { auc, averagePrecision, brier, calibration, confusion, fitLogistic, predict, resample, type Logistic } from "./model.ts";
 
 export const FEATURES = [
@@ -72,8 +72,8 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
     { as_of: policy.warning.as_of ?? null },
   );
   const outcome = `at risk = final result not pass, or 6-month follow-up transfer below ${policy.warning.poor_transfer}/100`;
-  await db.run(sqlFile("warnings", "cuts"), { as_of: as_of! });
-  await db.run(sqlFile("warnings", "features"), { likert_min: policy.likert.min, likert_max: policy.likert.max, poor_transfer: policy.warning.poor_transfer, as_of: as_of! });
+  await runSqlFile(db, "warnings", "cuts", { as_of: as_of! });
+  await runSqlFile(db, "warnings", "features", { likert_min: policy.likert.min, likert_max: policy.likert.max, poor_transfer: policy.warning.poor_transfer, as_of: as_of! });
 
   const train = (await db.all<Row>(
     `SELECT year, at_risk, rural, stage, ${FEATURES.join(", ")}
@@ -214,7 +214,7 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
 
 /** Hours per teacher over the 5-year cycle to the as-of year: 360 in all; IT 50, 25 of them practice. */
 export async function hoursCompliance(db: Db, policy: Policy, year: number): Promise<void> {
-  await db.run(sqlFile("warnings", "hours_compliance"), {
+  await runSqlFile(db, "warnings", "hours_compliance", {
     year,
     cycle_years: policy.hours.cycle_years,
     cycle_hours: policy.hours.cycle_hours,

@@ -114,6 +114,31 @@ describe("planted truths", () => {
     }
   });
 
+  it("counts a county's teachers meeting 360 hours per 5 years (pro rata) exactly as the rule reads", async () => {
+    const hours = await query<{ teacher_id: string; year: number; hours: number }>(db, `SELECT teacher_id, CAST(year AS INTEGER) AS year, CAST(hours AS DOUBLE) AS hours FROM hours WHERE hours IS NOT NULL`);
+    const homes = await query<{ teacher_id: string; county_code: string }>(db, `SELECT DISTINCT teacher_id, county_code FROM trainees WHERE county_code IS NOT NULL`);
+    const home = new Map(homes.map((h) => [h.teacher_id, h.county_code]));
+    expect(home.size).toBe(homes.length); // one county per teacher in the demo: the rule below is unambiguous
+    const rows = await query<{ county_code: string; year: number; hours_share: number | null }>(db, `SELECT county_code, CAST(year AS INTEGER) AS year, hours_share FROM county_performance`);
+    let checked = 0;
+    for (const r of rows) {
+      const per = new Map<string, { sum: number; first: number }>();
+      for (const h of hours) {
+        if (home.get(h.teacher_id) !== r.county_code || h.year > r.year || h.year < r.year - 4) continue;
+        const p = per.get(h.teacher_id) ?? { sum: 0, first: h.year };
+        per.set(h.teacher_id, { sum: p.sum + Number(h.hours), first: Math.min(p.first, h.year) });
+      }
+      if (per.size === 0) {
+        expect(r.hours_share).toBeNull();
+        continue;
+      }
+      const meets = [...per.values()].filter((p) => p.sum >= (360 * Math.min(r.year - p.first + 1, 5)) / 5).length;
+      expect(Number(r.hours_share)).toBeCloseTo(meets / per.size, 4); // published to 4 decimals
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
   it("reports reliability with intervals for every dimension and year", async () => {
     const rel = await readCsv(path.join(out, "reliability.csv"));
     expect(new Set(rel.map((r) => r.dimension)).size).toBe(8);

@@ -6,7 +6,7 @@ import { generateDemo } from "../../data/generator/demo.ts";
 import { openDb } from "../../pipelines/lib/db.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
-import { sqlFile } from "../../pipelines/lib/sql.ts";
+import { runSqlFile } from "../../pipelines/lib/sql.ts";
 import { run } from "../../pipelines/run.ts";
 import { auc } from "../../pipelines/warnings/model.ts";
 import { csvRows, query, tmpDir, writeFiles } from "../helpers.ts";
@@ -92,7 +92,7 @@ describe("early warning with a planted risk model", () => {
       const before = await snap();
       await w.run(`UPDATE attendance SET status = 'absent' WHERE EXISTS (SELECT 1 FROM warning_cuts c WHERE c.project_id = attendance.project_id AND c.progress = 0.25 AND attendance.session_date > c.cut_date)`);
       await w.run(`UPDATE submissions SET submitted_at = NULL, score = 0 WHERE EXISTS (SELECT 1 FROM warning_cuts c WHERE c.project_id = submissions.project_id AND c.progress = 0.25 AND submissions.due_date > c.cut_date)`);
-      await w.run(sqlFile("warnings", "features"), params);
+      await runSqlFile(w, "warnings", "features", params);
       const after = await snap();
       const at = (rows: Record<string, unknown>[]) => rows.filter((r) => Number(r.progress) === 0.25);
       expect(at(after)).toEqual(at(before));

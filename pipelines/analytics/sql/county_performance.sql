@@ -36,13 +36,16 @@ teacher_county AS (
     SELECT teacher_id, any_value(county_code) AS county_code FROM trainees WHERE county_code IS NOT NULL GROUP BY ALL
 ),
 hours_window AS (
-    SELECT tc.county_code, cy.year, h.teacher_id,
-           sum(h.hours) AS hours,
-           least(cy.year - min(h.year) + 1, $cycle_years) AS years_on_record
-    FROM hours h
+    -- Each archive year counts towards the windows ending in it and the next cycle_years - 1 years:
+    -- hours summed per teacher and window first, then one equi-join to the county (a range join of
+    -- every archive row against every county-year is orders of magnitude slower at national scale).
+    SELECT tc.county_code, w.window_end AS year, w.teacher_id, w.hours,
+           least(w.window_end - w.first_year + 1, $cycle_years) AS years_on_record
+    FROM (SELECT teacher_id, window_end, sum(hours) AS hours, min(year) AS first_year
+          FROM (SELECT teacher_id, year, hours, unnest(range(year, year + $cycle_years)) AS window_end FROM hours)
+          GROUP BY ALL) w
     JOIN teacher_county tc USING (teacher_id)
-    JOIN county_years cy ON cy.county_code = tc.county_code AND h.year BETWEEN cy.year - $cycle_years + 1 AND cy.year
-    GROUP BY tc.county_code, cy.year, h.teacher_id
+    SEMI JOIN county_years cy ON cy.county_code = tc.county_code AND cy.year = w.window_end
 ),
 hours_share AS (
     SELECT county_code, year,

@@ -3,56 +3,58 @@
 --   at_risk: final result not `pass`, or the 6-month follow-up shows poor transfer
 --            (mean of application items and lesson observation, 0-100, below $poor_transfer);
 --            unknown while the project's 6-month follow-up is not due (when follow-ups are collected at all).
+-- Each part is staged in a table of its own: the final join is then planned with exact row counts
+-- (the kind tables are views, whose estimates can be far off at national scale).
+CREATE OR REPLACE TABLE _wf_att AS
+SELECT c.project_id, c.cut_date, a.teacher_id,
+       count(*) FILTER (WHERE a.status <> 'excused') AS sessions,
+       count(*) FILTER (WHERE a.status IN ('present', 'late')) AS attended,
+       count(*) FILTER (WHERE a.status = 'late') AS late,
+       count(*) FILTER (WHERE a.status = 'absent') AS absent,
+       count(*) FILTER (WHERE a.session_type = 'practice' AND a.status <> 'excused') AS practice_sessions,
+       count(*) FILTER (WHERE a.session_type = 'practice' AND a.status IN ('present', 'late')) AS practice_attended
+FROM warning_cuts c
+JOIN attendance a ON a.project_id = c.project_id AND a.session_date <= c.cut_date
+GROUP BY ALL;
+
+CREATE OR REPLACE TABLE _wf_sub AS
+SELECT c.project_id, c.cut_date, s.teacher_id,
+       count(*) AS due,
+       count(*) FILTER (WHERE CAST(s.submitted_at AS DATE) <= c.cut_date) AS submitted,
+       avg(s.score) FILTER (WHERE CAST(s.submitted_at AS DATE) <= c.cut_date) AS score_mean
+FROM warning_cuts c
+JOIN submissions s ON s.project_id = c.project_id AND s.due_date <= c.cut_date
+GROUP BY ALL;
+
+CREATE OR REPLACE TABLE _wf_past AS
+-- Earlier projects of the same teacher that had ended before this one started.
+SELECT t.project_id, t.teacher_id,
+       count(*) AS prior_projects,
+       avg(CASE WHEN a.final_result = 'pass' THEN 0.0 WHEN a.final_result IS NOT NULL THEN 1.0 END) AS prior_fail_rate
+FROM trainees t
+JOIN projects p ON p.project_id = t.project_id
+JOIN trainees t2 ON t2.teacher_id = t.teacher_id AND t2.project_id <> t.project_id
+JOIN projects p2 ON p2.project_id = t2.project_id AND p2.end_date < p.start_date
+LEFT JOIN assessments a ON a.project_id = t2.project_id AND a.teacher_id = t2.teacher_id
+GROUP BY ALL;
+
+CREATE OR REPLACE TABLE _wf_hrs AS
+SELECT t.project_id, t.teacher_id, sum(h.hours) AS hours_5y
+FROM trainees t JOIN projects p USING (project_id)
+JOIN hours h ON h.teacher_id = t.teacher_id AND h.year BETWEEN p.year - 5 AND p.year - 1
+GROUP BY ALL;
+
+CREATE OR REPLACE TABLE _wf_transfer AS
+SELECT f.project_id, f.teacher_id,
+       avg(CASE WHEN i.item IS NOT NULL AND f.observation_score IS NOT NULL THEN (i.item + f.observation_score) / 2
+                ELSE coalesce(i.item, f.observation_score) END) AS transfer
+FROM followups f
+LEFT JOIN (SELECT project_id, teacher_id, wave, avg(100.0 * (value - $likert_min) / ($likert_max - $likert_min)) AS item
+           FROM followup_answers GROUP BY ALL) i USING (project_id, teacher_id, wave)
+WHERE f.wave = 6
+GROUP BY ALL;
+
 CREATE OR REPLACE TABLE warning_features AS
-WITH att AS (
-    SELECT c.project_id, c.cut_date, a.teacher_id,
-           count(*) FILTER (WHERE a.status <> 'excused') AS sessions,
-           count(*) FILTER (WHERE a.status IN ('present', 'late')) AS attended,
-           count(*) FILTER (WHERE a.status = 'late') AS late,
-           count(*) FILTER (WHERE a.status = 'absent') AS absent,
-           count(*) FILTER (WHERE a.session_type = 'practice' AND a.status <> 'excused') AS practice_sessions,
-           count(*) FILTER (WHERE a.session_type = 'practice' AND a.status IN ('present', 'late')) AS practice_attended
-    FROM warning_cuts c
-    JOIN attendance a ON a.project_id = c.project_id AND a.session_date <= c.cut_date
-    GROUP BY ALL
-),
-sub AS (
-    SELECT c.project_id, c.cut_date, s.teacher_id,
-           count(*) AS due,
-           count(*) FILTER (WHERE CAST(s.submitted_at AS DATE) <= c.cut_date) AS submitted,
-           avg(s.score) FILTER (WHERE CAST(s.submitted_at AS DATE) <= c.cut_date) AS score_mean
-    FROM warning_cuts c
-    JOIN submissions s ON s.project_id = c.project_id AND s.due_date <= c.cut_date
-    GROUP BY ALL
-),
-past AS (
-    -- Earlier projects of the same teacher that had ended before this one started.
-    SELECT t.project_id, t.teacher_id,
-           count(*) AS prior_projects,
-           avg(CASE WHEN a.final_result = 'pass' THEN 0.0 WHEN a.final_result IS NOT NULL THEN 1.0 END) AS prior_fail_rate
-    FROM trainees t
-    JOIN projects p ON p.project_id = t.project_id
-    JOIN trainees t2 ON t2.teacher_id = t.teacher_id AND t2.project_id <> t.project_id
-    JOIN projects p2 ON p2.project_id = t2.project_id AND p2.end_date < p.start_date
-    LEFT JOIN assessments a ON a.project_id = t2.project_id AND a.teacher_id = t2.teacher_id
-    GROUP BY ALL
-),
-hrs AS (
-    SELECT t.project_id, t.teacher_id, sum(h.hours) AS hours_5y
-    FROM trainees t JOIN projects p USING (project_id)
-    JOIN hours h ON h.teacher_id = t.teacher_id AND h.year BETWEEN p.year - 5 AND p.year - 1
-    GROUP BY ALL
-),
-transfer AS (
-    SELECT f.project_id, f.teacher_id,
-           avg(CASE WHEN i.item IS NOT NULL AND f.observation_score IS NOT NULL THEN (i.item + f.observation_score) / 2
-                    ELSE coalesce(i.item, f.observation_score) END) AS transfer
-    FROM followups f
-    LEFT JOIN (SELECT project_id, teacher_id, wave, avg(100.0 * (value - $likert_min) / ($likert_max - $likert_min)) AS item
-               FROM followup_answers GROUP BY ALL) i USING (project_id, teacher_id, wave)
-    WHERE f.wave = 6
-    GROUP BY ALL
-)
 SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
        t.county_code, t.school_id, t.stage, t.rural, p.mode,
        att.sessions,
@@ -78,9 +80,15 @@ SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
 FROM warning_cuts c
 JOIN trainees t ON t.project_id = c.project_id
 JOIN projects p ON p.project_id = c.project_id
-LEFT JOIN att ON att.project_id = c.project_id AND att.cut_date = c.cut_date AND att.teacher_id = t.teacher_id
-LEFT JOIN sub ON sub.project_id = c.project_id AND sub.cut_date = c.cut_date AND sub.teacher_id = t.teacher_id
-LEFT JOIN past ON past.project_id = c.project_id AND past.teacher_id = t.teacher_id
-LEFT JOIN hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = t.teacher_id
+LEFT JOIN _wf_att att ON att.project_id = c.project_id AND att.cut_date = c.cut_date AND att.teacher_id = t.teacher_id
+LEFT JOIN _wf_sub sub ON sub.project_id = c.project_id AND sub.cut_date = c.cut_date AND sub.teacher_id = t.teacher_id
+LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = t.teacher_id
+LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = t.teacher_id
 LEFT JOIN assessments a ON a.project_id = c.project_id AND a.teacher_id = t.teacher_id
-LEFT JOIN transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = t.teacher_id
+LEFT JOIN _wf_transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = t.teacher_id;
+
+DROP TABLE _wf_att;
+DROP TABLE _wf_sub;
+DROP TABLE _wf_past;
+DROP TABLE _wf_hrs;
+DROP TABLE _wf_transfer;
