@@ -79,6 +79,8 @@ export function typeCheckSql(opts: {
   itemScales: Map<string, ItemScale>;
   defaultScale: ItemScale;
   delim: string;
+  /** The header as read in Node: DuckDB then reads the file without sniffing it. */
+  columns?: string[];
 }): string {
   const { table, spec, headers, itemScales, defaultScale } = opts;
   const vName = (h: HeaderMap) => ident(`v:${h.header}`);
@@ -150,7 +152,11 @@ export function typeCheckSql(opts: {
   return `CREATE TABLE ${ident(table)} AS
 WITH s1 AS (
   SELECT ${stage1.join(",\n    ")}
-  FROM read_csv($csv, all_varchar = true, header = true, delim = ${literal(opts.delim)}, quote = '"', escape = '"', null_padding = true, auto_detect = true)
+  FROM read_csv($csv, header = true, delim = ${literal(opts.delim)}, quote = '"', escape = '"', null_padding = true, ${
+    opts.columns
+      ? `auto_detect = false, columns = {${opts.columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}`
+      : "all_varchar = true, auto_detect = true"
+  })
 ), s2 AS (
   SELECT ${stage2.join(",\n    ")}, ${allBlank} AS _blank, ${headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)).join(", ")}
   FROM s1

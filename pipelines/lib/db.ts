@@ -9,6 +9,9 @@ export interface Db {
   run(sql: string, params?: Record<string, DuckDBValue>): Promise<void>;
   /** Rows as plain objects; BIGINT arrives as bigint, convert explicitly where needed. */
   all<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
+  /** Another connection to the same database, for statements run side by side; close it after use. */
+  connect(): Promise<Db>;
+  /** Close this connection (and the database, for the connection openDb returned). */
   close(): void;
 }
 
@@ -26,38 +29,51 @@ export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> 
   if (opts.threads) config.threads = String(opts.threads);
   if (opts.tempDir) config.temp_directory = opts.tempDir;
   const instance = await DuckDBInstance.create(file, config);
-  const conn = await instance.connect();
-  const db: Db = {
+  return wrap(instance, await instance.connect(), () => instance.closeSync());
+}
+
+// GUOPEI_TRACE_SQL=1: every statement's first line and milliseconds on stderr, to find slow SQL.
+const trace = process.env.GUOPEI_TRACE_SQL ? (sql: string, t0: number) => process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${headOf(sql)}\n`) : undefined;
+
+function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: () => void): Db {
+  return {
     conn,
     async run(sql, params) {
+      const t0 = performance.now();
       try {
         if (params) await conn.run(sql, params);
         else await conn.run(sql);
       } catch (e) {
         throw withStatement(e, sql);
       }
+      trace?.(sql, t0);
     },
     async all<T>(sql: string, params?: Record<string, DuckDBValue>) {
+      const t0 = performance.now();
       try {
         const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
+        trace?.(sql, t0);
         return reader.getRowObjectsJS() as T[];
       } catch (e) {
         throw withStatement(e, sql);
       }
     },
+    async connect() {
+      return wrap(instance, await instance.connect());
+    },
     close() {
       conn.closeSync();
-      instance.closeSync();
+      closeInstance?.();
     },
   };
-  return db;
 }
+
+const headOf = (sql: string) => sql.trim().split("\n").find((l) => l.trim() && !l.trim().startsWith("--"))?.trim().slice(0, 100);
 
 /** Name the statement that failed (its first line), so that a failure can be traced to its SQL. */
 function withStatement(e: unknown, sql: string): Error {
   const err = e instanceof Error ? e : new Error(String(e));
-  const head = sql.trim().split("\n").find((l) => l.trim() && !l.trim().startsWith("--"))?.trim().slice(0, 100);
-  err.message = `${err.message.split("\n")[0]} (in: ${head})`;
+  err.message = `${err.message.split("\n")[0]} (in: ${headOf(sql)})`;
   return err;
 }
 

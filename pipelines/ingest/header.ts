@@ -1,0 +1,47 @@
+// The header of a prepared CSV, read in Node: with the column names known, DuckDB reads the file
+// without sniffing it, which is most of the cost of a small file (≈ 50 ms → 5 ms a file).
+import { open } from "node:fs/promises";
+
+const CHUNK = 1 << 16;
+
+/**
+ * The first record of a CSV (RFC 4180 quotes), or undefined when the file should be sniffed by
+ * DuckDB instead: a header that is empty, longer than 64 KiB, or whose names DuckDB would rename
+ * (blank, repeated, padded with spaces, control characters).
+ */
+export async function plainHeader(file: string, delim: string): Promise<string[] | undefined> {
+  const fh = await open(file, "r");
+  let text: string;
+  let complete: boolean;
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    const { bytesRead } = await fh.read(buf, 0, CHUNK, 0);
+    text = buf.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "");
+    complete = bytesRead < CHUNK;
+  } finally {
+    await fh.close();
+  }
+  const names: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let i = 0;
+  let ended = false;
+  for (; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"' && cell === "") quoted = true;
+    else if (ch === delim) names.push(cell), (cell = "");
+    else if (ch === "\n" || ch === "\r") {
+      ended = true;
+      break;
+    } else cell += ch;
+  }
+  if (quoted || (!ended && !complete)) return undefined;
+  names.push(cell);
+  const plain = (n: string) => n !== "" && n === n.trim() && !/[\u0000-\u001f]/.test(n);
+  if (!names.every(plain) || new Set(names.map((n) => n.toLowerCase())).size !== names.length) return undefined;
+  return names;
+}
