@@ -62,6 +62,7 @@ export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
     await mkdir(path.dirname(dist), { recursive: true });
     await rename(path.join(work, "dist"), dist);
     info(`网站 site → ${dist} (${(await readdir(dist)).length} entries${opts.restricted ? ", restricted" : ""})`);
+    info(`  页面数据 page data (kB): ${Object.entries(dataWeights).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)}`).join(", ")}`);
     return { dist, dataWeights };
   } finally {
     await rm(work, { recursive: true, force: true });
