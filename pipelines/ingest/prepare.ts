@@ -1,5 +1,6 @@
 // Step 1 of the load: find the input files, fingerprint them, and turn each into a UTF-8 CSV
 // DuckDB can read (GB18030 is transcoded, xlsx sheets are written out). No row is judged here.
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
@@ -75,32 +76,48 @@ interface Scan {
 /** One streaming pass: sha256, UTF-8 validity and a NUL-byte check (a binary file is not a CSV). */
 async function scan(abs: string): Promise<Scan> {
   const hash = createHash("sha256");
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let validUtf8 = true;
   let bytes = 0;
   let bom = false;
   let binary = false;
+  const utf8 = new Utf8Check();
   for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     if (bytes === 0) bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
     if (bytes < 65536 && chunk.subarray(0, 65536 - bytes).includes(0)) binary = true;
-    if (validUtf8) {
-      try {
-        decoder.decode(chunk, { stream: true });
-      } catch {
-        validUtf8 = false;
-      }
-    }
+    utf8.push(chunk);
     bytes += chunk.length;
   }
-  if (validUtf8) {
-    try {
-      decoder.decode();
-    } catch {
-      validUtf8 = false;
-    }
+  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), bom, binary };
+}
+
+/** Streaming UTF-8 validation by Node's native check, chunk by chunk: no text is decoded. */
+export class Utf8Check {
+  private valid = true;
+  // Bytes of a character cut by a chunk's end, checked with the next chunk.
+  private carry: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): void {
+    if (!this.valid) return;
+    const data = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    const cut = completeUtf8Prefix(data);
+    this.valid = isUtf8(data.subarray(0, cut));
+    this.carry = Buffer.from(data.subarray(cut));
   }
-  return { sha256: hash.digest("hex"), bytes, validUtf8, bom, binary };
+
+  end(): boolean {
+    return this.valid && this.carry.length === 0;
+  }
+}
+
+/** Length of `b` without a multi-byte character its end cuts short (at most 3 bytes held back). */
+export function completeUtf8Prefix(b: Buffer): number {
+  for (let back = 1; back <= Math.min(3, b.length); back++) {
+    const byte = b[b.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > back ? b.length - back : b.length;
+  }
+  return b.length;
 }
 
 async function prepareCsv(file: InputFile, kind: Kind, s: Scan, workDir: string, index: number): Promise<PreparedPart> {

@@ -1,0 +1,31 @@
+import { isUtf8 } from "node:buffer";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Utf8Check } from "../../pipelines/ingest/prepare.ts";
+import iconv from "iconv-lite";
+
+/** Feed `bytes` in chunks cut at the given points. */
+function chunked(bytes: Buffer, cuts: number[]): boolean {
+  const check = new Utf8Check();
+  let at = 0;
+  for (const c of [...new Set(cuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b)) {
+    check.push(bytes.subarray(at, c));
+    at = c;
+  }
+  check.push(bytes.subarray(at));
+  return check.end();
+}
+
+describe("streaming UTF-8 check", () => {
+  it("agrees with a whole-buffer check however the bytes are cut into chunks", () => {
+    const text = fc.string({ unit: "binary", maxLength: 40 }).map((s) => Buffer.from(s, "utf8"));
+    const bytes = fc.oneof(text, fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)), text.map((b) => b.subarray(0, Math.max(0, b.length - 1))));
+    fc.assert(fc.property(bytes, fc.array(fc.nat(), { maxLength: 6 }), (b, cuts) => chunked(b, cuts) === isUtf8(b)), { numRuns: 3000 });
+  });
+
+  it("tells Chinese UTF-8 from the same text in GB18030, cut in the middle of a character", () => {
+    const s = "项目编号,满意度\nP1,非常满意\n";
+    expect(chunked(Buffer.from(s, "utf8"), [1, 2, 7])).toBe(true);
+    expect(chunked(iconv.encode(s, "gb18030"), [1, 2, 7])).toBe(false);
+  });
+});
