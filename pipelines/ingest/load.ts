@@ -11,7 +11,7 @@ import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
 import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
 import { plainHeader } from "./header.ts";
-import { typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
+import { readCsv, typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
 
 export interface PartAccount {
   /** As written in rejects.csv: the path inside the input folder (with `#sheet` for a workbook of several kinds). */
@@ -91,6 +91,8 @@ const n = (x: unknown) => Number(x ?? 0);
 export const MANY_FILES = 64;
 /** Bytes from which a file is typed alone rather than beside others. */
 const LARGE_FILE = 32 << 20;
+/** Small files typed side by side, one connection each. */
+const WORKERS = Math.min(4, availableParallelism());
 
 export async function loadWarehouse(db: Db, inputDir: string, workDir: string, policy: Policy): Promise<LoadResult> {
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"));
@@ -111,198 +113,194 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   const tables: Record<string, number> = {};
   let partNo = 0;
 
-  const workers = [db];
-  for (let i = 1; i < Math.min(4, availableParallelism()); i++) workers.push(await db.connect());
-  try {
-    return await loadKinds();
-  } finally {
-    for (const w of workers.slice(1)) w.close();
-  }
-
-  async function loadKinds(): Promise<LoadResult> {
-    for (const kind of KINDS) {
-      const kindStart = performance.now();
-      const spec = SPECS[kind];
-      const parts = allParts.filter((p) => p.kind === kind);
-      const checked: { table: string; label: string; part: PreparedPart; order: number; read: number }[] = [];
-      const scales = kind === "evaluations" || kind === "followups" ? await itemScales(db, policy) : new Map<string, ItemScale>();
-      // The typed pass of each file, as many at a time as there are connections: a small file costs
-      // DuckDB more in planning than in reading, and a province may send thousands of them.
-      const typedPass = async (w: Db, part: PreparedPart, order: number): Promise<void> => {
-        const label = labelOf(part);
-        const table = `_checked_${order}`;
-        const delim = /\.tsv$/i.test(part.file.path) ? "\t" : ",";
-        const outcome = outcomes.find((o) => o.file === part.file)!;
-        const pass = async (columns: string[] | undefined) => {
-          const names =
-            columns ??
-            (
-              await w.all<{ column_name: string }>(
-                `DESCRIBE SELECT * FROM read_csv($csv, all_varchar = true, header = true, delim = '${delim === "\t" ? "\\t" : ","}', quote = '"', escape = '"', null_padding = true)`,
-                { csv: part.csv },
-              )
-            ).map((d) => d.column_name);
-          const { maps, problem } = mapHeaders(spec, names, part.hasLineColumn);
-          if (problem) throw new HeaderProblem(problem);
-          const sql = typeCheckSql({ table, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns });
-          // A regular table in the build database, not TEMP: at national scale a temp table spills
-          // to the temp folder and is written twice.
-          await w.run(sql, { csv: part.csv });
-        };
-        try {
-          // The header read in Node spares DuckDB's sniffer; a file it cannot read that way (a row
-          // wider than the header, say) goes through the sniffer, which names and reports such cells.
-          const header = await plainHeader(part.csv, delim);
-          try {
-            await pass(header);
-          } catch (e) {
-            if (!header || e instanceof HeaderProblem) throw e;
-            await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-            await pass(undefined);
-          }
-        } catch (e) {
-          outcome.status = "refused";
-          outcome.message = `${part.sheet ? `sheet ${part.sheet}: ` : ""}${(e as Error).message.split("\n")[0]}`;
-          info(`拒收 refused ${part.file.path}: ${outcome.message}`);
-          await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-          bar.tick(part.file.path);
-          return;
-        }
-        const lineExpr = part.hasLineColumn ? "__line" : "rowid + 2";
-        await w.run(
-          `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
-           FROM (SELECT ${lineExpr} AS line, unnest(_errors) AS e FROM ${ident(table)} WHERE _errors IS NOT NULL)`,
-          { label, kind },
-        );
-        const read = n((await w.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(table)}`))[0]?.c);
-        checked.push({ table, label, part, order, read });
-        bar.tick(part.file.path);
+  for (const kind of KINDS) {
+    const kindStart = performance.now();
+    const spec = SPECS[kind];
+    const parts = allParts.filter((p) => p.kind === kind);
+    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number }[] = [];
+    const scales = kind === "evaluations" || kind === "followups" ? await itemScales(db, policy) : new Map<string, ItemScale>();
+    // The typed pass of each file, as many at a time as there are connections: a small file costs
+    // DuckDB more in planning than in reading, and a province may send thousands of them.
+    const typedPass = async (w: Db, part: PreparedPart, order: number): Promise<void> => {
+      const label = labelOf(part);
+      const table = `_checked_${order}`;
+      const delim = /\.tsv$/i.test(part.file.path) ? "\t" : ",";
+      const outcome = outcomes.find((o) => o.file === part.file)!;
+      const pass = async (columns: string[] | undefined) => {
+        const names =
+          columns ??
+          (
+            await w.all<{ column_name: string }>(
+              `DESCRIBE SELECT * FROM ${readCsv(delim)}`,
+              { csv: part.csv },
+            )
+          ).map((d) => d.column_name);
+        const { maps, problem } = mapHeaders(spec, names, part.hasLineColumn);
+        if (problem) throw new HeaderProblem(problem);
+        const sql = typeCheckSql({ table, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns });
+        // A regular table in the build database, not TEMP: at national scale a temp table spills
+        // to the temp folder and is written twice.
+        await w.run(sql, { csv: part.csv });
       };
-      // A large file already keeps every core busy (and its memory): large files go one at a time,
-      // small ones side by side.
-      const numbered = await Promise.all(parts.map(async (part) => ({ part, order: partNo++, size: (await stat(part.csv)).size })));
-      for (const { part, order } of numbered.filter((x) => x.size >= LARGE_FILE)) await typedPass(db, part, order);
-      const queue = new PQueue({ concurrency: workers.length });
-      const idle = [...workers];
+      try {
+        // The header read in Node spares DuckDB's sniffer; a file it cannot read that way (a row
+        // wider than the header, say) goes through the sniffer, which names and reports such cells.
+        const header = await plainHeader(part.csv, delim);
+        try {
+          await pass(header);
+        } catch (e) {
+          if (!header || e instanceof HeaderProblem) throw e;
+          await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+          await pass(undefined);
+        }
+      } catch (e) {
+        outcome.status = "refused";
+        outcome.message = `${part.sheet ? `sheet ${part.sheet}: ` : ""}${(e as Error).message.split("\n")[0]}`;
+        info(`拒收 refused ${part.file.path}: ${outcome.message}`);
+        await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+        bar.tick(part.file.path);
+        return;
+      }
+      const lineExpr = part.hasLineColumn ? "__line" : "rowid + 2";
+      await w.run(
+        `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
+         FROM (SELECT ${lineExpr} AS line, unnest(_errors) AS e FROM ${ident(table)} WHERE _errors IS NOT NULL)`,
+        { label, kind },
+      );
+      const read = n((await w.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(table)}`))[0]?.c);
+      checked.push({ table, label, part, order, read });
+      bar.tick(part.file.path);
+    };
+    // A large file already keeps every core busy (and its memory): large files go one at a time,
+    // small ones side by side.
+    const numbered = await Promise.all(parts.map(async (part) => ({ part, order: partNo++, size: (await stat(part.csv)).size })));
+    for (const { part, order } of numbered.filter((x) => x.size >= LARGE_FILE)) await typedPass(db, part, order);
+    const small = numbered.filter((x) => x.size < LARGE_FILE);
+    const idle = [db];
+    for (let i = 1; i < Math.min(WORKERS, small.length); i++) idle.push(await db.connect());
+    const queue = new PQueue({ concurrency: idle.length });
+    try {
       await Promise.all(
-        numbered.filter((x) => x.size < LARGE_FILE).map(({ part, order }) => {
-          return queue.add(async () => {
+        small.map(({ part, order }) =>
+          queue.add(async () => {
             const w = idle.pop()!;
             try {
               await typedPass(w, part, order);
             } finally {
               idle.push(w);
             }
-          });
-        }),
+          }),
+        ),
       );
-      checked.sort((a, b) => a.order - b.order);
+    } finally {
+      for (const w of idle) if (w !== db) w.close();
+    }
+    checked.sort((a, b) => a.order - b.order);
 
-      if (checked.length === 0) {
-        await db.run(emptyTableSql(spec));
-        if (spec.items) await db.run(answersTableSql(spec.items.answersTable, spec.key));
-        tables[kind] = 0;
+    if (checked.length === 0) {
+      await db.run(emptyTableSql(spec));
+      if (spec.items) await db.run(answersTableSql(spec.items.answersTable, spec.key));
+      tables[kind] = 0;
+      continue;
+    }
+    suppliedKinds.push(kind);
+
+    // Good rows of every file of this kind, with provenance. Files lacking an item column get NULL there.
+    const selects = checked.map((c) => {
+      const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
+      return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
+    });
+    // Views, not copies: the checked tables (one per file, typed, rejected rows included) are
+    // scanned by the checks, and the kind's table is a view of their rows that passed.
+    const checkedView = `_${kind}_checked`;
+    await db.run(`CREATE VIEW ${ident(checkedView)} AS ${selects.join("\nUNION ALL BY NAME\n")}`);
+    await db.run(`CREATE TEMP VIEW stg AS SELECT * FROM ${ident(checkedView)}`);
+
+    const itemCols = spec.items
+      ? (await db.all<{ column_name: string }>(`DESCRIBE stg`)).map((d) => d.column_name).filter((c) => spec.items!.pattern.test(c))
+      : [];
+    const key = spec.key.map(ident);
+    const content = [...spec.cols.map((c) => c.name), ...itemCols].map(ident);
+
+    // Keys: the first row (file order, then line) stays; a later copy identical in content is a
+    // repeated delivery (`duplicate_row`), a later row with other content conflicts (`duplicate_key`).
+    await db.run(`CREATE TEMP TABLE bad (_file VARCHAR, _line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR)`);
+    await db.run(`
+      INSERT INTO bad
+      -- Candidates by a 64-bit hash of the key (cheap to group over tens of millions of rows);
+      -- the window below then compares the real keys, so a hash collision cannot reject a row.
+      WITH dupkeys AS (SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1),
+      ranked AS (
+        SELECT _file, _line, ${key.join(", ")},
+          hash(${content.join(", ")}) AS h,
+          row_number() OVER w AS rn,
+          first_value(hash(${content.join(", ")})) OVER w AS first_h,
+          first_value(_file) OVER w AS first_file,
+          first_value(_line) OVER w AS first_line
+        FROM stg WHERE hash(${key.join(", ")}) IN (SELECT kh FROM dupkeys)
+        WINDOW w AS (PARTITION BY ${key.join(", ")} ORDER BY _order, _line)
+      )
+      SELECT _file, _line, ${literal(spec.key.join("+"))},
+        CASE WHEN h = first_h THEN 'duplicate_row' ELSE 'duplicate_key' END,
+        concat_ws(' | ', ${key.map((k) => `CAST(${k} AS VARCHAR)`).join(", ")}) || ' (first: ' || first_file || ' line ' || first_line || ')'
+      FROM ranked WHERE rn > 1`);
+
+    for (const ref of spec.refs) {
+      if (!suppliedKinds.includes(ref.kind)) {
+        skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
         continue;
       }
-      suppliedKinds.push(kind);
-
-      // Good rows of every file of this kind, with provenance. Files lacking an item column get NULL there.
-      const selects = checked.map((c) => {
-        const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
-        return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
-      });
-      // Views, not copies: the checked tables (one per file, typed, rejected rows included) are
-      // scanned by the checks, and the kind's table is a view of their rows that passed.
-      const checkedView = `_${kind}_checked`;
-      await db.run(`CREATE VIEW ${ident(checkedView)} AS ${selects.join("\nUNION ALL BY NAME\n")}`);
-      await db.run(`CREATE TEMP VIEW stg AS SELECT * FROM ${ident(checkedView)}`);
-
-      const itemCols = spec.items
-        ? (await db.all<{ column_name: string }>(`DESCRIBE stg`)).map((d) => d.column_name).filter((c) => spec.items!.pattern.test(c))
-        : [];
-      const key = spec.key.map(ident);
-      const content = [...spec.cols.map((c) => c.name), ...itemCols].map(ident);
-
-      // Keys: the first row (file order, then line) stays; a later copy identical in content is a
-      // repeated delivery (`duplicate_row`), a later row with other content conflicts (`duplicate_key`).
-      await db.run(`CREATE TEMP TABLE bad (_file VARCHAR, _line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR)`);
+      const on = ref.cols.map((c, i) => `p.${ident(ref.parentCols[i]!)} = s.${ident(c)}`).join(" AND ");
       await db.run(`
         INSERT INTO bad
-        -- Candidates by a 64-bit hash of the key (cheap to group over tens of millions of rows);
-        -- the window below then compares the real keys, so a hash collision cannot reject a row.
-        WITH dupkeys AS (SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1),
-        ranked AS (
-          SELECT _file, _line, ${key.join(", ")},
-            hash(${content.join(", ")}) AS h,
-            row_number() OVER w AS rn,
-            first_value(hash(${content.join(", ")})) OVER w AS first_h,
-            first_value(_file) OVER w AS first_file,
-            first_value(_line) OVER w AS first_line
-          FROM stg WHERE hash(${key.join(", ")}) IN (SELECT kh FROM dupkeys)
-          WINDOW w AS (PARTITION BY ${key.join(", ")} ORDER BY _order, _line)
-        )
-        SELECT _file, _line, ${literal(spec.key.join("+"))},
-          CASE WHEN h = first_h THEN 'duplicate_row' ELSE 'duplicate_key' END,
-          concat_ws(' | ', ${key.map((k) => `CAST(${k} AS VARCHAR)`).join(", ")}) || ' (first: ' || first_file || ' line ' || first_line || ')'
-        FROM ranked WHERE rn > 1`);
-
-      for (const ref of spec.refs) {
-        if (!suppliedKinds.includes(ref.kind)) {
-          skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
-          continue;
-        }
-        const on = ref.cols.map((c, i) => `p.${ident(ref.parentCols[i]!)} = s.${ident(c)}`).join(" AND ");
-        await db.run(`
-          INSERT INTO bad
-          SELECT s._file, s._line, ${literal(ref.cols.join("+"))}, 'unknown_reference',
-            concat_ws(' | ', ${ref.cols.map((c) => `CAST(s.${ident(c)} AS VARCHAR)`).join(", ")})
-          FROM stg s
-          WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}
-            AND NOT EXISTS (SELECT 1 FROM ${ident(ref.kind)} p WHERE ${on})`);
-      }
-
-      await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad`);
-      await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
-      const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
-      // A view costs nothing to build, but every query over it plans one branch per file: past
-      // MANY_FILES files (a province sending a file per project, say) one copy into a table is cheaper.
-      await db.run(
-        `CREATE ${checked.length > MANY_FILES ? "TABLE" : "VIEW"} ${ident(kind)} AS SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
-         ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)`,
-      );
-      if (spec.items) {
-        const answers = spec.items.answersTable;
-        if (itemCols.length) {
-          // Long form, one row per answered item (a blank item has no row): a view over the wide
-          // table, so tens of millions of answers are not written twice.
-          await db.run(`
-            CREATE VIEW ${ident(answers)} AS
-            SELECT ${key.join(", ")}, item_id, CAST(value AS SMALLINT) AS value FROM (
-              UNPIVOT (SELECT ${key.join(", ")}, ${itemCols.map(ident).join(", ")} FROM ${ident(kind)})
-              ON ${itemCols.map(ident).join(", ")} INTO NAME item_id VALUE value)`);
-        } else {
-          await db.run(answersTableSql(answers, spec.key));
-        }
-        tables[answers] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(answers)}`))[0]?.c);
-      }
-      await db.run(`DROP VIEW stg`);
-      await db.run(`DROP TABLE bad`);
-      tables[kind] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(kind)}`))[0]?.c);
-
-      // The row account of every file of this kind: read = loaded + rejected, or the run fails.
-      const loaded = new Map(
-        (await db.all<{ f: string; c: bigint }>(`SELECT _file AS f, count(*) AS c FROM ${ident(kind)} GROUP BY ALL`)).map((r) => [r.f, n(r.c)]),
-      );
-      const rejected = new Map(
-        (await db.all<{ f: string; c: bigint }>(`SELECT file AS f, count(DISTINCT line) AS c FROM rejects WHERE kind = $kind GROUP BY ALL`, { kind })).map((r) => [r.f, n(r.c)]),
-      );
-      info(`  ${kind}: ${tables[kind]} rows in ${((performance.now() - kindStart) / 1000).toFixed(1)} s`);
-      for (const c of checked) {
-        accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0 });
-      }
+        SELECT s._file, s._line, ${literal(ref.cols.join("+"))}, 'unknown_reference',
+          concat_ws(' | ', ${ref.cols.map((c) => `CAST(s.${ident(c)} AS VARCHAR)`).join(", ")})
+        FROM stg s
+        WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}
+          AND NOT EXISTS (SELECT 1 FROM ${ident(ref.kind)} p WHERE ${on})`);
     }
-    bar.done();
-    return { outcomes, parts: accounts, skippedChecks, tables, suppliedKinds };
+
+    await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad`);
+    await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
+    const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
+    // A view costs nothing to build, but every query over it plans one branch per file: past
+    // MANY_FILES files (a province sending a file per project, say) one copy into a table is cheaper.
+    await db.run(
+      `CREATE ${checked.length > MANY_FILES ? "TABLE" : "VIEW"} ${ident(kind)} AS SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
+       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)`,
+    );
+    if (spec.items) {
+      const answers = spec.items.answersTable;
+      if (itemCols.length) {
+        // Long form, one row per answered item (a blank item has no row): a view over the wide
+        // table, so tens of millions of answers are not written twice.
+        await db.run(`
+          CREATE VIEW ${ident(answers)} AS
+          SELECT ${key.join(", ")}, item_id, CAST(value AS SMALLINT) AS value FROM (
+            UNPIVOT (SELECT ${key.join(", ")}, ${itemCols.map(ident).join(", ")} FROM ${ident(kind)})
+            ON ${itemCols.map(ident).join(", ")} INTO NAME item_id VALUE value)`);
+      } else {
+        await db.run(answersTableSql(answers, spec.key));
+      }
+      tables[answers] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(answers)}`))[0]?.c);
+    }
+    await db.run(`DROP VIEW stg`);
+    await db.run(`DROP TABLE bad`);
+    tables[kind] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(kind)}`))[0]?.c);
+
+    // The row account of every file of this kind: read = loaded + rejected, or the run fails.
+    const loaded = new Map(
+      (await db.all<{ f: string; c: bigint }>(`SELECT _file AS f, count(*) AS c FROM ${ident(kind)} GROUP BY ALL`)).map((r) => [r.f, n(r.c)]),
+    );
+    const rejected = new Map(
+      (await db.all<{ f: string; c: bigint }>(`SELECT file AS f, count(DISTINCT line) AS c FROM rejects WHERE kind = $kind GROUP BY ALL`, { kind })).map((r) => [r.f, n(r.c)]),
+    );
+    info(`  ${kind}: ${tables[kind]} rows in ${((performance.now() - kindStart) / 1000).toFixed(1)} s`);
+    for (const c of checked) {
+      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0 });
+    }
   }
+  bar.done();
+  return { outcomes, parts: accounts, skippedChecks, tables, suppliedKinds };
 }
 

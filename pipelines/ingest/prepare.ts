@@ -110,7 +110,7 @@ export class Utf8Check {
 }
 
 /** Length of `b` without a multi-byte character its end cuts short (at most 3 bytes held back). */
-export function completeUtf8Prefix(b: Buffer): number {
+function completeUtf8Prefix(b: Buffer): number {
   for (let back = 1; back <= Math.min(3, b.length); back++) {
     const byte = b[b.length - back]!;
     if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back

@@ -72,6 +72,15 @@ const BAD_TYPE_REASON: Record<ColSpec["type"], string> = {
 };
 
 /** Build the one statement that reads a prepared CSV, types every column and lists each row's errors. */
+/**
+ * The one way a prepared file is read: every cell as text, short rows padded. With `columns` (the
+ * header as read in Node) DuckDB does not sniff; without, it names the columns itself.
+ */
+export function readCsv(delim: string, columns?: string[]): string {
+  const shape = columns ? `auto_detect = false, columns = {${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}` : "all_varchar = true, auto_detect = true";
+  return `read_csv($csv, header = true, delim = ${literal(delim)}, quote = '"', escape = '"', null_padding = true, ${shape})`;
+}
+
 export function typeCheckSql(opts: {
   table: string;
   spec: KindSpec;
@@ -152,11 +161,7 @@ export function typeCheckSql(opts: {
   return `CREATE TABLE ${ident(table)} AS
 WITH s1 AS (
   SELECT ${stage1.join(",\n    ")}
-  FROM read_csv($csv, header = true, delim = ${literal(opts.delim)}, quote = '"', escape = '"', null_padding = true, ${
-    opts.columns
-      ? `auto_detect = false, columns = {${opts.columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}`
-      : "all_varchar = true, auto_detect = true"
-  })
+  FROM ${readCsv(opts.delim, opts.columns)}
 ), s2 AS (
   SELECT ${stage2.join(",\n    ")}, ${allBlank} AS _blank, ${headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)).join(", ")}
   FROM s1
