@@ -3,7 +3,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { generateDemo } from "../data/generator/demo.ts";
 import { PolicyError } from "./lib/policy.ts";
 import { PathError } from "./lib/paths.ts";
-import { EXIT, run } from "./run.ts";
+import { OutputError } from "./lib/outdir.ts";
+import { EXIT, NoRowsError, run } from "./run.ts";
 import { buildSite } from "./site/build.ts";
 import { extract } from "./extract/extract.ts";
 
@@ -71,7 +72,10 @@ try {
   if (e instanceof PolicyError) {
     process.stderr.write(`错误 error: ${e.message}\n`);
     process.exitCode = EXIT.badPolicy;
-  } else if (e instanceof PathError) {
+  } else if (e instanceof NoRowsError) {
+    process.stderr.write(`错误 error: ${e.message}\n`);
+    process.exitCode = EXIT.noRows;
+  } else if (e instanceof PathError || e instanceof OutputError) {
     process.stderr.write(`错误 error: ${e.message}\n`);
     process.exitCode = EXIT.failed;
   } else {

@@ -1,15 +1,17 @@
 // `guopei run`: load every input file into a new DuckDB warehouse, check the row account,
 // publish rejects and the manifest, and only then swap the new warehouse in.
-import { mkdir, rename, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { version as duckdbVersion } from "@duckdb/node-api";
 import { AccountError, loadWarehouse, type LoadResult } from "./ingest/load.ts";
-import { guardSql } from "./lib/csv.ts";
-import { buildThenSwap, removeStale, type Db } from "./lib/db.ts";
+import { crashPoint } from "./lib/crash.ts";
+import { buildThenSwap, isWarehouse, literal, type Db } from "./lib/db.ts";
+import { checkApart, OutputError, replaceDir } from "./lib/outdir.ts";
 import { info } from "./lib/log.ts";
 import { loadPolicy, type Policy } from "./lib/policy.ts";
 import { copyCsv } from "./publish/copy.ts";
-import { writeManifest } from "./publish/manifest.ts";
+import { pkgVersion, writeManifest } from "./publish/manifest.ts";
 import { publishOutputs } from "./publish/outputs.ts";
 import { analyse } from "./analytics/analyse.ts";
 
@@ -27,8 +29,11 @@ export interface RunResult {
   policy: Policy;
 }
 
-/** Exit codes: 0 done (rejected rows are normal), 2 some input file was refused. */
-export const EXIT = { ok: 0, failed: 1, fileRefused: 2, badPolicy: 3 } as const;
+/** Exit codes: 0 done (rejected rows are normal), 2 some input file was refused, 4 nothing loaded. */
+export const EXIT = { ok: 0, failed: 1, fileRefused: 2, badPolicy: 3, noRows: 4 } as const;
+
+/** A run that loaded no row at all: the previous results are kept. */
+export class NoRowsError extends Error {}
 
 function checkAccount(load: LoadResult): void {
   const broken = load.parts.filter((p) => p.rows_read !== p.rows_loaded + p.rows_rejected);
@@ -44,43 +49,47 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const input = path.resolve(opts.input);
   const out = path.resolve(opts.out);
   const policy = await loadPolicy(opts.policy);
-  const dbFile = path.resolve(opts.db ?? path.join(out, "guopei.duckdb"));
-  await mkdir(out, { recursive: true });
-  await removeStale(out, ".staging-");
-  const staging = path.join(out, `.staging-${process.pid}`);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+  if (!existsSync(input)) throw new OutputError(`--input ${input} does not exist`);
+  checkApart(out, "--out", input, "--input");
+  if (opts.db) {
+    checkApart(opts.db, "--db", input, "--input");
+    if (existsSync(opts.db) && !(await isWarehouse(path.resolve(opts.db)))) {
+      throw new OutputError(`--db ${path.resolve(opts.db)} exists and is not a guopei warehouse: guopei will not overwrite it. Name a new file.`);
+    }
+  }
   const steps: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     const r = await f();
     steps[name] = Math.round(performance.now() - t0) / 1000;
+    crashPoint(`run:${name}`);
     return r;
   };
 
-  try {
+  // Everything is built in a new folder beside --out and put in place by one commit at the end.
+  return replaceDir(out, "results", "--out", async (work) => {
+    const dbFile = opts.db ? path.resolve(opts.db) : path.join(work, "guopei.duckdb");
     const { load, rejectsByReason, analysis, outputs } = await buildThenSwap(dbFile, async (db: Db, buildFile) => {
       const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy));
       await rm(`${buildFile}.work`, { recursive: true, force: true });
       checkAccount(load);
+      const loadedRows = load.parts.reduce((a, p) => a + p.rows_loaded, 0);
+      if (loadedRows === 0) {
+        throw new NoRowsError(`no row was loaded from ${input} (${load.outcomes.length} file(s) seen): the previous results in ${out} are kept`);
+      }
+      await db.run(`CREATE TABLE guopei_meta AS SELECT 'guopei' AS tool, ${literal(pkgVersion)} AS version`);
       await timed("publish_rejects", () =>
-        copyCsv(
-          db,
-          `SELECT ${guardSql("file")} AS file, line, ${guardSql('"column"')} AS "column", reason, ${guardSql("value")} AS value
-           FROM rejects ORDER BY file, line, "column"`,
-          path.join(staging, "rejects.csv"),
-        ),
+        copyCsv(db, `SELECT file, line, "column", reason, value FROM rejects ORDER BY file, line, "column", reason, value`, path.join(work, "rejects.csv")),
       );
       const analysis = await timed("analyse", () => analyse(db, policy));
-      const outputs = await timed("publish", () => publishOutputs(db, staging, policy));
-      const rows = await db.all<{ reason: string; c: bigint }>(`SELECT reason, count(*) AS c FROM rejects GROUP BY ALL ORDER BY c DESC`);
+      const outputs = await timed("publish", () => publishOutputs(db, work, policy));
+      const rows = await db.all<{ reason: string; c: bigint }>(`SELECT reason, count(*) AS c FROM rejects GROUP BY ALL ORDER BY c DESC, reason`);
       const rejectsByReason = Object.fromEntries(rows.map((r) => [r.reason, Number(r.c)]));
       return { load, rejectsByReason, analysis, outputs };
     });
     const refused = load.outcomes.filter((o) => o.status === "refused");
     const exitCode = refused.length ? EXIT.fileRefused : EXIT.ok;
-    for (const file of ["rejects.csv", ...outputs]) await rename(path.join(staging, file), path.join(out, file));
-    await writeManifest(path.join(out, "manifest.json"), {
+    await writeManifest(path.join(work, "manifest.json"), {
       startedAt,
       input,
       policy,
@@ -93,12 +102,11 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       exitCode,
       steps,
     });
+    crashPoint("run:manifest");
     const loadedRows = load.parts.reduce((a, p) => a + p.rows_loaded, 0);
     const rejectedRows = load.parts.reduce((a, p) => a + p.rows_rejected, 0);
     info(`完成 done: ${loadedRows} rows loaded, ${rejectedRows} rejected (rejects.csv), ${refused.length} file(s) refused → ${out}`);
     for (const o of refused) info(`  拒收 refused: ${o.file.path} — ${o.message}`);
-    return { exitCode, load, dbFile, policy };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+    return { exitCode, load, dbFile: opts.db ? dbFile : path.join(out, "guopei.duckdb"), policy };
+  });
 }

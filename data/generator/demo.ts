@@ -2,7 +2,8 @@
 // (institution quality, mode effects, engaged and disengaged teachers, stuffed evaluations)
 // that later analytics are tested against, and the messy files users really send.
 import { createWriteStream, type WriteStream } from "node:fs";
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { replaceDir } from "../../pipelines/lib/outdir.ts";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
@@ -149,12 +150,14 @@ export interface DemoSummary {
   truth: Record<string, unknown>;
 }
 
+/** Write the demo province to `opts.out`, a folder the tool owns (never a user's folder, see lib/outdir.ts). */
 export async function generateDemo(opts: DemoOptions): Promise<DemoSummary> {
+  return replaceDir(path.resolve(opts.out), "demo", "--out", (work) => writeDemo(work, opts));
+}
+
+async function writeDemo(out: string, opts: DemoOptions): Promise<DemoSummary> {
   const scale = opts.scale ?? 1;
   const r = rng(opts.seed ?? 2026);
-  const out = opts.out;
-  await rm(out, { recursive: true, force: true });
-  await mkdir(out, { recursive: true });
 
   // Institutions: quality on the Likert scale (±), one average-quality online platform, one stuffer.
   const nInst = Math.max(8, Math.round(36 * scale));

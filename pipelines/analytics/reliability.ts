@@ -1,6 +1,6 @@
 // Instrument reliability per year and dimension: Cronbach's alpha and McDonald's omega with
 // percentile-bootstrap intervals, corrected item-total correlations, item non-response.
-// Computed on up to SAMPLE responses per year (a seeded reservoir sample) with all items of the
+// Computed on up to SAMPLE responses per year (chosen by a hash of the response id, so that reruns give the same numbers) with all items of the
 // dimension answered; suspicious responses (weight < 1) are left out, and alpha with them is
 // reported beside it, so that straight-lining that inflates alpha shows.
 import type { Db } from "../lib/db.ts";
@@ -51,14 +51,16 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
   for (const year of years) {
     const rows = await db.all<{ response_id: string; weight: number; item_id: string; dimension: string; v: number }>(
       `WITH s AS (
-         SELECT response_id, weight FROM (SELECT * FROM response_scores WHERE year IS NOT DISTINCT FROM $year)
-         USING SAMPLE reservoir(${SAMPLE} ROWS) REPEATABLE (42)
+         -- A sample by hash of the id, not DuckDB's reservoir: the same rows in the same order whatever the threads do.
+         SELECT response_id, weight FROM response_scores WHERE year IS NOT DISTINCT FROM $year
+         ORDER BY hash(response_id), response_id LIMIT ${SAMPLE}
        )
        SELECT s.response_id, s.weight, a.item_id, coalesce(i.dimension, 'overall') AS dimension,
               CASE WHEN coalesce(i.reverse, false)
                    THEN coalesce(i.scale_min, $lo) + coalesce(i.scale_max, $hi) - a.value ELSE a.value END AS v
        FROM s JOIN evaluation_answers a USING (response_id)
-       LEFT JOIN instrument i ON lower(i.item_id) = a.item_id`,
+       LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
+       ORDER BY s.response_id, a.item_id`,
       { year, lo: policy.likert.min, hi: policy.likert.max },
     );
     const byDim = new Map<string, Map<string, { weight: number; values: Map<string, number> }>>();

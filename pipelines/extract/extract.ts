@@ -6,12 +6,12 @@
 //   recoding up a hierarchy until every combination describes at least k people, and the few rows
 //   still in smaller groups suppressed. A report says what was generalised and suppressed.
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { literal, openDb, type Db } from "../lib/db.ts";
 import { info } from "../lib/log.ts";
+import { checkApart, recoverDir, replaceDir } from "../lib/outdir.ts";
+import { copyCsv } from "../publish/copy.ts";
 import type { Policy } from "../lib/policy.ts";
 import { cols, writeTable } from "../lib/table.ts";
 import { terms } from "../publish/site-data.ts";
@@ -66,11 +66,14 @@ async function smallGroups(db: Db, levels: Record<string, number>, k: number): P
 export async function extract(opts: { results: string; out: string }): Promise<ExtractReport> {
   const results = path.resolve(opts.results);
   const out = path.resolve(opts.out);
+  checkApart(out, "--out", results, "--results");
+  await recoverDir(results);
   const manifest = JSON.parse(await readFile(path.join(results, "manifest.json"), "utf8")) as { policy: Policy };
   const k = manifest.policy.k_anonymity;
-  const work = `${out}.build-${process.pid}`;
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
+  return replaceDir(out, "extract", "--out", (work) => buildExtract(results, work, out, k));
+}
+
+async function buildExtract(results: string, work: string, out: string, k: number): Promise<ExtractReport> {
   // An in-memory database reads the warehouse read-only: the extract never writes to it.
   const db = await openDb(":memory:");
   try {
@@ -142,12 +145,7 @@ export async function extract(opts: { results: string; out: string }): Promise<E
     for (const table of ["ex_trainees", "ex_evaluations"]) {
       const name = table.replace("ex_", "");
       await db.run(`COPY ${table} TO ${literal(path.join(work, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
-      const raw = path.join(work, `${name}.raw.csv`);
-      await db.run(`COPY ${table} TO ${literal(raw)} (FORMAT csv, HEADER true)`);
-      const csv = createWriteStream(path.join(work, `${name}.csv`));
-      csv.write("\uFEFF");
-      await pipeline(createReadStream(raw), csv);
-      await rm(raw);
+      await copyCsv(db, `SELECT * FROM ${table}`, path.join(work, `${name}.csv`));
     }
     const report: ExtractReport = {
       k,
@@ -165,14 +163,10 @@ export async function extract(opts: { results: string; out: string }): Promise<E
     };
     await writeFile(path.join(work, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(path.join(work, "DATA_DICTIONARY.md"), dictionary(report));
-    await rm(out, { recursive: true, force: true });
-    await mkdir(path.dirname(out), { recursive: true });
-    await rename(work, out);
     info(`研究数据 extract → ${out}: ${kept} trainee rows (k = ${k}, ${report.suppressed_rows} suppressed), ${evals} evaluation rows`);
     return report;
   } finally {
     db.close();
-    await rm(work, { recursive: true, force: true });
   }
 }
 

@@ -125,6 +125,22 @@ export async function removeStale(dir: string, prefix: string): Promise<void> {
   }
 }
 
+/** Is `file` a warehouse guopei built (a DuckDB file with its meta table, or the rejects table of older versions)? */
+export async function isWarehouse(file: string): Promise<boolean> {
+  let db: Db;
+  try {
+    db = await openDb(file, { readOnly: true });
+  } catch {
+    return false;
+  }
+  try {
+    const rows = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('guopei_meta', 'rejects')`);
+    return Number(rows[0]?.n ?? 0) > 0;
+  } finally {
+    db.close();
+  }
+}
+
 export async function exists(file: string): Promise<boolean> {
   try {
     await stat(file);

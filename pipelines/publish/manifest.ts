@@ -6,6 +6,7 @@ import type { LoadResult } from "../ingest/load.ts";
 import type { Policy } from "../lib/policy.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+export const pkgVersion = pkg.version;
 
 export interface ManifestFile {
   path: string;

@@ -1,7 +1,6 @@
 // The contract's output files, each one SELECT over the analytic tables: same columns every run,
-// one row per entity and year, text cells defused against spreadsheet formulas.
+// one row per entity and year, text cells defused against spreadsheet formulas (by copyCsv).
 import path from "node:path";
-import { guardSql } from "../lib/csv.ts";
 import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { copyCsv } from "./copy.ts";
@@ -13,11 +12,11 @@ export const OUTPUTS: Record<string, string> = {
     SELECT year, project_id, institution_id, n_responses, ${r("response_rate", 3)}, ${r("score")}, ${r("ci_low")}, ${r("ci_high")},
            tier, recommendation, ${r("p_excellent", 3)}, ${r("p_qualified", 3)},
            ${r("eval_raw")}, ${r("eval_adjusted")}, ${r("case_mix_adjustment")}, ${r("expert_score")}, ${r("attendance_score")}, ${r("followup_score")},
-           n_used, n_excluded, evidence_used, evidence_missing, ${guardSql("reasons")} AS reasons, warnings,
-           county_code, program, ${guardSql("category")} AS category, mode, stage
+           n_used, n_excluded, evidence_used, evidence_missing, reasons, warnings,
+           county_code, program, category, mode, stage
     FROM project_scores ORDER BY year, project_id`,
   "institution_rankings.csv": `
-    SELECT s.year, s.institution_id, ${guardSql("i.name")} AS name, s.n_projects, s.n_responses, ${r("s.score")}, ${r("s.ci_low")}, ${r("s.ci_high")},
+    SELECT s.year, s.institution_id, i.name, s.n_projects, s.n_responses, ${r("s.score")}, ${r("s.ci_low")}, ${r("s.ci_high")},
            s.rank, s.tier, s.recommendation, s.rank_low, s.rank_high,
            ${r("s.raw_score")}, ${r("s.adjusted_score")}, ${r("s.shrink_weight", 3)}, ${r("s.p_excellent", 3)}, ${r("s.p_qualified", 3)}, i.type
     FROM institution_scores s LEFT JOIN institutions i USING (institution_id)
@@ -28,7 +27,7 @@ export const OUTPUTS: Record<string, string> = {
            rank_adjusted - rank_raw AS move_adjustment, rank - rank_adjusted AS move_shrinkage
     FROM institution_scores ORDER BY year, rank`,
   "county_performance.csv": `
-    SELECT year, county_code, score, grade, support_cny, ${guardSql("name")} AS name, indicators_score, outcomes_score,
+    SELECT year, county_code, score, grade, support_cny, name, indicators_score, outcomes_score,
            trainer_team_size, studios, backbone_trained, has_dev_center, five_year_plan, training_budget_share,
            teachers_total, teachers_trained, coverage, project_quality, hours_share
     FROM county_performance ORDER BY year, county_code`,
@@ -39,7 +38,7 @@ export const OUTPUTS: Record<string, string> = {
     FROM reliability ORDER BY year, dimension`,
   "item_stats.csv": `SELECT year, item_id, dimension, ${r("mean", 3)}, ${r("sd", 3)}, ${r("nonresponse", 4)}, ${r("item_total_r", 3)} FROM item_stats ORDER BY year, item_id`,
   "norms.csv": `
-    SELECT year, coalesce(program, '') AS program, coalesce(${guardSql("category")}, '') AS category, count(*) AS n_projects,
+    SELECT year, coalesce(program, '') AS program, coalesce(category, '') AS category, count(*) AS n_projects,
            round(quantile_cont(score, 0.1), 2) AS p10, round(quantile_cont(score, 0.25), 2) AS p25, round(quantile_cont(score, 0.5), 2) AS p50,
            round(quantile_cont(score, 0.75), 2) AS p75, round(quantile_cont(score, 0.9), 2) AS p90, $policy_version AS policy_version
     FROM project_scores WHERE tier <> 'insufficient_data'

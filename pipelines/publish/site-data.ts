@@ -2,7 +2,7 @@
 // (its warehouse opened read-only). The public build never receives a teacher-level row or a
 // group below the policy's minimum; the restricted build adds the early-warning list.
 import { existsSync } from "node:fs";
-import { readFile, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openDb, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
@@ -119,7 +119,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
 
     files["data-quality.json"] = {
       files: manifest.files.map((f) => ({ path: f.path, kind: f.kind, encoding: f.encoding, status: f.status, message: f.message, rows_read: f.rows_read, rows_loaded: f.rows_loaded, rows_rejected: f.rows_rejected })),
-      rejects: plain(await db.all(`SELECT file, reason, "column", count(*) AS n FROM rejects GROUP BY ALL ORDER BY file, n DESC`)),
+      rejects: plain(await db.all(`SELECT file, reason, "column", count(*) AS n FROM rejects GROUP BY ALL ORDER BY file, n DESC, reason, "column"`)),
     };
 
     if (restricted) {
@@ -176,12 +176,14 @@ async function comments(db: Db, policy: Policy) {
   };
 }
 
-export async function writeSiteData(data: SiteData, dir: string): Promise<Record<string, number>> {
+/** Write the page data; `mtime` (the results' time) is stamped on each file, as Framework publishes it. */
+export async function writeSiteData(data: SiteData, dir: string, mtime: Date): Promise<Record<string, number>> {
   await mkdir(dir, { recursive: true });
   const weights: Record<string, number> = {};
   for (const [name, value] of Object.entries(data.files)) {
     const text = typeof value === "string" ? value : JSON.stringify(value);
     await writeFile(path.join(dir, name), text);
+    await utimes(path.join(dir, name), mtime, mtime);
     weights[name] = Buffer.byteLength(text);
   }
   return weights;

@@ -1,10 +1,12 @@
 // `guopei site`: pages from dashboards/, data from the results folder, npm imports from the local
 // cache; Observable Framework builds it offline, and the result is swapped into --dist at once.
 import { spawn } from "node:child_process";
-import { cp, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { crashPoint } from "../lib/crash.ts";
 import { info } from "../lib/log.ts";
+import { checkApart, recoverDir, replaceDir } from "../lib/outdir.ts";
 import { resultsReady, siteData, writeSiteData } from "../publish/site-data.ts";
 import { siteConfig } from "../../observablehq.config.ts";
 import { fillNpmCache, placeholderDuckDBExtensions } from "./npm-cache.ts";
@@ -31,12 +33,26 @@ export interface SiteResult {
 export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
   const results = path.resolve(opts.results);
   const dist = path.resolve(opts.dist);
+  checkApart(dist, "--dist", results, "--results");
+  await recoverDir(results);
   if (!resultsReady(results)) throw new Error(`${results} is not a results folder (no manifest.json and guopei.duckdb): run \`guopei run\` first`);
-  const work = `${dist}.build-${process.pid}`;
-  await rm(work, { recursive: true, force: true });
-  const src = path.join(work, "src");
+  // Built in a new folder beside --dist and committed in one step (lib/outdir.ts).
+  return replaceDir(dist, "site", "--dist", async (work) => {
+    // Framework builds in a folder of its own (removed by recoverDir if this process is killed).
+    const build = `${work}.build`;
+    try {
+      return await buildInto(build, work, results, dist, opts);
+    } finally {
+      await rm(build, { recursive: true, force: true });
+    }
+  });
+}
+
+async function buildInto(build: string, work: string, results: string, dist: string, opts: SiteOptions): Promise<SiteResult> {
+  const src = path.join(build, "src");
   await cp(PAGES, src, {
     recursive: true,
+    preserveTimestamps: true,
     filter: (f) => {
       const rel = path.relative(PAGES, f);
       const top = rel.split(path.sep)[0];
@@ -46,27 +62,25 @@ export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
   });
   // Research notebooks (pages) and the statistics they share with the pipeline.
   await mkdir(path.join(src, "notebooks"), { recursive: true });
-  for (const f of await readdir(NOTEBOOKS)) if (f.endsWith(".md")) await cp(path.join(NOTEBOOKS, f), path.join(src, "notebooks", f));
-  await cp(path.join(NOTEBOOKS, "research.ts"), path.join(src, "components", "research.ts"));
-  await cp(path.join(PROJECT, "pipelines", "analytics", "stats.ts"), path.join(src, "components", "stats.ts"));
-  try {
-    const data = await siteData(results, Boolean(opts.restricted));
-    const dataWeights = await writeSiteData(data, path.join(src, "data"));
-    await fillNpmCache(src);
-    await placeholderDuckDBExtensions(src);
-    const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
-    const config = siteConfig({ root: "src", restricted: Boolean(opts.restricted), institutions });
-    await writeFile(path.join(work, "observablehq.config.js"), `export default ${JSON.stringify(config, null, 2)};\n`);
-    await framework(work);
-    await rm(dist, { recursive: true, force: true });
-    await mkdir(path.dirname(dist), { recursive: true });
-    await rename(path.join(work, "dist"), dist);
-    info(`网站 site → ${dist} (${(await readdir(dist)).length} entries${opts.restricted ? ", restricted" : ""})`);
-    info(`  页面数据 page data (kB): ${Object.entries(dataWeights).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)}`).join(", ")}`);
-    return { dist, dataWeights };
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  const keep = { preserveTimestamps: true };
+  for (const f of await readdir(NOTEBOOKS)) if (f.endsWith(".md")) await cp(path.join(NOTEBOOKS, f), path.join(src, "notebooks", f), keep);
+  await cp(path.join(NOTEBOOKS, "research.ts"), path.join(src, "components", "research.ts"), keep);
+  await cp(path.join(PROJECT, "pipelines", "analytics", "stats.ts"), path.join(src, "components", "stats.ts"), keep);
+  const data = await siteData(results, Boolean(opts.restricted));
+  // Data files carry the results' time, so the same results give the same site byte for byte.
+  const dataWeights = await writeSiteData(data, path.join(src, "data"), (await stat(path.join(results, "manifest.json"))).mtime);
+  await fillNpmCache(src);
+  await placeholderDuckDBExtensions(src);
+  crashPoint("site:prepared");
+  const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
+  const config = siteConfig({ root: "src", restricted: Boolean(opts.restricted), institutions });
+  await writeFile(path.join(build, "observablehq.config.js"), `export default ${JSON.stringify(config, null, 2)};\n`);
+  await framework(build);
+  crashPoint("site:built");
+  for (const f of await readdir(path.join(build, "dist"))) await rename(path.join(build, "dist", f), path.join(work, f));
+  info(`网站 site → ${dist} (${(await readdir(work)).length - 1} entries${opts.restricted ? ", restricted" : ""})`);
+  info(`  页面数据 page data (kB): ${Object.entries(dataWeights).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)}`).join(", ")}`);
+  return { dist, dataWeights };
 }
 
 function framework(cwd: string): Promise<void> {

@@ -39,7 +39,7 @@ describe("guopei extract", () => {
   }, 180_000);
 
   it("writes Parquet, CSV with BOM, a data dictionary and a report", async () => {
-    expect((await readdir(a)).sort()).toEqual(["DATA_DICTIONARY.md", "evaluations.csv", "evaluations.parquet", "report.json", "trainees.csv", "trainees.parquet"]);
+    expect((await readdir(a)).sort()).toEqual([".guopei-output", "DATA_DICTIONARY.md", "evaluations.csv", "evaluations.parquet", "report.json", "trainees.csv", "trainees.parquet"]);
     expect((await readFile(path.join(a, "trainees.csv"))).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(await readFile(path.join(a, "DATA_DICTIONARY.md"), "utf8")).toMatch(/k = 5/);
     expect(report.trainee_rows).toBeGreaterThan(1000);
