@@ -8,13 +8,13 @@ export interface Ranked {
   score: number | null;
   ci_low: number | null;
   ci_high: number | null;
-  rank: number;
+  rank: number | null;
   tier: string;
 }
 
 /** Caterpillar chart: each institution's shrunk score with its 95 % interval, best first. */
 export function caterpillar(rows: Ranked[], { width, excellent = 90, qualified = 75 }: { width: number; excellent?: number; qualified?: number }) {
-  const data = rows.filter((r) => r.score !== null).map((r) => ({ ...r, label: `${r.rank}. ${r.name ?? r.institution_id}` }));
+  const data = rows.filter((r) => r.score !== null).map((r) => ({ ...r, label: `${r.rank ?? "—"}. ${r.name ?? r.institution_id}` }));
   return Plot.plot({
     width: Math.max(width, 640),
     height: Math.max(240, data.length * 16 + 60),

@@ -11,6 +11,7 @@ export const RECOMMENDATION: Record<string, string> = {
   keep: "保留 keep",
   review: "复核 review",
   drop: "淘汰 drop",
+  insufficient_data: "数据不足，暂不排名 insufficient data, not ranked",
 };
 export const MODE: Record<string, string> = {
   face_to_face: "集中培训 face-to-face",

@@ -38,14 +38,17 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
     db,
     "institution_scores",
     cols({
-      year: "BIGINT", institution_id: "VARCHAR", n_projects: "BIGINT", n_responses: "BIGINT", score: "DOUBLE", ci_low: "DOUBLE", ci_high: "DOUBLE",
+      year: "BIGINT", institution_id: "VARCHAR", n_projects: "BIGINT", n_projects_scored: "BIGINT", n_responses: "BIGINT", score: "DOUBLE", ci_low: "DOUBLE", ci_high: "DOUBLE",
       rank: "BIGINT", rank_low: "DOUBLE", rank_high: "DOUBLE", tier: "VARCHAR", recommendation: "VARCHAR",
       raw_score: "DOUBLE", adjusted_score: "DOUBLE", shrunk_score: "DOUBLE", se: "DOUBLE", posterior_sd: "DOUBLE", shrink_weight: "DOUBLE",
       rank_raw: "BIGINT", rank_adjusted: "BIGINT", p_excellent: "DOUBLE", p_qualified: "DOUBLE",
+      class_score: "DOUBLE", class_ci_low: "DOUBLE", class_ci_high: "DOUBLE", sigma2_projects: "DOUBLE", tau2_institutions: "DOUBLE", reasons: "VARCHAR",
+      rank_sim_low: "DOUBLE", rank_sim_high: "DOUBLE",
     }),
     ranked.map((r) => [
-      r.year, r.institution_id, r.n_projects, r.n_responses, r.score, r.ciLow, r.ciHigh, r.rank, r.rankLow, r.rankHigh, r.tier, r.recommendation,
+      r.year, r.institution_id, r.n_projects, r.n_projects_scored, r.n_responses, r.score, r.ciLow, r.ciHigh, r.rank, r.rankLow, r.rankHigh, r.tier, r.recommendation,
       r.raw, r.adjusted, r.score, r.se, r.postSd, r.shrinkWeight, r.rankRaw, r.rankAdjusted, r.pExcellent, r.pQualified,
+      r.classScore, r.classCiLow, r.classCiHigh, r.sigma2, r.tau2, r.reasons, r.rankSimLow, r.rankSimHigh,
     ]),
   );
 

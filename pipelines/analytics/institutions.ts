@@ -1,13 +1,17 @@
-// Institution rankings per year: an institution's projects pooled, then empirical-Bayes
-// shrinkage across institutions so that a lucky small sample is pulled towards the mean.
+// Institution rankings per year under the model of multilevel.ts: each institution's lasting
+// quality estimated from its projects (class-to-class variance σ² carried), then empirical-Bayes
+// shrinkage across institutions; institutions with fewer scored projects than the policy's
+// minimum are shown but not ranked. This year's class mean is kept beside it for the report.
 import type { Policy } from "../lib/policy.ts";
 import { Z95, decideTier, recommend, type ProjectScore } from "./scores.ts";
+import { betweenProjectVariance, classMean, lastingQuality } from "./multilevel.ts";
 import { empiricalBayes, rankIntervals } from "./stats.ts";
 
 export interface InstitutionScore {
   year: number;
   institution_id: string;
   n_projects: number;
+  n_projects_scored: number;
   n_responses: number;
   raw: number;
   adjusted: number;
@@ -17,25 +21,23 @@ export interface InstitutionScore {
   shrinkWeight: number;
   ciLow: number;
   ciHigh: number;
-  rank: number;
-  rankLow: number;
-  rankHigh: number;
-  rankRaw: number;
-  rankAdjusted: number;
+  classScore: number;
+  classCiLow: number;
+  classCiHigh: number;
+  sigma2: number;
+  tau2: number;
+  rank: number | null;
+  rankLow: number | null;
+  rankHigh: number | null;
+  rankSimLow: number | null;
+  rankSimHigh: number | null;
+  rankRaw: number | null;
+  rankAdjusted: number | null;
   tier: string;
   recommendation: string;
   pExcellent: number;
   pQualified: number;
-}
-
-/** Pool one institution's projects: response-weighted mean; SE from between-project spread and sampling. */
-export function pool(projects: { value: number; se: number; weight: number }[]): { mean: number; se: number } {
-  const W = projects.reduce((a, p) => a + p.weight, 0);
-  const mean = projects.reduce((a, p) => a + p.weight * p.value, 0) / W;
-  const sampling = projects.reduce((a, p) => a + (p.weight / W) ** 2 * p.se ** 2, 0);
-  const k = projects.length;
-  const between = k >= 2 ? projects.reduce((a, p) => a + (p.weight / W) * (p.value - mean) ** 2, 0) * (k / (k - 1)) / k : 0;
-  return { mean, se: Math.sqrt(sampling + between) };
+  reasons: string;
 }
 
 function ranksOf(values: number[]): number[] {
@@ -55,53 +57,91 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
     for (const s of eligible.filter((x) => x.e.year === year)) byInst.set(s.e.institution_id!, [...(byInst.get(s.e.institution_id!) ?? []), s]);
     const ids = [...byInst.keys()].sort();
     const all = scores.filter((s) => s.e.year === year);
+    const obs = (ps: ProjectScore[], shift = (_: ProjectScore) => 0) => ps.map((p) => ({ y: p.score! - shift(p), se: p.se, n: Math.max(p.e.n_effective ?? p.e.n_responses, 1) }));
+    const sigma2 = classVariance(ids.map((id) => obs(byInst.get(id)!)));
     const pooled = ids.map((id) => {
       const ps = byInst.get(id)!;
-      const weight = (p: ProjectScore) => Math.max(p.e.n_effective ?? p.e.n_responses, 1);
-      const adjusted = pool(ps.map((p) => ({ value: p.score!, se: p.se, weight: weight(p) })));
-      // Raw: the same pooling of scores whose evaluation part is not case-mix adjusted.
-      const raw = pool(ps.map((p) => ({ value: p.score! - rawShift(p, policy), se: p.se, weight: weight(p) })));
-      return { id, adjusted, raw, ps };
+      return {
+        id,
+        ps,
+        lasting: lastingQuality(obs(ps), sigma2),
+        raw: lastingQuality(obs(ps, (p) => rawShift(p, policy)), sigma2),
+        cls: classMean(obs(ps)),
+        ranked: ps.length >= policy.institutions.min_projects,
+      };
     });
-    const eb = empiricalBayes(
-      pooled.map((p) => p.adjusted.mean),
-      pooled.map((p) => Math.max(p.adjusted.se, 0.5)),
-    );
-    const intervals = rankIntervals(eb.shrunk, eb.postSd, 1000, year);
-    const rank = ranksOf(eb.shrunk);
-    const rankRaw = ranksOf(pooled.map((p) => p.raw.mean));
-    const rankAdj = ranksOf(pooled.map((p) => p.adjusted.mean));
+    // τ² and μ from the institutions with enough projects; the others are shrunk towards the same μ.
+    const ranked = pooled.filter((p) => p.ranked);
+    const fit = empiricalBayes(ranked.map((p) => p.lasting.mean), ranked.map((p) => Math.sqrt(p.lasting.variance)));
+    const shrink = (v: number) => (fit.tau2 + v > 0 ? fit.tau2 / (fit.tau2 + v) : 0);
+    const varMu = 1 / ranked.reduce((a, p) => a + 1 / (fit.tau2 + p.lasting.variance), 0);
+    const est = pooled.map((p) => {
+      const B = ranked.length ? shrink(p.lasting.variance) : 1;
+      const mu = ranked.length ? fit.mu : p.lasting.mean;
+      return { B, score: mu + B * (p.lasting.mean - mu), sd: Math.sqrt(B * p.lasting.variance + (ranked.length ? (1 - B) ** 2 * varMu : 0)) };
+    });
+    const rIdx = pooled.flatMap((p, i) => (p.ranked ? [i] : []));
+    const intervals = rankIntervals(rIdx.map((i) => est[i]!.score), rIdx.map((i) => est[i]!.sd), 1000, year);
+    const rank = ranksOf(rIdx.map((i) => est[i]!.score));
+    const rankRaw = ranksOf(rIdx.map((i) => pooled[i]!.raw.mean));
+    const rankAdj = ranksOf(rIdx.map((i) => pooled[i]!.lasting.mean));
     pooled.forEach((p, i) => {
-      const d = decideTier(eb.shrunk[i]!, eb.postSd[i]!, policy, true);
+      const e = est[i]!;
+      const j = rIdx.indexOf(i);
+      const d = decideTier(e.score, e.sd, policy, p.ranked);
       const prevTier = previous.get(p.id);
-      const rec = recommend(d, prevTier === "unqualified", { top: "continue", keep: "keep", review: "review", drop: "drop" });
+      const rec = p.ranked ? recommend(d, prevTier === "unqualified", { top: "continue", keep: "keep", review: "review", drop: "drop" }) : "insufficient_data";
+      const clsSd = Math.sqrt(p.cls.variance);
       out.push({
         year,
         institution_id: p.id,
         n_projects: all.filter((s) => s.e.institution_id === p.id).length,
+        n_projects_scored: p.ps.length,
         n_responses: all.filter((s) => s.e.institution_id === p.id).reduce((a, s) => a + s.e.n_responses, 0),
         raw: p.raw.mean,
-        adjusted: p.adjusted.mean,
-        se: p.adjusted.se,
-        score: eb.shrunk[i]!,
-        postSd: eb.postSd[i]!,
-        shrinkWeight: eb.weight[i]!,
-        ciLow: Math.max(0, eb.shrunk[i]! - Z95 * eb.postSd[i]!),
-        ciHigh: Math.min(100, eb.shrunk[i]! + Z95 * eb.postSd[i]!),
-        rank: rank[i]!,
-        rankLow: intervals[i]!.low,
-        rankHigh: intervals[i]!.high,
-        rankRaw: rankRaw[i]!,
-        rankAdjusted: rankAdj[i]!,
+        adjusted: p.lasting.mean,
+        se: Math.sqrt(p.lasting.variance),
+        score: e.score,
+        postSd: e.sd,
+        shrinkWeight: e.B,
+        ciLow: Math.max(0, e.score - Z95 * e.sd),
+        ciHigh: Math.min(100, e.score + Z95 * e.sd),
+        classScore: p.cls.mean,
+        classCiLow: Math.max(0, p.cls.mean - Z95 * clsSd),
+        classCiHigh: Math.min(100, p.cls.mean + Z95 * clsSd),
+        sigma2,
+        tau2: fit.tau2,
+        rank: j >= 0 ? rank[j]! : null,
+        rankLow: j >= 0 ? intervals[j]!.low : null,
+        rankHigh: j >= 0 ? intervals[j]!.high : null,
+        rankSimLow: j >= 0 ? intervals[j]!.simLow : null,
+        rankSimHigh: j >= 0 ? intervals[j]!.simHigh : null,
+        rankRaw: j >= 0 ? rankRaw[j]! : null,
+        rankAdjusted: j >= 0 ? rankAdj[j]! : null,
         tier: d.tier,
         recommendation: rec,
         pExcellent: d.pExcellent,
         pQualified: d.pQualified,
+        reasons: p.ranked ? "" : `仅 ${p.ps.length} 个项目有评分 only ${p.ps.length} scored project(s) (< ${policy.institutions.min_projects}): not ranked`,
       });
     });
     for (const r of out.filter((x) => x.year === year)) previous.set(r.institution_id, r.tier);
   }
   return out;
+}
+
+/**
+ * σ² of the year; where no institution has two scored projects it cannot be separated from the
+ * institutions' spread, and the total variance of project scores beyond sampling (its upper bound) is used.
+ */
+function classVariance(groups: { y: number; se: number }[][]): number {
+  const s2 = betweenProjectVariance(groups);
+  if (Number.isFinite(s2)) return s2;
+  const all = groups.flat();
+  if (all.length < 2) return 0;
+  const mean = all.reduce((a, p) => a + p.y, 0) / all.length;
+  const total = all.reduce((a, p) => a + (p.y - mean) ** 2, 0) / (all.length - 1);
+  return Math.max(0, total - all.reduce((a, p) => a + p.se ** 2, 0) / all.length);
 }
 
 /** How much the case-mix adjustment moved a project's combined score. */

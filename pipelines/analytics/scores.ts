@@ -4,7 +4,7 @@ import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { runSqlFile } from "../lib/sql.ts";
 import { cols, writeTable } from "../lib/table.ts";
-import { normalCdf, wls } from "./stats.ts";
+import { normalCdf, wlsFit } from "./stats.ts";
 
 export interface Evidence {
   project_id: string;
@@ -29,6 +29,7 @@ export interface Evidence {
   attendance_score: number | null;
   attendance_rate: number | null;
   completion_rate: number | null;
+  n_results: number | null;
   n_followed: number | null;
   followup_score: number | null;
   followup_sd: number | null;
@@ -40,16 +41,17 @@ export const Z95 = 1.959964;
 const SINGLE_REVIEW_SD = 5;
 const MIN_SE = 0.5;
 
-/** Finite population correction: sampling n of N leaves √((N−n)/(N−1)) of the SE. */
-export function fpc(n: number, population: number | null): number {
-  if (!population || population <= 1 || n <= 0) return 1;
-  if (n >= population) return 0;
-  return Math.sqrt((population - n) / (population - 1));
-}
+/**
+ * No finite-population correction anywhere: the estimand is the project's (and its institution's)
+ * lasting quality, of which this year's class is one draw, not the class itself. A class that all
+ * answered still leaves the sampling error of n answers.
+ */
 
 export interface CaseMix {
   terms: string[];
   coef: number[];
+  /** Covariance of the coefficients, carried into each adjusted score's error. */
+  cov: number[][];
   means: number[];
   n: number;
   applied: boolean;
@@ -81,7 +83,7 @@ export function fitCaseMix(rows: Evidence[]): CaseMix {
   const means = terms.map((_, j) => X.reduce((a, x, i) => a + w[i]! * x[j]!, 0) / (totalW || 1));
   const institutions = new Set(usable.map((e) => e.institution_id));
   if (usable.length < 30 || institutions.size < 3) {
-    return { terms, coef: terms.map(() => 0), means, n: usable.length, applied: false, note: `not adjusted: ${usable.length} projects with evaluations are too few to estimate case mix (30 needed)` };
+    return { terms, coef: terms.map(() => 0), cov: terms.map(() => terms.map(() => 0)), means, n: usable.length, applied: false, note: `not adjusted: ${usable.length} projects with evaluations are too few to estimate case mix (30 needed)` };
   }
   // Within-institution demeaning.
   const groups = new Map<string, number[]>();
@@ -101,14 +103,35 @@ export function fitCaseMix(rows: Evidence[]): CaseMix {
       for (let j = 0; j < terms.length; j++) Xd[i]![j]! -= mx[j]!;
     }
   }
-  const coef = wls(Xd, yd, w);
-  return { terms, coef, means, n: usable.length, applied: true, note: `adjusted for mode, stage and rural share (WLS with institution fixed effects, ${usable.length} projects)` };
+  // Weights are relative (effective responses), so s² is estimated, not assumed.
+  const { coef, cov } = wlsFit(Xd, yd, w, groups.size);
+  return { terms, coef, cov, means, n: usable.length, applied: true, note: `adjusted for mode, stage and rural share (WLS with institution fixed effects, ${usable.length} projects)` };
 }
 
 export function caseMixAdjustment(e: Evidence, mix: CaseMix, ruralMean: number): number {
   if (!mix.applied) return 0;
   const x = caseMixRow(e, ruralMean);
   return -mix.coef.reduce((a, b, j) => a + b * (x[j]! - mix.means[j]!), 0);
+}
+
+/** Variance of that adjustment from the coefficients' uncertainty: dᵀ Cov(β̂) d, d = x − x̄. */
+export function caseMixVariance(e: Evidence, mix: CaseMix, ruralMean: number): number {
+  if (!mix.applied) return 0;
+  const d = caseMixRow(e, ruralMean).map((x, j) => x - mix.means[j]!);
+  const v = d.reduce((a, dj, j) => a + dj * d.reduce((b, dk, k) => b + mix.cov[j]![k]! * dk, 0), 0);
+  return Number.isFinite(v) ? Math.max(0, v) : 0;
+}
+
+/**
+ * Binomial error of the attendance part (50 % attendance rate + 50 % completion, project_evidence.sql):
+ * each rate as a proportion of the class's trainees, Var = p(1 − p)/n, the halves independent.
+ */
+export function attendanceSe(e: Pick<Evidence, "attendance_rate" | "completion_rate" | "n_trainees" | "n_results">): number {
+  const part = (p: number | null, n: number | null) => (p !== null && n && n > 0 ? (p * (1 - p)) / n : null);
+  const va = part(e.attendance_rate, e.n_trainees);
+  const vc = part(e.completion_rate, e.n_results);
+  const v = va !== null && vc !== null ? 0.25 * va + 0.25 * vc : (va ?? vc ?? 0);
+  return 100 * Math.sqrt(v);
 }
 
 export type Tier = "excellent" | "qualified" | "unqualified" | "insufficient_data";
@@ -176,17 +199,17 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     const adjustment = e.eval_raw !== null ? caseMixAdjustment(e, mix, ruralMean) : 0;
     const evalAdjusted = e.eval_raw !== null ? Math.min(100, Math.max(0, e.eval_raw + adjustment)) : null;
     if (evalAdjusted !== null && (e.n_effective ?? 0) > 0) {
-      const se = ((e.eval_sd ?? 0) / Math.sqrt(e.n_effective!)) * fpc(e.n_responses, e.population);
+      // Sampling error of the responses kept after integrity weighting, plus the case-mix estimate's.
+      const se = Math.sqrt((e.eval_sd ?? 0) ** 2 / e.n_effective! + caseMixVariance(e, mix, ruralMean));
       comps.push({ name: "evaluation", value: evalAdjusted, se: Math.max(se, MIN_SE) });
     }
     if (e.expert_score !== null && (e.n_reviews ?? 0) > 0) {
       const sd = e.n_reviews! >= 2 && e.expert_sd !== null ? e.expert_sd : SINGLE_REVIEW_SD;
       comps.push({ name: "expert", value: e.expert_score, se: Math.max(sd / Math.sqrt(e.n_reviews!), MIN_SE) });
     }
-    // Attendance and completion are a census of the class: no sampling error.
-    if (e.attendance_score !== null) comps.push({ name: "attendance", value: e.attendance_score, se: 0 });
+    if (e.attendance_score !== null) comps.push({ name: "attendance", value: e.attendance_score, se: Math.max(attendanceSe(e), MIN_SE) });
     if (e.followup_score !== null && (e.n_followed ?? 0) > 0) {
-      const se = ((e.followup_sd ?? 10) / Math.sqrt(e.n_followed!)) * fpc(e.n_followed!, e.n_trainees);
+      const se = (e.followup_sd ?? 10) / Math.sqrt(e.n_followed!);
       comps.push({ name: "followup", value: e.followup_score, se: Math.max(se, MIN_SE) });
     }
     const W = comps.reduce((a, c) => a + w[c.name], 0);

@@ -48,22 +48,37 @@ export function solve(A: number[][], b: number[]): number[] {
 
 /** Weighted least squares via the normal equations; a tiny ridge keeps collinear columns at 0. */
 export function wls(X: number[][], y: number[], w: number[]): number[] {
+  return solve(normalMatrix(X, w), X[0] ? X[0].map((_, a) => X.reduce((acc, xi, i) => acc + w[i]! * xi[a]! * y[i]!, 0)) : []);
+}
+
+/**
+ * WLS with the coefficients' covariance: Cov(β̂) = s² (XᵀWX)⁻¹, s² = Σ wᵢ rᵢ² / (n − p − dfAbsorbed)
+ * (dfAbsorbed: degrees of freedom already spent, e.g. fixed effects removed by demeaning).
+ */
+export function wlsFit(X: number[][], y: number[], w: number[], dfAbsorbed = 0): { coef: number[]; cov: number[][]; s2: number } {
+  const coef = wls(X, y, w);
+  const p = coef.length;
+  const XtX = normalMatrix(X, w);
+  const rss = X.reduce((a, xi, i) => a + w[i]! * (y[i]! - xi.reduce((b, x, j) => b + x * coef[j]!, 0)) ** 2, 0);
+  const df = X.length - p - dfAbsorbed;
+  const s2 = df > 0 ? rss / df : NaN;
+  const inv = Array.from({ length: p }, (_, j) => solve(XtX.map((r) => [...r]), Array.from({ length: p }, (_, k) => (k === j ? 1 : 0))));
+  return { coef, cov: inv.map((col, j) => col.map((_, k) => s2 * inv[k]![j]!)), s2 };
+}
+
+function normalMatrix(X: number[][], w: number[]): number[][] {
   const p = X[0]?.length ?? 0;
   const XtX = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  const Xty = new Array<number>(p).fill(0);
   for (let i = 0; i < X.length; i++) {
     const xi = X[i]!;
     const wi = w[i]!;
-    for (let a = 0; a < p; a++) {
-      Xty[a]! += wi * xi[a]! * y[i]!;
-      for (let b = a; b < p; b++) XtX[a]![b]! += wi * xi[a]! * xi[b]!;
-    }
+    for (let a = 0; a < p; a++) for (let b = a; b < p; b++) XtX[a]![b]! += wi * xi[a]! * xi[b]!;
   }
   for (let a = 0; a < p; a++) {
     for (let b = 0; b < a; b++) XtX[a]![b] = XtX[b]![a]!;
     XtX[a]![a]! += 1e-9;
   }
-  return solve(XtX, Xty);
+  return XtX;
 }
 
 /** Cronbach's alpha from an item covariance matrix: k/(k-1) · (1 − Σσ²ᵢ / σ²_total). */
@@ -181,7 +196,8 @@ export interface Shrunk {
 /**
  * Empirical-Bayes normal-normal shrinkage: yᵢ ~ N(θᵢ, sᵢ²), θᵢ ~ N(μ, τ²).
  * τ² by DerSimonian-Laird moments, μ by precision weights; θ̂ᵢ = μ + Bᵢ(yᵢ − μ), Bᵢ = τ²/(τ²+sᵢ²),
- * posterior SD √(Bᵢ sᵢ²) (plug-in, ignoring the uncertainty of μ and τ²).
+ * posterior variance Bᵢ sᵢ² + (1 − Bᵢ)² Var(μ̂), Var(μ̂) = 1 / Σ 1/(τ²+sᵢ²) (Morris 1983: the
+ * uncertainty of the mean carried; that of τ² is not).
  */
 export function empiricalBayes(y: number[], se: number[]): Shrunk {
   const n = y.length;
@@ -192,19 +208,27 @@ export function empiricalBayes(y: number[], se: number[]): Shrunk {
   const c = sw - w.reduce((a, x) => a + x * x, 0) / sw;
   const tau2 = n > 1 && c > 0 ? Math.max(0, (Q - (n - 1)) / c) : 0;
   const wr = se.map((s) => 1 / (s * s + tau2));
-  const mu = y.reduce((a, x, i) => a + wr[i]! * x, 0) / wr.reduce((a, x) => a + x, 0);
+  const swr = wr.reduce((a, x) => a + x, 0);
+  const mu = y.reduce((a, x, i) => a + wr[i]! * x, 0) / swr;
+  const varMu = 1 / swr;
   const B = se.map((s) => (tau2 + s * s > 0 ? tau2 / (tau2 + s * s) : 0));
   return {
     mu,
     tau2,
     weight: B,
     shrunk: y.map((x, i) => mu + B[i]! * (x - mu)),
-    postSd: se.map((s, i) => Math.sqrt(B[i]! * s * s)),
+    postSd: se.map((s, i) => Math.sqrt(B[i]! * s * s + (1 - B[i]!) ** 2 * varMu)),
   };
 }
 
-/** 95 % rank intervals by simulation from independent normal posteriors (rank 1 = highest). */
-export function rankIntervals(mean: number[], sd: number[], draws = 1000, seed = 7): { low: number; high: number }[] {
+/**
+ * Rank intervals by simulation from independent normal posteriors (rank 1 = highest):
+ * - low/high: each institution's own 95 % interval (marginal);
+ * - simLow/simHigh: simultaneous intervals, all institutions covered together in ≥ 95 % of draws
+ *   (the per-institution level widened until the joint coverage reaches 95 %, as ICRanks asks of
+ *   a joint statement "every institution's rank lies in its interval").
+ */
+export function rankIntervals(mean: number[], sd: number[], draws = 1000, seed = 7): { low: number; high: number; simLow: number; simHigh: number }[] {
   const rand = seeded(seed);
   const n = mean.length;
   const ranks: number[][] = Array.from({ length: n }, () => []);
@@ -218,13 +242,25 @@ export function rankIntervals(mean: number[], sd: number[], draws = 1000, seed =
     idx.sort((a, b) => v[b]! - v[a]!);
     idx.forEach((i, r) => ranks[i]!.push(r + 1));
   }
-  return ranks.map((r) => {
-    r.sort((a, b) => a - b);
-    return { low: quantile(r, 0.025), high: quantile(r, 0.975) };
-  });
+  const sorted = ranks.map((r) => [...r].sort((a, b) => a - b));
+  const at = (alpha: number) => sorted.map((r) => ({ low: quantile(r, alpha / 2), high: quantile(r, 1 - alpha / 2) }));
+  const coverage = (iv: { low: number; high: number }[]) => {
+    let all = 0;
+    for (let d = 0; d < draws; d++) if (ranks.every((r, i) => r[d]! >= iv[i]!.low && r[d]! <= iv[i]!.high)) all++;
+    return all / draws;
+  };
+  let sim = at(0);
+  for (let k = 0; k <= 40; k++) {
+    const alpha = 0.05 * Math.pow(1 / Math.max(n, 1), k / 40); // from 0.05 down to 0.05/n (Bonferroni)
+    const iv = at(alpha);
+    if (coverage(iv) >= 0.95) {
+      sim = iv;
+      break;
+    }
+  }
+  return at(0.05).map((m, i) => ({ ...m, simLow: sim[i]!.low, simHigh: sim[i]!.high }));
 }
 
-/** Pearson correlation. */
 export function pearson(a: number[], b: number[]): number {
   const n = a.length;
   const ma = a.reduce((s, x) => s + x, 0) / n;

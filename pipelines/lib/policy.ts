@@ -50,6 +50,11 @@ export const PolicySchema = z
         studio_share_min: 0.1,
         budget_share_min: 0.05,
       }),
+    /** Institutions: fewer scored projects in a year than this → shown, but not ranked (`insufficient_data`). */
+    institutions: z
+      .object({ min_projects: z.number().int().min(1).default(2) })
+      .strict()
+      .default({ min_projects: 2 }),
     /** Below this many responses a project gets `insufficient_data`, not a tier. */
     min_responses: z.number().int().min(1).default(10),
     /** Smallest group shown in public outputs: numbers, and comments. */

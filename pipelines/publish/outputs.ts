@@ -17,10 +17,12 @@ export const OUTPUTS: Record<string, string> = {
     FROM project_scores ORDER BY year, project_id`,
   "institution_rankings.csv": `
     SELECT s.year, s.institution_id, i.name, s.n_projects, s.n_responses, ${r("s.score")}, ${r("s.ci_low")}, ${r("s.ci_high")},
-           s.rank, s.tier, s.recommendation, s.rank_low, s.rank_high,
-           ${r("s.raw_score")}, ${r("s.adjusted_score")}, ${r("s.shrink_weight", 3)}, ${r("s.p_excellent", 3)}, ${r("s.p_qualified", 3)}, i.type
+           s.rank, s.tier, s.recommendation, round(s.rank_low, 1) AS rank_low, round(s.rank_high, 1) AS rank_high,
+           ${r("s.raw_score")}, ${r("s.adjusted_score")}, ${r("s.shrink_weight", 3)}, ${r("s.p_excellent", 3)}, ${r("s.p_qualified", 3)}, i.type,
+           s.n_projects_scored, ${r("s.class_score")}, ${r("s.class_ci_low")}, ${r("s.class_ci_high")}, ${r("s.sigma2_projects", 3)}, ${r("s.tau2_institutions", 3)}, s.reasons,
+           s.rank_sim_low, s.rank_sim_high
     FROM institution_scores s LEFT JOIN institutions i USING (institution_id)
-    ORDER BY s.year, s.rank`,
+    ORDER BY s.year, s.rank NULLS LAST, s.institution_id`,
   "institution_sensitivity.csv": `
     SELECT year, institution_id, rank_raw, rank_adjusted, rank AS rank_shrunk,
            round(raw_score, 2) AS raw_score, round(adjusted_score, 2) AS adjusted_score, round(shrunk_score, 2) AS shrunk_score,

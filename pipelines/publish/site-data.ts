@@ -65,17 +65,19 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
 
     const inst = plain(
       await db.all(`
-        SELECT s.year, s.institution_id, i.name, i.type, s.n_projects, s.n_responses, s.score, s.ci_low, s.ci_high, s.rank, s.rank_low, s.rank_high,
-               s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.shrink_weight
-        FROM institution_scores s LEFT JOIN institutions i USING (institution_id) ORDER BY s.year, s.rank`),
+        SELECT s.year, s.institution_id, i.name, i.type, s.n_projects, s.n_responses, s.score, s.ci_low, s.ci_high, s.rank,
+               round(s.rank_low, 1) AS rank_low, round(s.rank_high, 1) AS rank_high, round(s.rank_sim_low, 1) AS rank_sim_low, round(s.rank_sim_high, 1) AS rank_sim_high,
+               s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.shrink_weight, s.n_projects_scored, s.class_score, s.reasons
+        FROM institution_scores s LEFT JOIN institutions i USING (institution_id) ORDER BY s.year, s.rank NULLS LAST, s.institution_id`),
     );
-    files["institutions.json"] = blankSmall(inst, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score"], minN).map((r) => ({
+    files["institutions.json"] = blankSmall(inst, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score"], minN).map((r) => ({
       ...r,
       score: num(r.score),
       ci_low: num(r.ci_low),
       ci_high: num(r.ci_high),
       raw_score: num(r.raw_score),
       adjusted_score: num(r.adjusted_score),
+      class_score: num(r.class_score),
       shrink_weight: num(r.shrink_weight, 3),
     }));
 

@@ -42,7 +42,8 @@ describe("empirical-Bayes shrinkage", () => {
     expect(eb.mu).toBeCloseTo(mean, 8);
     const B = tau2 / (tau2 + s * s);
     y.forEach((x, i) => expect(eb.shrunk[i]).toBeCloseTo(mean + B * (x - mean), 8));
-    expect(eb.postSd[0]).toBeCloseTo(Math.sqrt(B) * s, 8);
+    // Posterior variance B s² plus (1 − B)² Var(μ̂), Var(μ̂) = (τ² + s²)/n with equal errors.
+    expect(eb.postSd[0]).toBeCloseTo(Math.sqrt(B * s * s + (1 - B) ** 2 * ((tau2 + s * s) / y.length)), 8);
   });
   it("pulls a noisy small sample further towards the mean than a precise one", () => {
     const eb = empiricalBayes([95, 95, 70, 72, 75, 78], [15, 1, 1, 1, 1, 1]);
@@ -69,9 +70,34 @@ describe("normal distribution, bootstrap, ranks", () => {
   });
   it("gives rank intervals that are tight when separated and wide when not", () => {
     const r = rankIntervals([90, 80, 70, 69.9], [0.1, 0.1, 3, 3], 2000);
-    expect(r[0]).toEqual({ low: 1, high: 1 });
+    expect(r[0]).toEqual({ low: 1, high: 1, simLow: 1, simHigh: 1 });
     expect(r[2]!.low).toBe(3);
     expect(r[2]!.high).toBe(4);
+  });
+  it("gives simultaneous rank intervals that cover all institutions together in 95 % of fresh draws, where marginal ones do not", () => {
+    const mean = Array.from({ length: 20 }, (_, i) => 80 + i);
+    const sd = mean.map(() => 1.5);
+    const r = rankIntervals(mean, sd, 4000, 1);
+    for (const x of r) {
+      expect(x.simLow).toBeLessThanOrEqual(x.low);
+      expect(x.simHigh).toBeGreaterThanOrEqual(x.high);
+    }
+    // Fresh draws from the same posteriors (another seed): joint coverage of each kind of interval.
+    const rand = seeded(99);
+    const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * Math.cos(2 * Math.PI * rand());
+    let marginal = 0;
+    let joint = 0;
+    const draws = 2000;
+    for (let d = 0; d < draws; d++) {
+      const v = mean.map((m, i) => m + sd[i]! * gauss());
+      const order = v.map((_, i) => i).sort((a, b) => v[b]! - v[a]!);
+      const rank = new Array<number>(20);
+      order.forEach((i, k) => (rank[i] = k + 1));
+      if (rank.every((k, i) => k >= r[i]!.low && k <= r[i]!.high)) marginal++;
+      if (rank.every((k, i) => k >= r[i]!.simLow && k <= r[i]!.simHigh)) joint++;
+    }
+    expect(joint / draws).toBeGreaterThan(0.93);
+    expect(marginal / draws).toBeLessThan(0.8);
   });
   it("Spearman is 1 for monotone and −1 for reversed order", () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 30, 100])).toBeCloseTo(1);

@@ -1,6 +1,6 @@
 // Thresholds and recommendations at their edges.
 import { describe, expect, it } from "vitest";
-import { decideTier, fpc, recommend } from "../../pipelines/analytics/scores.ts";
+import { attendanceSe, decideTier, recommend } from "../../pipelines/analytics/scores.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
 
 const policy = parsePolicy({});
@@ -42,10 +42,11 @@ describe("recommendations", () => {
   });
 });
 
-describe("finite population correction", () => {
-  it("makes a near-census nearly certain", () => {
-    expect(fpc(18, 20)).toBeCloseTo(Math.sqrt(2 / 19), 10);
-    expect(fpc(20, 20)).toBe(0);
-    expect(fpc(20, null)).toBe(1);
+describe("binomial error of the attendance part", () => {
+  it("is 100·√(¼·a(1−a)/n + ¼·c(1−c)/m) with both halves, 100·√(a(1−a)/n) with one", () => {
+    // a = 0.9, c = 0.8, 40 trainees each: ¼(0.09/40) + ¼(0.16/40) = 0.0015625 → 3.9528
+    expect(attendanceSe({ attendance_rate: 0.9, n_trainees: 40, completion_rate: 0.8, n_results: 40 })).toBeCloseTo(3.952847, 5);
+    expect(attendanceSe({ attendance_rate: 0.5, n_trainees: 100, completion_rate: null, n_results: 0 })).toBeCloseTo(5, 10);
+    expect(attendanceSe({ attendance_rate: null, n_trainees: 100, completion_rate: 0.75, n_results: 12 })).toBeCloseTo(100 * Math.sqrt(0.1875 / 12), 10);
   });
 });
