@@ -21,6 +21,21 @@ export const MODE: Record<string, string> = {
   village: "送教下乡 village",
   workshop: "工作坊 workshop",
 };
+export const INTEGRITY_LEVEL: Record<string, string> = {
+  suspect: "存疑 suspect",
+  review: "需复核 review",
+  info: "提示 info",
+};
+export const INTEGRITY_FLAG: Record<string, string> = {
+  straight_line: "整齐划一作答 straight-lining",
+  too_fast: "作答过快 too fast",
+  burst: "集中提交相同答案 burst",
+  excluded: "剔除问卷 excluded",
+  downweighted: "降权问卷 down-weighted",
+  more_responses_than_enrolled: "问卷多于参训人数 more responses than enrolled",
+  duplicate_delivery: "重复提交 re-delivered",
+  top_mark_block: "短时集中满分 top-mark block",
+};
 export const TIER_COLORS = { domain: ["excellent", "qualified", "unqualified", "insufficient_data"], range: ["#1a9850", "#91cf60", "#d73027", "#bbbbbb"] };
 
 export const label = (map: Record<string, string>) => (v: unknown) => (v === null || v === undefined ? "—" : map[String(v)] ?? String(v));

@@ -13,6 +13,10 @@ export interface DemoOptions {
   out: string;
   scale?: number;
   seed?: number;
+  /** No institution stuffs its evaluations (for false-alarm tests). */
+  honest?: boolean;
+  /** Classes fill the evaluation together at their last session; about 12 % click one answer throughout. */
+  classTogether?: boolean;
 }
 
 /** mulberry32: small, fast, seedable; the same seed gives the same province. */
@@ -170,7 +174,7 @@ async function writeDemo(out: string, opts: DemoOptions): Promise<DemoSummary> {
       type,
       quality: i === 0 ? 0 : r.normal() * 0.35,
       onlineHeavy: i === 0,
-      stuffing: i === 1,
+      stuffing: i === 1 && !opts.honest,
     };
   });
   const nCounties = Math.max(6, Math.round(16 * scale));
@@ -345,16 +349,21 @@ async function writeDemo(out: string, opts: DemoOptions): Promise<DemoSummary> {
           responseNo++;
           const isStuffed = stuffed && (k >= respondents || r.chance(0.3));
           const person = r.normal() * 0.5;
-          const when = new Date(end.getTime() + (isStuffed ? 20 * 3600000 + k * 20000 : r.int(1, 5 * 24 * 60) * 60000));
+          // A class filling the form together at its last session; some click one answer throughout.
+          const together = opts.classTogether === true;
+          const lazy = together && r.chance(0.12) ? (r.chance(0.6) ? 5 : 4) : 0;
+          const offset = isStuffed ? 20 * 3600000 + k * 20000 : together ? (16 * 60 + r.int(0, 40)) * 60000 : r.int(1, 5 * 24 * 60) * 60000;
+          const when = new Date(end.getTime() + offset);
           const answers = DIMENSIONS.map((_, q) => {
             if (isStuffed) return 5;
+            if (lazy) return lazy;
             const v = Math.round(clamp(trueMean + person + r.normal() * 0.4, 1, 5));
             return q + 1 === REVERSE_ITEM ? 6 - v : v;
           });
           if (!isStuffed && r.chance(0.03)) answers[r.int(0, answers.length - 1)] = "" as unknown as number;
           const mean = answers.reduce((a: number, b) => a + (Number(b) || 0), 0) / answers.length;
           const comment = r.chance(0.35) ? (mean >= 4 ? r.pick(POSITIVE) : r.pick(NEGATIVE)) : "";
-          await f.row([`R${pad(responseNo, 8)}`, pid, stamp(when), isStuffed ? r.int(25, 55) : r.int(150, 900), ...answers, comment]);
+          await f.row([`R${pad(responseNo, 8)}`, pid, stamp(when), isStuffed ? r.int(25, 55) : lazy ? r.int(40, 90) : r.int(150, 900), ...answers, comment]);
         }
         if (r.chance(0.5)) {
           for (const reviewer of ["E01", "E02"].slice(0, r.int(1, 2))) {

@@ -90,7 +90,14 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
       const j = rIdx.indexOf(i);
       const d = decideTier(e.score, e.sd, policy, p.ranked);
       const prevTier = previous.get(p.id);
-      const rec = p.ranked ? recommend(d, prevTier === "unqualified", { top: "continue", keep: "keep", review: "review", drop: "drop" }) : "insufficient_data";
+      const suspect = p.ps.filter((x) => x.e.integrity_suspect).map((x) => `${x.e.project_id} (${x.e.integrity_suspect})`);
+      let rec = p.ranked ? recommend(d, prevTier === "unqualified", { top: "continue", keep: "keep", review: "review", drop: "drop" }) : "insufficient_data";
+      // A suspect project stops its institution from continuing or being kept without a look.
+      if (suspect.length && (rec === "continue" || rec === "keep")) rec = "review";
+      const reasons = [
+        ...(p.ranked ? [] : [`仅 ${p.ps.length} 个项目有评分 only ${p.ps.length} scored project(s) (< ${policy.institutions.min_projects}): not ranked`]),
+        ...(suspect.length ? [`诚信存疑项目 integrity suspect projects: ${suspect.join(", ")}`] : []),
+      ];
       const clsSd = Math.sqrt(p.cls.variance);
       out.push({
         year,
@@ -122,7 +129,7 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
         recommendation: rec,
         pExcellent: d.pExcellent,
         pQualified: d.pQualified,
-        reasons: p.ranked ? "" : `仅 ${p.ps.length} 个项目有评分 only ${p.ps.length} scored project(s) (< ${policy.institutions.min_projects}): not ranked`,
+        reasons: reasons.join("; "),
       });
     });
     for (const r of out.filter((x) => x.year === year)) previous.set(r.institution_id, r.tier);

@@ -34,6 +34,8 @@ export interface Evidence {
   followup_score: number | null;
   followup_sd: number | null;
   n_trainees: number | null;
+  /** Flags at level suspect ('+'-joined), or null. */
+  integrity_suspect: string | null;
 }
 
 export const Z95 = 1.959964;
@@ -265,6 +267,9 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     const prev = byKey.get(`${s.e.institution_id}|${s.e.category ?? s.e.program}|${(s.e.year ?? 0) - 1}`);
     const previousUnqualified = prev ? prev.reduce((a, x) => a + x, 0) / prev.length < policy.tiers.qualified : false;
     s.recommendation = recommend(s.decision, previousUnqualified, { top: "priority", keep: "keep", review: "review", drop: "drop" });
+    // Integrity with consequence: a suspect project is at most `review`, whatever its score.
+    if (s.e.integrity_suspect && (s.recommendation === "priority" || s.recommendation === "keep")) s.recommendation = "review";
+    if (s.e.integrity_suspect) s.warnings.push(`诚信存疑 integrity suspect: ${s.e.integrity_suspect}`);
     const W = s.comps.reduce((a, c) => a + policy.weights[c.name], 0);
     const parts = s.comps
       .map((c) => ({ c, delta: (policy.weights[c.name] / W) * (c.value - meanOf(s.e.year, c.name)) }))
@@ -273,6 +278,7 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
       .slice(0, 3)
       .map((p) => `${COMPONENT_ZH[p.c.name]} ${p.c.name} ${p.delta >= 0 ? "+" : ""}${p.delta.toFixed(1)}`);
     if (Math.abs(s.adjustment) >= 0.5) parts.push(`个案调整 case-mix ${s.adjustment >= 0 ? "+" : ""}${s.adjustment.toFixed(1)} (${s.e.mode ?? "?"})`);
+    if (s.e.integrity_suspect) parts.unshift(`诚信存疑 integrity suspect (${s.e.integrity_suspect}): at most review`);
     if ((s.e.n_excluded ?? 0) > 0) parts.push(`剔除可疑问卷 excluded ${s.e.n_excluded} suspicious responses`);
     if (s.missing.length && s.score !== null) parts.push(`缺少 missing ${s.missing.join("+")}: weights re-scaled`);
     if (previousUnqualified) parts.push("上年不合格 previous year unqualified");
@@ -286,7 +292,14 @@ const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 export async function loadEvidence(db: Db, policy: Policy): Promise<Evidence[]> {
   const likert = { likert_min: policy.likert.min, likert_max: policy.likert.max };
   await runSqlFile(db, "analytics", "response_scores", { ...likert, seconds_per_item: policy.integrity.min_seconds_per_item });
-  await runSqlFile(db, "analytics", "integrity_flags");
+  const i = policy.integrity;
+  await runSqlFile(db, "analytics", "integrity_flags", {
+    suspect_extra: i.suspect_extra,
+    block_min: i.block_min,
+    block_minutes: i.block_minutes,
+    block_share: i.block_share,
+    review_excluded_share: i.review_excluded_share,
+  });
   await runSqlFile(db, "analytics", "project_evidence", likert);
   const rows = await db.all<Record<string, unknown>>(`SELECT * FROM project_evidence ORDER BY year, project_id`);
   return rows.map((r) => {

@@ -90,11 +90,21 @@ export const PolicySchema = z
       .strict()
       .default({ high: 0.5, medium: 0.25, poor_transfer: 50 })
       .refine((w) => w.high > w.medium, { message: "high must be above medium" }),
-    /** Integrity: an answer faster than this many seconds per item counts as implausibly fast. */
+    /**
+     * Integrity (the project's own rules, not in the programme documents): an answer faster than
+     * min_seconds_per_item per item is implausibly fast; levels of integrity_flags.csv (methods page).
+     */
     integrity: z
-      .object({ min_seconds_per_item: nonNeg.default(2) })
+      .object({
+        min_seconds_per_item: nonNeg.default(2),
+        suspect_extra: z.number().int().min(1).default(2),
+        block_min: z.number().int().min(2).default(7),
+        block_minutes: z.number().positive().max(60).default(5),
+        block_share: share.default(0.15),
+        review_excluded_share: share.default(0.25),
+      })
       .strict()
-      .default({ min_seconds_per_item: 2 }),
+      .default({ min_seconds_per_item: 2, suspect_extra: 2, block_min: 7, block_minutes: 5, block_share: 0.15, review_excluded_share: 0.25 }),
     /** County outcomes: a teacher trained once per 5-year cycle means 20 % of teachers a year (004_…). */
     county_coverage_target: share.default(0.2),
     /** Practice share of courses and credits ≥ 30 % (001_…). */

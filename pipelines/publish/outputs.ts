@@ -33,7 +33,7 @@ export const OUTPUTS: Record<string, string> = {
            trainer_team_size, studios, backbone_trained, has_dev_center, five_year_plan, training_budget_share,
            teachers_total, teachers_trained, coverage, project_quality, hours_share
     FROM county_performance ORDER BY year, county_code`,
-  "integrity_flags.csv": `SELECT year, project_id, institution_id, flag, affected_responses, share FROM integrity_flags ORDER BY year, project_id, flag`,
+  "integrity_flags.csv": `SELECT year, project_id, institution_id, flag, affected_responses, share, level FROM integrity_flags ORDER BY year, project_id, flag`,
   "reliability.csv": `
     SELECT year, dimension, n_items, n_responses, ${r("alpha", 3)}, ${r("alpha_low", 3)}, ${r("alpha_high", 3)},
            ${r("omega", 3)}, ${r("omega_low", 3)}, ${r("omega_high", 3)}, ${r("alpha_with_suspicious", 3)}, warning

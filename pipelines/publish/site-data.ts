@@ -98,10 +98,11 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
     files["quality.json"] = {
       reliability: plain(await db.all(`SELECT year, dimension, n_items, n_responses, round(alpha, 3) AS alpha, round(alpha_low, 3) AS alpha_low, round(alpha_high, 3) AS alpha_high, round(omega, 3) AS omega, round(omega_low, 3) AS omega_low, round(omega_high, 3) AS omega_high, round(alpha_with_suspicious, 3) AS alpha_with_suspicious, warning FROM reliability ORDER BY year, dimension`)),
       items: plain(await db.all(`SELECT year, item_id, dimension, round(mean, 3) AS mean, round(sd, 3) AS sd, round(nonresponse, 4) AS nonresponse, round(item_total_r, 3) AS item_total_r FROM item_stats ORDER BY year, item_id`)),
-      flags: plain(await db.all(`SELECT year, flag, count(DISTINCT project_id) AS projects, sum(affected_responses) AS responses FROM integrity_flags GROUP BY ALL ORDER BY year, flag`)),
+      flags: plain(await db.all(`SELECT year, flag, level, count(DISTINCT project_id) AS projects, sum(affected_responses) AS responses FROM integrity_flags GROUP BY year, flag, level ORDER BY year, CASE level WHEN 'suspect' THEN 0 WHEN 'review' THEN 1 ELSE 2 END, flag`)),
       flaggedProjects: plain(
-        await db.all(`SELECT f.year, f.project_id, f.institution_id, f.flag, f.affected_responses, f.share FROM integrity_flags f JOIN project_scores p USING (project_id)
-                      WHERE p.n_responses >= ${minN} AND f.flag IN ('excluded', 'burst', 'more_responses_than_enrolled') ORDER BY f.share DESC LIMIT 200`),
+        await db.all(`SELECT f.year, f.project_id, f.institution_id, f.flag, f.level, f.affected_responses, f.share FROM integrity_flags f JOIN project_scores p USING (project_id)
+                      WHERE p.n_responses >= ${minN} AND f.level IN ('suspect', 'review')
+                      ORDER BY CASE f.level WHEN 'suspect' THEN 0 ELSE 1 END, f.share DESC, f.project_id, f.flag LIMIT 200`),
       ),
       responseRates: plain(await db.all(`SELECT year, round(median(response_rate), 3) AS median_rate, round(quantile_cont(response_rate, 0.1), 3) AS p10_rate, count(*) FILTER (WHERE n_responses < ${policy.min_responses}) AS below_min FROM project_scores WHERE response_rate IS NOT NULL GROUP BY ALL ORDER BY year`)),
     };

@@ -5,6 +5,7 @@
 --   attendance_score  50 % attendance rate (present or late over sessions not excused)
 --                   + 50 % completion (pass over trainees with a final result)
 --   followup_score  mean of the application items (rescaled) and lesson observation
+--   integrity_suspect  the project's flags at level suspect (integrity_flags.sql), '+'-joined
 CREATE TABLE project_evidence AS
 WITH all_projects AS (
     SELECT project_id FROM projects
@@ -79,7 +80,7 @@ SELECT ap.project_id,
             WHEN att.attendance_rate IS NOT NULL THEN 100 * att.attendance_rate
             WHEN res.n_results > 0 THEN 100 * res.completion_rate
        END AS attendance_score,
-       fu.n_followed, fu.followup_score, fu.followup_sd
+       fu.n_followed, fu.followup_score, fu.followup_sd, sus.integrity_suspect
 FROM all_projects ap
 LEFT JOIN projects p USING (project_id)
 LEFT JOIN ev USING (project_id)
@@ -88,3 +89,5 @@ LEFT JOIN ex USING (project_id)
 LEFT JOIN att USING (project_id)
 LEFT JOIN res USING (project_id)
 LEFT JOIN fu USING (project_id)
+LEFT JOIN (SELECT project_id, string_agg(flag, '+' ORDER BY flag) AS integrity_suspect
+           FROM integrity_flags WHERE level = 'suspect' GROUP BY ALL) sus USING (project_id)

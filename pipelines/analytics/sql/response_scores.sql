@@ -4,6 +4,8 @@
 --   straight_line  five or more items answered, all with the same value
 --   too_fast       answered in under $seconds_per_item seconds per item
 --   burst          three or more identical answer patterns in one project within 30 minutes
+--   all_top        every answer at the top of the scale (every item, or every item after reverse
+--                  coding): not a signal by itself, the raw material of integrity_flags' top-mark block
 -- weight 0 (excluded): burst with another signal, or straight_line with too_fast;
 -- weight 0.5 (down-weighted): any one signal alone; otherwise 1.
 CREATE TABLE response_scores AS
@@ -20,6 +22,7 @@ per_response AS (
            count(*) AS n_items,
            avg(100.0 * ((CASE WHEN rev THEN hi + lo - value ELSE value END) - lo) / (hi - lo)) AS score,
            min(value) = max(value) AS same_answer,
+           bool_and(value = hi) OR bool_and(value = CASE WHEN rev THEN lo ELSE hi END) AS all_top,
            bit_xor(hash(item_id, value)) AS pattern  -- order-free fingerprint of the answer vector
     FROM items
     GROUP BY response_id
@@ -30,6 +33,7 @@ scored AS (
            p.institution_id, e.submitted_at, e.duration_seconds,
            r.n_items, r.score, r.pattern,
            r.n_items >= 5 AND r.same_answer AS straight_line,
+           r.n_items >= 5 AND r.all_top AS all_top,
            coalesce(e.duration_seconds < $seconds_per_item * r.n_items, false) AS too_fast
     FROM evaluations e
     JOIN per_response r USING (response_id)
