@@ -13,6 +13,8 @@ export interface AnalysisNotes {
   seconds: Record<string, number>;
   warning: WarningReport;
   case_mix: { applied: boolean; note: string; coefficients: Record<string, number> };
+  /** Personal data scrubbed from the comments that public pages and extracts may use. */
+  comments_scrubbed: Record<string, number>;
   notes: string[];
 }
 
@@ -31,6 +33,12 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
   await writeProjectScores(db, scores);
   if (!evidence.some((e) => e.n_responses > 0)) notes.push("no evaluation responses: project scores rest on the other evidence, tiers are insufficient_data");
 
+  // Comments are personal data until scrubbed: everything public reads comments_public.
+  await runSqlFile(db, "analytics", "comments_public", { min_group: policy.min_group_comments });
+  const [scrub] = await db.all<Record<string, bigint | null>>(
+    `SELECT count(*) AS comments, sum(n_id_card) AS id_card, sum(n_phone) AS phone, sum(n_email) AS email, sum(n_qq) AS qq, sum(n_wechat) AS wechat, sum(n_name) AS name FROM comments_public`,
+  );
+  const commentsScrubbed = Object.fromEntries(Object.entries(scrub ?? {}).map(([k, v]) => [k, Number(v ?? 0)]));
   lap("project_scores");
   const ranked = rankInstitutions(scores, policy);
   if (ranked.length === 0) notes.push("institution ranking skipped: no project with an institution and enough responses");
@@ -88,6 +96,7 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
   return {
     seconds,
     warning,
+    comments_scrubbed: commentsScrubbed,
     case_mix: { applied: mix.applied, note: mix.note, coefficients: Object.fromEntries(mix.terms.map((t, i) => [t, Math.round(mix.coef[i]! * 100) / 100])) },
     notes,
   };

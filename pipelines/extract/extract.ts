@@ -123,8 +123,8 @@ async function buildExtract(results: string, work: string, out: string, k: numbe
     const [{ n: kept } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ex_trainees`);
     const [{ m: smallest } = { m: 0n }] = await db.all<{ m: bigint | null }>(`SELECT min(c) AS m FROM (SELECT count(DISTINCT person) AS c FROM ex_trainees GROUP BY ${QI.join(", ")})`);
 
-    // Evaluations: anonymous already; ids re-keyed, comments as words.
-    const comments = await db.all<{ response_id: string; comment: string }>(`SELECT response_id, comment FROM wh.evaluations WHERE nullif(trim(comment), '') IS NOT NULL`);
+    // Evaluations: anonymous already; ids re-keyed, comments as words of their scrubbed text.
+    const comments = await db.all<{ response_id: string; comment: string }>(`SELECT response_id, comment FROM wh.comments_public ORDER BY response_id`);
     await writeTable(db, "ex_comment_terms", cols({ response_id: "VARCHAR", comment_terms: "VARCHAR" }), comments.map((c) => [c.response_id, terms(c.comment).join(" ")]));
     await db.run(`
       CREATE TABLE ex_evaluations AS

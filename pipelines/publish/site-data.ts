@@ -9,7 +9,7 @@ import type { Policy } from "../lib/policy.ts";
 import { csvCell } from "../lib/csv.ts";
 import { blankSmall, suppressCounts } from "./privacy.ts";
 
-const STOP = new Set(["我们", "老师", "培训", "希望", "一些", "非常", "可以", "就是", "这样", "以后", "没有", "还是", "很多", "比较", "时间", "的", "了", "和", "是", "很", "太"]);
+const STOP = new Set(["身份证", "电话", "邮箱", "姓名", "微信", "QQ", "我们", "老师", "培训", "希望", "一些", "非常", "可以", "就是", "这样", "以后", "没有", "还是", "很多", "比较", "时间", "的", "了", "和", "是", "很", "太"]);
 
 /** Chinese word segmentation (Intl.Segmenter, ICU dictionary): words of two or more characters. */
 export function terms(text: string): string[] {
@@ -137,9 +137,11 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
 
 async function comments(db: Db, policy: Policy) {
   const rows = await db.all<{ year: number; institution_id: string; name: string | null; comment: string; score: number }>(
-    `SELECT r.year, r.institution_id, i.name, e.comment, r.score
-     FROM evaluations e JOIN response_scores r USING (response_id) LEFT JOIN institutions i USING (institution_id)
-     WHERE nullif(trim(e.comment), '') IS NOT NULL AND r.weight > 0 AND r.institution_id IS NOT NULL`,
+    // Scrubbed comments only (comments_public.sql), and only of projects large enough to show them.
+    `SELECT r.year, r.institution_id, i.name, c.comment, r.score
+     FROM comments_public c JOIN response_scores r USING (response_id) LEFT JOIN institutions i USING (institution_id)
+     WHERE r.weight > 0 AND r.institution_id IS NOT NULL
+     ORDER BY r.year, r.institution_id, c.response_id`,
   );
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
