@@ -403,14 +403,26 @@ async function writeDemo(out: string, opts: DemoOptions): Promise<DemoSummary> {
   for (const f of [projects, trainees, assessments, submissions, followups, ...attendance.values(), ...evalFiles.values()]) await f.close();
 
   // Hours archive: programme hours plus school-based and other levels, per teacher and year.
-  const hoursCsv = new Csv(path.join(out, "hours.csv"), ["teacher_id", "year", "level", "hours", "it_hours", "it_practice_hours"]);
+  // It covers every teacher of a county (teachers_total), trained in a project or not.
+  const hoursCsv = new Csv(path.join(out, "hours.csv"), ["teacher_id", "year", "level", "hours", "it_hours", "it_practice_hours", "county_code"]);
   for (const t of teachers) {
     for (const year of DEMO_YEARS) {
       const prog = hoursByTeacherYear.get(`${t.id}|${year}`);
       const school = Math.round(clamp(40 + 15 * t.engagement + r.normal() * 10, 0, 120));
       const it = Math.round(clamp(8 + 4 * t.engagement + r.normal() * 3, 0, 30));
-      await hoursCsv.row([t.id, year, "school", school, it, Math.round(it * (0.3 + r.next() * 0.4))]);
-      if (prog) await hoursCsv.row([t.id, year, "provincial", prog.hours, 0, 0]);
+      await hoursCsv.row([t.id, year, "school", school, it, Math.round(it * (0.3 + r.next() * 0.4)), t.county.code]);
+      if (prog) await hoursCsv.row([t.id, year, "provincial", prog.hours, 0, 0, t.county.code]);
+    }
+  }
+  const rh = rng((opts.seed ?? 2026) + 1); // the untrained teachers have a stream of their own
+  for (const c of counties) {
+    for (let j = byCounty.get(c.code)!.length; j < c.teachers; j++) {
+      const engagement = rh.normal();
+      for (const year of DEMO_YEARS) {
+        const school = Math.round(clamp(76 + 15 * engagement + rh.normal() * 10, 0, 120));
+        const it = Math.round(clamp(8 + 4 * engagement + rh.normal() * 3, 0, 30));
+        await hoursCsv.row([`U${c.code.slice(2)}${pad(j + 1, 5)}`, year, "school", school, it, Math.round(it * (0.3 + rh.next() * 0.4)), c.code]);
+      }
     }
   }
   await hoursCsv.close();

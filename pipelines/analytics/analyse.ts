@@ -65,6 +65,8 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
     trainer_team_min: policy.county.trainer_team_min,
     studio_share_min: policy.county.studio_share_min,
     budget_share_min: policy.county.budget_share_min,
+    w_indicators: policy.county.weights.indicators,
+    w_outcomes: policy.county.weights.outcomes,
     coverage_target: policy.county_coverage_target,
     cycle_hours: policy.hours.cycle_hours,
     cycle_years: policy.hours.cycle_years,

@@ -2,9 +2,11 @@
 // - evaluations: the anonymous responses with project attributes; response ids re-keyed, comment
 //   text replaced by its segmented words (free text can name a person; words rarely do).
 // - trainees: one row per trainee and project; pseudonyms re-keyed per extract with a random salt
-//   that is never stored; quasi-identifiers (county, stage, subject, title) generalised by global
-//   recoding up a hierarchy until every combination describes at least k people, and the few rows
-//   still in smaller groups suppressed. A report says what was generalised and suppressed.
+//   that is never stored; every quasi-identifier it publishes (county, stage, subject, title,
+//   institution, programme, mode, rural, years of teaching, year) generalised by global recoding up
+//   a hierarchy until every combination describes at least k people, and the few rows still in
+//   smaller groups suppressed; no project id (with the year it pins down county, stage and subject).
+//   A report says what was generalised and suppressed.
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -29,6 +31,12 @@ export const HIERARCHY: Record<string, string[]> = {
     "CASE WHEN subject IN ('语文', '英语', '历史', '道德与法治', '地理') THEN '文科 humanities' WHEN subject IN ('数学', '物理', '化学', '生物', '科学', '信息科技') THEN '理科 sciences' WHEN subject IN ('音乐', '美术', '体育') THEN '艺体 arts & PE' WHEN subject IS NULL THEN NULL ELSE '其他 other' END",
     "'*'",
   ],
+  institution_id: ["institution_id", "'*'"],
+  program: ["program", "'*'"],
+  mode: ["mode", "'*'"],
+  rural: ["CAST(rural AS VARCHAR)", "'*'"],
+  years_teaching_band: ["years_teaching_band", "'*'"],
+  year: ["CAST(year AS VARCHAR)"],
   title: [
     "title",
     "CASE WHEN title IN ('正高级教师', '高级教师') THEN '高级 senior' WHEN title IN ('一级教师') THEN '中级 intermediate' WHEN title IS NULL THEN NULL ELSE '初级及以下 junior' END",
@@ -37,7 +45,7 @@ export const HIERARCHY: Record<string, string[]> = {
 };
 const QI = Object.keys(HIERARCHY);
 /** Order in which attributes are generalised: least informative for research first. */
-const ORDER = ["title", "subject", "county_code", "stage"];
+const ORDER = ["title", "subject", "institution_id", "years_teaching_band", "mode", "program", "county_code", "rural", "stage"];
 const MAX_SUPPRESSED_SHARE = 0.02;
 
 export interface ExtractReport {
@@ -70,10 +78,10 @@ export async function extract(opts: { results: string; out: string }): Promise<E
   await recoverDir(results);
   const manifest = JSON.parse(await readFile(path.join(results, "manifest.json"), "utf8")) as { policy: Policy };
   const k = manifest.policy.k_anonymity;
-  return replaceDir(out, "extract", "--out", (work) => buildExtract(results, work, out, k));
+  return replaceDir(out, "extract", "--out", (work) => buildExtract(results, work, out, k, manifest.policy.min_group_public));
 }
 
-async function buildExtract(results: string, work: string, out: string, k: number): Promise<ExtractReport> {
+async function buildExtract(results: string, work: string, out: string, k: number, minPublic: number): Promise<ExtractReport> {
   // An in-memory database reads the warehouse read-only: the extract never writes to it.
   const db = await openDb(":memory:");
   try {
@@ -91,7 +99,7 @@ async function buildExtract(results: string, work: string, out: string, k: numbe
              t.county_code, t.stage, t.subject, t.title,
              CAST(t.rural AS INT) AS rural,
              CASE WHEN t.years_teaching IS NULL THEN NULL WHEN t.years_teaching < 5 THEN '0-4' WHEN t.years_teaching < 15 THEN '5-14' WHEN t.years_teaching < 25 THEN '15-24' ELSE '25+' END AS years_teaching_band,
-             p.year, t.project_id, p.program, p.mode, p.institution_id,
+             p.year, p.program, p.mode, p.institution_id,
              round(att.attendance_rate, 3) AS attendance_rate,
              a.assignments_required, a.assignments_done, a.final_result,
              round(fa.followup_items_mean, 2) AS followup_items_mean, round(fu.observation_score, 1) AS observation_score
@@ -139,6 +147,8 @@ async function buildExtract(results: string, work: string, out: string, k: numbe
       LEFT JOIN wh.projects p ON p.project_id = e.project_id
       LEFT JOIN items i USING (response_id)
       LEFT JOIN ex_comment_terms ct USING (response_id)
+      -- A project with fewer responses than the public minimum contributes none.
+      WHERE e.project_id IN (SELECT project_id FROM wh.evaluations GROUP BY ALL HAVING count(*) >= ${minPublic})
       ORDER BY response`);
     const [{ n: evals } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ex_evaluations`);
 
@@ -152,7 +162,9 @@ async function buildExtract(results: string, work: string, out: string, k: numbe
       trainee_rows: Number(total),
       suppressed_rows: Number(total) - Number(kept),
       levels,
-      level_names: Object.fromEntries(QI.map((q) => [q, ["as recorded", "generalised", "generalised further", "suppressed (*)"][Math.min(levels[q]!, 3)]!])),
+      level_names: Object.fromEntries(
+        QI.map((q) => [q, levels[q] === 0 ? "as recorded" : levels[q] === HIERARCHY[q]!.length - 1 ? "suppressed (*)" : levels[q] === 1 ? "generalised" : "generalised further"]),
+      ),
       smallest_group: Number(smallest ?? 0),
       evaluation_rows: Number(evals),
       notes: [
@@ -183,14 +195,14 @@ Files: \`trainees.parquet\`/\`.csv\` and \`evaluations.parquet\`/\`.csv\` (CSV i
 | stage | 学段, ${r.level_names.stage} (stage → preschool / compulsory / upper → *) |
 | subject | 学科, ${r.level_names.subject} (subject → humanities / sciences / arts & PE / other → *) |
 | title | 职称, ${r.level_names.title} (title → senior / intermediate / junior → *) |
-| rural | 1 rural school, 0 urban |
-| years_teaching_band | 教龄 band: 0-4, 5-14, 15-24, 25+ |
-| year, project_id, program, mode, institution_id | the project attended |
+| rural | 1 rural school, 0 urban (${r.level_names.rural}) |
+| years_teaching_band | 教龄 band: 0-4, 5-14, 15-24, 25+ (${r.level_names.years_teaching_band}) |
+| year, program, mode, institution_id | the project attended (programme ${r.level_names.program}, mode ${r.level_names.mode}, institution ${r.level_names.institution_id}); no project id: with the year it would pin down county, stage and subject |
 | attendance_rate | present or late over sessions not excused |
 | assignments_required, assignments_done, final_result | 考核 |
 | followup_items_mean, observation_score | 训后跟踪: mean application item (1-5) and lesson observation (0-100) |
 
-Every combination of county_code, stage, subject and title describes at least ${r.k} rows; ${r.suppressed_rows} of ${r.trainee_rows} rows in smaller groups were suppressed.
+Every combination of all these quasi-identifiers (${QI.join(", ")}) describes at least ${r.k} people; ${r.suppressed_rows} of ${r.trainee_rows} rows in smaller groups were suppressed.
 
 ## evaluations — one row per anonymous response
 | column | meaning |

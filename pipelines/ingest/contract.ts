@@ -322,6 +322,8 @@ export const SPECS: Record<Kind, KindSpec> = {
       { name: "hours", zh: ["学时"], type: "num", required: true, min: 0 },
       { name: "it_hours", zh: ["信息技术学时"], type: "num", min: 0 },
       { name: "it_practice_hours", zh: ["信息技术实践学时"], type: "num", min: 0 },
+      // The archive (学分银行) covers every teacher of a county, trained this year or not.
+      { name: "county_code", zh: ["区县代码"], type: "id" },
     ],
     key: ["teacher_id", "year", "level"],
     refs: [],

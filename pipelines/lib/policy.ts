@@ -40,6 +40,12 @@ export const PolicySchema = z
         trainer_team_min: z.number().int().min(0).default(50),
         studio_share_min: share.default(0.1),
         budget_share_min: share.default(0.05),
+        /** Indicators vs outcomes in the county score: the project's own choice, not the documents'. */
+        weights: z
+          .object({ indicators: share.default(0.4), outcomes: share.default(0.6) })
+          .strict()
+          .default({ indicators: 0.4, outcomes: 0.6 })
+          .refine((w) => Math.abs(w.indicators + w.outcomes - 1) < 1e-9, { message: "the two weights must add up to 1" }),
       })
       .strict()
       .default({
@@ -49,6 +55,11 @@ export const PolicySchema = z
         trainer_team_min: 50,
         studio_share_min: 0.1,
         budget_share_min: 0.05,
+        weights: { indicators: 0.4, outcomes: 0.6 },
+      })
+      .refine((c) => c.excellent > c.qualified, { message: "excellent must be above qualified" })
+      .refine((c) => c.support_cny.excellent >= c.support_cny.qualified && c.support_cny.qualified >= c.support_cny.unqualified, {
+        message: "support must not fall as the grade rises (excellent ≥ qualified ≥ unqualified)",
       }),
     /** Institutions: fewer scored projects in a year than this → shown, but not ranked (`insufficient_data`). */
     institutions: z
@@ -58,8 +69,8 @@ export const PolicySchema = z
     /** Below this many responses a project gets `insufficient_data`, not a tier. */
     min_responses: z.number().int().min(1).default(10),
     /** Smallest group shown in public outputs: numbers, and comments. */
-    min_group_public: z.number().int().min(1).default(5),
-    min_group_comments: z.number().int().min(1).default(10),
+    min_group_public: z.number().int().min(5, "below 5 is too small for public outputs").default(5),
+    min_group_comments: z.number().int().min(5, "below 5 is too small for public outputs").default(10),
     /** k for k-anonymous researcher extracts. */
     k_anonymity: z.number().int().min(2).default(5),
     likert: z
@@ -85,7 +96,11 @@ export const PolicySchema = z
         /** A 6-month follow-up transfer score (0-100) below this counts as poor transfer. */
         poor_transfer: nonNeg.max(100).default(50),
         /** The run date for projects still running (YYYY-MM-DD); default: the latest attendance date. */
-        as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
+        as_of: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+          .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a real date")
+          .optional(),
       })
       .strict()
       .default({ high: 0.5, medium: 0.25, poor_transfer: 50 })
@@ -124,7 +139,8 @@ export class PolicyError extends Error {
 }
 
 export function parsePolicy(raw: unknown, file = "(policy)"): Policy {
-  const result = PolicySchema.safeParse(raw ?? {});
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new PolicyError(file, ["(top level): must be a JSON object { … }"]);
+  const result = PolicySchema.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => {
     const where = i.path.length ? i.path.join(".") : "(top level)";

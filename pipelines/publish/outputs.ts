@@ -31,7 +31,8 @@ export const OUTPUTS: Record<string, string> = {
   "county_performance.csv": `
     SELECT year, county_code, score, grade, support_cny, name, indicators_score, outcomes_score,
            trainer_team_size, studios, backbone_trained, has_dev_center, five_year_plan, training_budget_share,
-           teachers_total, teachers_trained, coverage, project_quality, hours_share
+           teachers_total, teachers_trained, coverage, project_quality, hours_share,
+           se, ci_low, ci_high, p_excellent, p_qualified, near_cutoff, teachers_meeting_hours
     FROM county_performance ORDER BY year, county_code`,
   "integrity_flags.csv": `SELECT year, project_id, institution_id, flag, affected_responses, share, level FROM integrity_flags ORDER BY year, project_id, flag`,
   "reliability.csv": `
@@ -58,18 +59,29 @@ export const RESTRICTED_OUTPUTS: Record<string, string> = {
     FROM hours_compliance`,
 };
 
+// Hours by county in public: counties of at least the policy's minimum of teachers, and no
+// province total (with it, a county left out would be the total minus the others). By school, the
+// groups are small: restricted.
 OUTPUTS["hours_by_county.csv"] = `
+    SELECT year, county_code, count(*) AS teachers,
+           round(avg(meets_hours::INT), 4) AS share_meeting_hours, round(avg(meets_it::INT), 4) AS share_meeting_it,
+           round(avg(behind_hours), 1) AS mean_behind_hours
+    FROM hours_compliance WHERE county_code IS NOT NULL
+    GROUP BY ALL HAVING count(*) >= $min_group
+    ORDER BY year, county_code`;
+RESTRICTED_OUTPUTS["hours_by_school.csv"] = `
     SELECT year, coalesce(county_code, '') AS county_code, coalesce(school_id, '') AS school_id, count(*) AS teachers,
            round(avg(meets_hours::INT), 4) AS share_meeting_hours, round(avg(meets_it::INT), 4) AS share_meeting_it,
            round(avg(behind_hours), 1) AS mean_behind_hours
     FROM hours_compliance
-    GROUP BY GROUPING SETS ((year, county_code), (year, county_code, school_id))
-    ORDER BY county_code, school_id`;
+    GROUP BY ALL ORDER BY year, county_code, school_id`;
 
 export async function publishOutputs(db: Db, dir: string, policy: Policy): Promise<string[]> {
   const written: string[] = [];
   for (const [file, sql] of Object.entries({ ...OUTPUTS, ...RESTRICTED_OUTPUTS })) {
-    await copyCsv(db, sql, path.join(dir, file), sql.includes("$policy_version") ? { policy_version: policy.version } : undefined);
+    const params = { policy_version: policy.version, min_group: policy.min_group_public };
+    const used = Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
+    await copyCsv(db, sql, path.join(dir, file), Object.keys(used).length ? used : undefined);
     written.push(file);
   }
   return written;

@@ -90,10 +90,11 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
         FROM project_scores ps LEFT JOIN projects pr USING (project_id) LEFT JOIN institutions i ON i.institution_id = ps.institution_id
         ORDER BY ps.year, ps.project_id`),
     );
-    files["projects.json"] = blankSmall(projects, "n_responses", ["score", "ci_low", "ci_high", "eval_raw", "eval_adjusted", "reasons"], minN);
+    // A project below the minimum shows no figure of its own: not its score, nor its class's attendance.
+    const perProject = ["response_rate", "score", "ci_low", "ci_high", "tier", "recommendation", "eval_raw", "eval_adjusted", "expert_score", "attendance_score", "followup_score", "evidence_used", "reasons"];
+    files["projects.json"] = blankSmall(projects, "n_responses", perProject, minN);
 
-    const counties = plain(await db.all(`SELECT * FROM county_performance ORDER BY year, county_code`));
-    files["counties.json"] = suppressCounts(suppressCounts(counties, "teachers_trained", "year", minN), "backbone_trained", "year", minN);
+    files["counties.json"] = publicCounties(plain(await db.all(`SELECT * FROM county_performance ORDER BY year, county_code`)), minN);
 
     files["quality.json"] = {
       reliability: plain(await db.all(`SELECT year, dimension, n_items, n_responses, round(alpha, 3) AS alpha, round(alpha_low, 3) AS alpha_low, round(alpha_high, 3) AS alpha_high, round(omega, 3) AS omega, round(omega_low, 3) AS omega_low, round(omega_high, 3) AS omega_high, round(alpha_with_suspicious, 3) AS alpha_with_suspicious, warning FROM reliability ORDER BY year, dimension`)),
@@ -182,6 +183,25 @@ async function comments(db: Db, policy: Policy) {
 }
 
 /** Write the page data; `mtime` (the results' time) is stamped on each file, as Framework publishes it. */
+/**
+ * Counties in public: trained and backbone counts suppressed below the minimum (with complementary
+ * cells); whatever would give a suppressed count back by arithmetic goes with it: coverage
+ * (trained / teachers_total), and the hours share when its teachers meeting or missing the hours are few.
+ */
+export function publicCounties(rows: Record<string, unknown>[], minN: number): Record<string, unknown>[] {
+  return suppressCounts(suppressCounts(rows, "teachers_trained", "year", minN), "backbone_trained", "year", minN).map((r) => {
+    const out = { ...r };
+    if (out.teachers_trained === null) out.coverage = null;
+    const meeting = Number(out.teachers_meeting_hours ?? NaN);
+    const total = Number(out.teachers_total ?? NaN);
+    if (!(meeting >= minN && total - meeting >= minN)) {
+      out.hours_share = null;
+      out.teachers_meeting_hours = null;
+    }
+    return out;
+  });
+}
+
 export async function writeSiteData(data: SiteData, dir: string, mtime: Date): Promise<Record<string, number>> {
   await mkdir(dir, { recursive: true });
   const weights: Record<string, number> = {};

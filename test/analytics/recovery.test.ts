@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
-import { spearman } from "../../pipelines/analytics/stats.ts";
+import { normalCdf, spearman } from "../../pipelines/analytics/stats.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { run } from "../../pipelines/run.ts";
 import { csvRows, query, tmpDir } from "../helpers.ts";
@@ -105,22 +105,38 @@ describe("planted truths", () => {
     expect([...years].sort()).toEqual(["2023", "2024", "2025", "2026"]);
   });
 
-  it("grades counties and sets support exactly by the policy's cut-offs", async () => {
+  it("grades counties and sets support exactly by the policy's cut-offs, with an interval and probabilities", async () => {
     const counties = await readCsv(path.join(out, "county_performance.csv"));
     expect(counties.length).toBeGreaterThan(0);
+    let withSe = 0;
     for (const c of counties) {
       const s = Number(c.score);
+      const se = Number(c.se);
       const grade = s >= 90 ? "excellent" : s >= 75 ? "qualified" : "unqualified";
       expect(c.grade).toBe(grade);
       expect(Number(c.support_cny)).toBe({ excellent: 3_000_000, qualified: 2_000_000, unqualified: 0 }[grade]);
+      // Score = 0.4 × indicators + 0.6 × outcomes (policy county.weights, the defaults).
+      expect(s).toBeCloseTo(0.4 * Number(c.indicators_score) + 0.6 * Number(c.outcomes_score), 0);
+      if (se > 0) {
+        withSe++;
+        expect(Number(c.ci_low)).toBeCloseTo(s - 1.959964 * se, 1);
+        expect(Number(c.ci_high)).toBeCloseTo(s + 1.959964 * se, 1);
+        expect(Number(c.p_excellent)).toBeCloseTo(normalCdf((s - 90) / se), 2);
+        expect(Number(c.p_qualified)).toBeCloseTo(normalCdf((s - 75) / se), 2);
+        const near = (p: number) => p >= 0.1 && p <= 0.9;
+        expect(c.near_cutoff).toBe(String(near(normalCdf((s - 90) / se)) || near(normalCdf((s - 75) / se))));
+      }
     }
+    expect(withSe).toBeGreaterThan(counties.length / 2);
   });
 
   it("counts a county's teachers meeting 360 hours per 5 years (pro rata) exactly as the rule reads", async () => {
     const hours = await query<{ teacher_id: string; year: number; hours: number }>(db, `SELECT teacher_id, CAST(year AS INTEGER) AS year, CAST(hours AS DOUBLE) AS hours FROM hours WHERE hours IS NOT NULL`);
-    const homes = await query<{ teacher_id: string; county_code: string }>(db, `SELECT DISTINCT teacher_id, county_code FROM trainees WHERE county_code IS NOT NULL`);
+    // The archive names each teacher's county (it covers untrained teachers too).
+    const homes = await query<{ teacher_id: string; county_code: string }>(db, `SELECT DISTINCT teacher_id, county_code FROM hours WHERE county_code IS NOT NULL`);
     const home = new Map(homes.map((h) => [h.teacher_id, h.county_code]));
     expect(home.size).toBe(homes.length); // one county per teacher in the demo: the rule below is unambiguous
+    const totals = new Map((await query<{ county_code: string; teachers_total: bigint }>(db, `SELECT county_code, teachers_total FROM counties`)).map((c) => [c.county_code, Number(c.teachers_total)]));
     const rows = await query<{ county_code: string; year: number; hours_share: number | null }>(db, `SELECT county_code, CAST(year AS INTEGER) AS year, hours_share FROM county_performance`);
     let checked = 0;
     for (const r of rows) {
@@ -135,7 +151,9 @@ describe("planted truths", () => {
         continue;
       }
       const meets = [...per.values()].filter((p) => p.sum >= (360 * Math.min(r.year - p.first + 1, 5)) / 5).length;
-      expect(Number(r.hours_share)).toBeCloseTo(meets / per.size, 4); // published to 4 decimals
+      // Over the county's teachers_total, not over the teachers found.
+      expect(per.size).toBeGreaterThan(totals.get(r.county_code)! * 0.9);
+      expect(Number(r.hours_share)).toBeCloseTo(meets / totals.get(r.county_code)!, 4); // published to 4 decimals
       checked++;
     }
     expect(checked).toBeGreaterThan(10);

@@ -29,6 +29,18 @@ describe("policy", () => {
       expect(problems).toMatch(/colour/);
     }
   });
+  it.each([
+    [null, /\(top level\): must be a JSON object/],
+    [[1, 2], /\(top level\): must be a JSON object/],
+    [{ county: { excellent: 70, qualified: 75 } }, /county: excellent must be above qualified/],
+    [{ county: { support_cny: { excellent: 1, qualified: 2 } } }, /county: support must not fall/],
+    [{ warning: { as_of: "2026-02-30" } }, /warning\.as_of: is not a real date/],
+    [{ min_group_public: 1 }, /min_group_public: below 5 is too small/],
+    [{ min_group_comments: 3 }, /min_group_comments: below 5 is too small/],
+    [{ county: { weights: { indicators: 0.5, outcomes: 0.6 } } }, /county\.weights: the two weights must add up to 1/],
+  ])("refuses %j", (raw, message) => {
+    expect(() => parsePolicy(raw)).toThrow(message);
+  });
   it("stops the run with exit 3 and a message per field, before touching the warehouse", async () => {
     const input = await tmpDir();
     const out = await tmpDir();

@@ -1,14 +1,30 @@
+-- Φ, the standard normal distribution function (Abramowitz & Stegun 26.2.17, |error| < 7.5e-8).
+CREATE OR REPLACE TEMP MACRO normal_cdf(z) AS
+    CASE WHEN z IS NULL THEN NULL ELSE
+        (SELECT CASE WHEN z >= 0 THEN 1 - tail ELSE tail END
+         FROM (SELECT exp(-abs(z) * abs(z) / 2) / sqrt(2 * pi())
+                      * (t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))))) AS tail
+               FROM (SELECT 1 / (1 + 0.2316419 * abs(z)) AS t)))
+    END;
+
 -- Grain: one row per county and year in which the county's teachers were trained or its projects ran.
--- Score (0-100) = 40 % × mean attainment of the county's own indicators + 60 % × mean attainment
--- of outcomes, each attainment in [0, 1], over the parts that have data (002_…, 004_…):
+-- Score (0-100) = $w_indicators × mean attainment of the county's own indicators + $w_outcomes × mean
+-- attainment of outcomes (weights: the project's own choice, policy county.weights), each attainment
+-- in [0, 1], over the parts that have data (figures from 002_…, 004_…):
 --   trainer_team     team size / $trainer_team_min (≥ 50)
 --   studios          studios / ($studio_share_min × backbone teachers trained that year) (≥ 10 %)
 --   dev_center, five_year_plan   0 or 1
 --   budget           training budget share / $budget_share_min (≥ 5 %)
 --   project_quality  mean score of the projects its teachers attended (weighted by its trainees), / 100
 --   coverage         teachers trained that year / teachers_total, / $coverage_target
---   hours            share of its teachers with ≥ 360 hours in the 5 years to that year (pro rata
---                    for teachers whose archive starts later)
+--   hours            teachers with ≥ 360 hours in the 5 years to that year (pro rata for teachers
+--                    whose archive starts later) over teachers_total (over the teachers found in the
+--                    archive where the county file gives no total)
+-- Uncertainty (normal approximation): project_quality carries its projects' standard errors
+-- (Var = Σ n_p² se_p² / N², n_p the county's trainees in project p); the hours share a binomial
+-- error over its denominator; coverage and the county's own indicators are counts, no error.
+-- se is the score's; p_excellent, p_qualified = Φ((score − cut)/se); the grade by the same rule as
+-- projects (P ≥ ½), and `near_cutoff` when either probability lies between 0.1 and 0.9.
 CREATE TABLE county_performance AS
 WITH county_years AS (
     SELECT DISTINCT t.county_code, p.year
@@ -27,13 +43,26 @@ trained AS (
     LEFT JOIN project_scores ps ON ps.project_id = t.project_id AND ps.tier <> 'insufficient_data'
     GROUP BY ALL
 ),
+quality_var AS (
+    SELECT county_code, year, sum(n * n * se * se) / pow(sum(n), 2) AS project_quality_var
+    FROM (SELECT t.county_code, p.year, t.project_id, count(*) AS n, any_value(ps.se) AS se
+          FROM trainees t JOIN projects p USING (project_id)
+          JOIN project_scores ps ON ps.project_id = t.project_id AND ps.tier <> 'insufficient_data'
+          GROUP BY ALL)
+    GROUP BY ALL
+),
 own_projects AS (
     SELECT county_code, year, avg(score) AS own_quality
     FROM project_scores WHERE county_code IS NOT NULL AND tier <> 'insufficient_data'
     GROUP BY ALL
 ),
 teacher_county AS (
-    SELECT teacher_id, any_value(county_code) AS county_code FROM trainees WHERE county_code IS NOT NULL GROUP BY ALL
+    -- The archive's own county first (it covers teachers never trained), else the roster's.
+    SELECT teacher_id, arg_min(county_code, src) AS county_code
+    FROM (SELECT teacher_id, county_code, 0 AS src FROM hours WHERE county_code IS NOT NULL
+          UNION ALL
+          SELECT teacher_id, county_code, 1 AS src FROM trainees WHERE county_code IS NOT NULL)
+    GROUP BY ALL
 ),
 hours_window AS (
     -- Each archive year counts towards the windows ending in it and the next cycle_years - 1 years:
@@ -48,10 +77,12 @@ hours_window AS (
     SEMI JOIN county_years cy ON cy.county_code = tc.county_code AND cy.year = w.window_end
 ),
 hours_share AS (
-    SELECT county_code, year,
-           avg(CASE WHEN hours >= $cycle_hours * years_on_record / $cycle_years THEN 1.0 ELSE 0.0 END) AS hours_share,
+    SELECT h.county_code, h.year,
+           count(*) FILTER (WHERE hours >= $cycle_hours * years_on_record / $cycle_years) AS teachers_meeting_hours,
+           coalesce(any_value(c.teachers_total), count(*)) AS hours_denominator,
+           least(teachers_meeting_hours / hours_denominator, 1.0) AS hours_share,
            count(*) AS teachers_with_hours
-    FROM hours_window GROUP BY ALL
+    FROM hours_window h LEFT JOIN counties c USING (county_code) GROUP BY ALL
 ),
 parts AS (
     SELECT cy.county_code, cy.year, c.name,
@@ -69,38 +100,54 @@ parts AS (
            tr.teachers_trained, tr.backbone_trained,
            tr.teachers_trained / nullif(c.teachers_total, 0) AS coverage,
            coalesce(tr.project_quality, op.own_quality) AS project_quality,
-           hs.hours_share
+           hs.hours_share, hs.teachers_meeting_hours,
+           CASE WHEN tr.project_quality IS NOT NULL THEN qv.project_quality_var END / 10000 AS var_project_quality,
+           hs.hours_share * (1 - hs.hours_share) / hs.hours_denominator AS var_hours
     FROM county_years cy
     LEFT JOIN counties c USING (county_code)
     LEFT JOIN trained tr USING (county_code, year)
     LEFT JOIN own_projects op USING (county_code, year)
     LEFT JOIN hours_share hs USING (county_code, year)
+    LEFT JOIN quality_var qv USING (county_code, year)
 ),
 scored AS (
     SELECT *,
            list_avg(list_filter([a_trainer_team, a_studios, a_dev_center, a_five_year_plan, a_budget], x -> x IS NOT NULL)) AS indicators,
-           list_avg(list_filter([a_project_quality, a_coverage, a_hours], x -> x IS NOT NULL)) AS outcomes
+           list_avg(list_filter([a_project_quality, a_coverage, a_hours], x -> x IS NOT NULL)) AS outcomes,
+           len(list_filter([a_project_quality, a_coverage, a_hours], x -> x IS NOT NULL)) AS n_outcomes
     FROM parts
 ),
 final AS (
     SELECT *,
-           100 * CASE WHEN indicators IS NOT NULL AND outcomes IS NOT NULL THEN 0.4 * indicators + 0.6 * outcomes
-                      ELSE coalesce(indicators, outcomes) END AS score
+           100 * CASE WHEN indicators IS NOT NULL AND outcomes IS NOT NULL THEN $w_indicators * indicators + $w_outcomes * outcomes
+                      ELSE coalesce(indicators, outcomes) END AS score,
+           -- d score / d outcome part = 100 × (outcome weight) / (parts present)
+           100 * CASE WHEN indicators IS NOT NULL THEN $w_outcomes ELSE 1 END / nullif(n_outcomes, 0)
+               * sqrt(coalesce(var_project_quality, 0) + coalesce(var_hours, 0)) AS se
     FROM scored
+),
+probable AS (
+    SELECT *,
+           CASE WHEN se > 0 THEN normal_cdf((score - $excellent) / se) ELSE CAST(score >= $excellent AS DOUBLE) END AS p_excellent,
+           CASE WHEN se > 0 THEN normal_cdf((score - $qualified) / se) ELSE CAST(score >= $qualified AS DOUBLE) END AS p_qualified
+    FROM final
 )
 SELECT year, county_code, name, round(score, 2) AS score,
        CASE WHEN score IS NULL THEN NULL
-            WHEN score >= $excellent THEN 'excellent'
-            WHEN score >= $qualified THEN 'qualified'
+            WHEN p_excellent >= 0.5 THEN 'excellent'
+            WHEN p_qualified >= 0.5 THEN 'qualified'
             ELSE 'unqualified' END AS grade,
        CASE WHEN score IS NULL THEN NULL
-            WHEN score >= $excellent THEN $support_excellent
-            WHEN score >= $qualified THEN $support_qualified
+            WHEN p_excellent >= 0.5 THEN $support_excellent
+            WHEN p_qualified >= 0.5 THEN $support_qualified
             ELSE $support_unqualified END AS support_cny,
+       round(se, 3) AS se, round(greatest(score - 1.959964 * se, 0), 2) AS ci_low, round(least(score + 1.959964 * se, 100), 2) AS ci_high,
+       round(p_excellent, 3) AS p_excellent, round(p_qualified, 3) AS p_qualified,
+       (p_excellent BETWEEN 0.1 AND 0.9) OR (p_qualified BETWEEN 0.1 AND 0.9) AS near_cutoff,
        round(100 * indicators, 1) AS indicators_score, round(100 * outcomes, 1) AS outcomes_score,
        trainer_team_size, studios, backbone_trained, CAST(a_dev_center AS INT) AS has_dev_center,
        CAST(a_five_year_plan AS INT) AS five_year_plan, training_budget_share,
        teachers_total, teachers_trained, round(coverage, 4) AS coverage,
-       round(project_quality, 2) AS project_quality, round(hours_share, 4) AS hours_share
-FROM final
+       round(project_quality, 2) AS project_quality, round(hours_share, 4) AS hours_share, teachers_meeting_hours
+FROM probable
 ORDER BY year, county_code
