@@ -11,6 +11,7 @@ import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
 import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
 import { plainHeader } from "./header.ts";
+import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
 import { readCsv, typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
 
 export interface PartAccount {
@@ -55,7 +56,7 @@ function mapHeaders(spec: KindSpec, headers: string[], hasLineColumn: boolean): 
       maps.push({ header, target: { kind: "line" } });
       continue;
     }
-    if (spec.forbidden?.test(header.trim())) {
+    if (spec.forbidden?.test(header.trim()) || (spec.kind === "evaluations" && IDENTITY_HEADER.test(normaliseHeader(header)))) {
       return { maps, problem: `carries a teacher column "${header}": evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)` };
     }
     const canonical = canonicalHeader(spec, header);
@@ -137,6 +138,12 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
           ).map((d) => d.column_name);
         const { maps, problem } = mapHeaders(spec, names, part.hasLineColumn);
         if (problem) throw new HeaderProblem(problem);
+        if (kind === "evaluations") {
+          // Anonymity by content: the columns the contract does not know, and a stray id column.
+          const suspects = maps.filter((m) => m.target.kind === "extra" || m.target.kind === "unnamed").map((m) => m.header);
+          const who = await identityColumn(w, part.csv, delim, suspects, suppliedKinds.includes("trainees"));
+          if (who) throw new HeaderProblem(`${who}: evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)`);
+        }
         const sql = typeCheckSql({ table, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns });
         // A regular table in the build database, not TEMP: at national scale a temp table spills
         // to the temp folder and is written twice.
