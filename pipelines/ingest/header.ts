@@ -11,6 +11,26 @@ const CHUNK = 1 << 16;
  * (blank, repeated, padded with spaces, control characters).
  */
 export async function plainHeader(file: string, delim: string): Promise<string[] | undefined> {
+  const names = await firstRecord(file, delim);
+  if (!names) return undefined;
+  const plain = (n: string) => n !== "" && n === n.trim() && !/[\u0000-\u001f]/.test(n);
+  if (!names.every(plain) || new Set(names.map((n) => n.toLowerCase())).size !== names.length) return undefined;
+  return names;
+}
+
+/** A header name given twice (trimmed, case-insensitive), or undefined. */
+export async function repeatedHeader(file: string, delim: string): Promise<string | undefined> {
+  const names = ((await firstRecord(file, delim)) ?? []).map((n) => n.trim()).filter((n) => n !== "");
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n.toLowerCase())) return n;
+    seen.add(n.toLowerCase());
+  }
+  return undefined;
+}
+
+/** The names of the first record, when it is whole within the first 64 KiB. */
+async function firstRecord(file: string, delim: string): Promise<string[] | undefined> {
   const fh = await open(file, "r");
   let text: string;
   let complete: boolean;
@@ -25,8 +45,5 @@ export async function plainHeader(file: string, delim: string): Promise<string[]
   const rows = dsvFormat(delim).parseRows(text);
   // Within a cut chunk the header is whole only if another record follows it.
   if (rows.length === 0 || (!complete && rows.length < 2)) return undefined;
-  const names = rows[0]!;
-  const plain = (n: string) => n !== "" && n === n.trim() && !/[\u0000-\u001f]/.test(n);
-  if (!names.every(plain) || new Set(names.map((n) => n.toLowerCase())).size !== names.length) return undefined;
-  return names;
+  return rows[0]!;
 }

@@ -10,7 +10,7 @@ import { info, progress } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
 import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
-import { plainHeader } from "./header.ts";
+import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
 import { readCsv, typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
 
@@ -22,6 +22,8 @@ export interface PartAccount {
   rows_read: number;
   rows_loaded: number;
   rows_rejected: number;
+  /** Date cells given as Excel serial day numbers, converted. */
+  excel_dates: number;
 }
 
 export interface LoadResult {
@@ -118,7 +120,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     const kindStart = performance.now();
     const spec = SPECS[kind];
     const parts = allParts.filter((p) => p.kind === kind);
-    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number }[] = [];
+    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number; excelDates: number }[] = [];
     const scales = kind === "evaluations" || kind === "followups" ? await itemScales(db, policy) : new Map<string, ItemScale>();
     // The typed pass of each file, as many at a time as there are connections: a small file costs
     // DuckDB more in planning than in reading, and a province may send thousands of them.
@@ -152,6 +154,8 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
       try {
         // The header read in Node spares DuckDB's sniffer; a file it cannot read that way (a row
         // wider than the header, say) goes through the sniffer, which names and reports such cells.
+        const repeated = await repeatedHeader(part.csv, delim);
+        if (repeated) throw new HeaderProblem(`repeats the column "${repeated}": which one holds the values? Rename or remove one and deliver it again`);
         const header = await plainHeader(part.csv, delim);
         try {
           await pass(header);
@@ -174,8 +178,9 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
          FROM (SELECT ${lineExpr} AS line, unnest(_errors) AS e FROM ${ident(table)} WHERE _errors IS NOT NULL)`,
         { label, kind },
       );
-      const read = n((await w.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(table)}`))[0]?.c);
-      checked.push({ table, label, part, order, read });
+      const [counts] = await w.all<{ c: bigint; x: bigint | null }>(`SELECT count(*) AS c, sum(_excel_dates) FILTER (WHERE _errors IS NULL) AS x FROM ${ident(table)}`);
+      const read = n(counts?.c);
+      checked.push({ table, label, part, order, read, excelDates: n(counts?.x) });
       bar.tick(part.file.path);
     };
     // A large file already keeps every core busy (and its memory): large files go one at a time,
@@ -215,7 +220,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     // Good rows of every file of this kind, with provenance. Files lacking an item column get NULL there.
     const selects = checked.map((c) => {
       const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
-      return `SELECT * EXCLUDE (_errors${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
+      return `SELECT * EXCLUDE (_errors, _excel_dates${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
     });
     // Views, not copies: the checked tables (one per file, typed, rejected rows included) are
     // scanned by the checks, and the kind's table is a view of their rows that passed.
@@ -304,7 +309,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     );
     info(`  ${kind}: ${tables[kind]} rows in ${((performance.now() - kindStart) / 1000).toFixed(1)} s`);
     for (const c of checked) {
-      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0 });
+      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.excelDates });
     }
   }
   bar.done();

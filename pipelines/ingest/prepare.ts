@@ -5,11 +5,9 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import ExcelJS from "exceljs";
-import iconv from "iconv-lite";
 import PQueue from "p-queue";
-import { csvLine } from "../lib/csv.ts";
+import { EncodingMixed, LineShape, normaliseCsv } from "./normalise.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
 
@@ -71,6 +69,7 @@ interface Scan {
   validUtf8: boolean;
   bom: boolean;
   binary: boolean;
+  shape: LineShape;
 }
 
 /** One streaming pass: sha256, UTF-8 validity and a NUL-byte check (a binary file is not a CSV). */
@@ -80,14 +79,16 @@ async function scan(abs: string): Promise<Scan> {
   let bom = false;
   let binary = false;
   const utf8 = new Utf8Check();
+  const shape = new LineShape();
   for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     if (bytes === 0) bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
     if (bytes < 65536 && chunk.subarray(0, 65536 - bytes).includes(0)) binary = true;
     utf8.push(chunk);
+    shape.push(chunk);
     bytes += chunk.length;
   }
-  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), bom, binary };
+  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), bom, binary, shape };
 }
 
 /** Streaming UTF-8 validation by Node's native check, chunk by chunk: no text is decoded. */
@@ -122,14 +123,26 @@ function completeUtf8Prefix(b: Buffer): number {
 
 async function prepareCsv(file: InputFile, kind: Kind, s: Scan, workDir: string, index: number): Promise<PreparedPart> {
   if (s.binary) throw new RefusedFile("binary content (NUL bytes): not a CSV text file");
+  if (s.shape.nulLine) throw new RefusedFile(`a NUL byte on line ${s.shape.nulLine}: the file is damaged (binary data inside text); export it again`);
   if (s.bytes === 0) throw new RefusedFile("empty file: no header row");
-  if (s.validUtf8) {
-    return { file, kind, encoding: s.bom ? "utf-8-bom" : "utf-8", csv: file.abs, hasLineColumn: false };
+  const encoding: Encoding = s.validUtf8 ? (s.bom ? "utf-8-bom" : "utf-8") : "gb18030";
+  // The common case is read by DuckDB as it is; blank lines, quoted line breaks and GB18030 (Excel
+  // on Chinese Windows saves GBK, which GB18030 contains) take the careful path.
+  if (s.validUtf8 && !s.shape.needsCareful) return { file, kind, encoding, csv: file.abs, hasLineColumn: false };
+  const csv = path.join(workDir, `${index}-careful.csv`);
+  const delim = /\.tsv$/i.test(file.path) ? "\t" : ",";
+  try {
+    await normaliseCsv(file.abs, csv, { gb18030: !s.validUtf8, delim });
+  } catch (e) {
+    if (e instanceof EncodingMixed) throw new RefusedFile(e.message);
+    throw e;
   }
-  // Not UTF-8: Excel on Chinese Windows saves GBK, which GB18030 contains.
-  const csv = path.join(workDir, `${index}-gb18030.csv`);
-  await pipeline(createReadStream(file.abs), iconv.decodeStream("gb18030"), iconv.encodeStream("utf8"), createWriteStream(csv));
-  return { file, kind, encoding: "gb18030", csv, hasLineColumn: false };
+  return { file, kind, encoding, csv, hasLineColumn: true };
+}
+
+/** A record of input data, quoted as RFC 4180 asks and otherwise unaltered (never defused: it is input). */
+function plainRecord(values: (string | number | null)[]): string {
+  return `${values.map((v) => (v === null ? "" : typeof v === "string" && /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v))).join(",")}\n`;
 }
 
 function cellText(v: ExcelJS.CellValue): string | null {
@@ -176,14 +189,14 @@ async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir:
       });
       if (!headerDone) {
         width = values.length;
-        out.write(csvLine([...values, "__line"]));
+        out.write(plainRecord([...values, "__line"]));
         headerDone = true;
         return;
       }
       const padded = Array.from({ length: Math.max(width, values.length) }, (_, i) => values[i] ?? null);
-      out.write(csvLine([...padded, rowNumber]));
+      out.write(plainRecord([...padded, rowNumber]));
     });
-    if (!headerDone) out.write(csvLine(["__line"]));
+    if (!headerDone) out.write(plainRecord(["__line"]));
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     parts.push({ file, kind, sheet: ws.name, encoding: "xlsx", csv, hasLineColumn: true });
   }

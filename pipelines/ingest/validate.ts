@@ -42,13 +42,15 @@ export function typedExpr(col: ColSpec, v: string): string {
     case "int":
       return `CASE WHEN try_cast(${v} AS DOUBLE) = floor(try_cast(${v} AS DOUBLE)) THEN try_cast(try_cast(${v} AS DOUBLE) AS BIGINT) END`;
     case "num":
-      return `try_cast(${v} AS DOUBLE)`;
+      // NaN and ±inf are not numbers a province measured.
+      return `CASE WHEN isfinite(try_cast(${v} AS DOUBLE)) THEN try_cast(${v} AS DOUBLE) END`;
     // DuckDB's own cast reads ISO dates and times (also with / and one-digit months) fast;
-    // the format list is only tried for what it cannot read.
+    // the format list is only tried for what it cannot read; an Excel serial day number (a date
+    // cell exported as a number) is converted. Years outside 1900-2100 are not real here.
     case "date":
-      return `CAST(coalesce(try_cast(${v} AS TIMESTAMP), try_strptime(${v}, ${list(DATE_FORMATS)})) AS DATE)`;
+      return plausible(`CAST(coalesce(try_cast(${v} AS TIMESTAMP), try_strptime(${v}, ${list(DATE_FORMATS)}), ${excelSerial(v)}) AS DATE)`);
     case "ts":
-      return `coalesce(try_cast(${v} AS TIMESTAMP), try_strptime(${v}, ${list(TS_FORMATS)}))`;
+      return plausible(`coalesce(try_cast(${v} AS TIMESTAMP), try_strptime(${v}, ${list(TS_FORMATS)}), ${excelSerial(v)})`);
     case "bool":
       return `CASE WHEN lower(${v}) IN (${TRUE.map(literal).join(", ")}) THEN true WHEN lower(${v}) IN (${FALSE.map(literal).join(", ")}) THEN false END`;
     case "enum": {
@@ -59,6 +61,13 @@ export function typedExpr(col: ColSpec, v: string): string {
     }
   }
 }
+
+/** Excel's serial day numbers: day 1 = 1900-01-01 (with Excel's phantom 1900-02-29, so day 0 is 1899-12-30). */
+export const EXCEL_SERIAL = "[1-9][0-9]{4}(\\.[0-9]+)?";
+export function excelSerial(v: string): string {
+  return `CASE WHEN regexp_full_match(${v}, '${EXCEL_SERIAL}') THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(${v} AS DOUBLE) * 86400000000) AS BIGINT)) END`;
+}
+const plausible = (x: string) => `CASE WHEN year(${x}) BETWEEN 1900 AND 2100 THEN ${x} END`;
 
 const BAD_TYPE_REASON: Record<ColSpec["type"], string> = {
   id: "",
@@ -155,6 +164,9 @@ export function typeCheckSql(opts: {
       ? `CASE WHEN ${extras.map((h) => `${vName(h)} IS NOT NULL`).join(" OR ")} THEN json_object(${extras.map((h) => `${literal(h.header)}, ${vName(h)}`).join(", ")}) END AS _extra`
       : `CAST(NULL AS JSON) AS _extra`,
   );
+  // Excel serial day numbers converted in this row (counted in the manifest).
+  const serialCols = headers.filter((h) => h.target.kind === "col" && (h.target.col.type === "date" || h.target.col.type === "ts"));
+  stage2.push(serialCols.length ? `(${serialCols.map((h) => `coalesce(regexp_full_match(${vName(h)}, '${EXCEL_SERIAL}'), false)::INT`).join(" + ")}) AS _excel_dates` : "0 AS _excel_dates");
   const allBlank = headers.filter((h) => h.target.kind !== "line").map((h) => `${vName(h)} IS NULL`).join(" AND ") || "false";
   // Rule checks read typed columns, so errors are computed over stage 2. A clean row's _errors is
   // NULL: the list of reasons is only built for the few rows that have one.

@@ -20,13 +20,15 @@ export interface ManifestFile {
   rows_read: number;
   rows_loaded: number;
   rows_rejected: number;
+  /** Date cells given as Excel serial day numbers (e.g. 45372), converted to dates. */
+  excel_dates_converted: number;
   sheets?: { sheet: string; kind: string; rows_read: number; rows_loaded: number; rows_rejected: number }[];
 }
 
 export function manifestFiles(load: LoadResult): ManifestFile[] {
   return load.outcomes.map((o) => {
     const parts = load.parts.filter((p) => p.label === o.file.path || p.label.startsWith(`${o.file.path}#`));
-    const sum = (k: "rows_read" | "rows_loaded" | "rows_rejected") => parts.reduce((a, p) => a + p[k], 0);
+    const sum = (k: "rows_read" | "rows_loaded" | "rows_rejected" | "excel_dates") => parts.reduce((a, p) => a + p[k], 0);
     const entry: ManifestFile = {
       path: o.file.path,
       sha256: o.file.sha256,
@@ -39,6 +41,7 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
       rows_read: sum("rows_read"),
       rows_loaded: sum("rows_loaded"),
       rows_rejected: sum("rows_rejected"),
+      excel_dates_converted: sum("excel_dates"),
     };
     if (o.encoding === "xlsx") entry.sheets = parts.map((p) => ({ sheet: p.sheet ?? "", kind: p.kind, rows_read: p.rows_read, rows_loaded: p.rows_loaded, rows_rejected: p.rows_rejected }));
     return entry;

@@ -1,0 +1,149 @@
+// The careful path for CSV files DuckDB would misread or misnumber: GB18030 text (decoded, one
+// encoding per file, checked line by line), blank lines, and line breaks inside quoted cells. The
+// file is rewritten as UTF-8 with a `__line` column holding each record's row as a spreadsheet shows
+// it (the header is row 1; a cell with line breaks is still one row); a blank line is a row too, an
+// empty record (rejected as `empty_row`), so that rows read =
+// loaded + rejected still counts every line a user sees. Files without these traits skip it.
+import { isUtf8 } from "node:buffer";
+import { createReadStream, createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { dsvFormat } from "d3-dsv";
+import iconv from "iconv-lite";
+
+export class EncodingMixed extends Error {}
+
+/** What a streaming look at the bytes says about a CSV's lines (fed chunk by chunk). */
+export class LineShape {
+  blankLine = false;
+  quotedNewline = false;
+  /** First NUL byte: its line (1-based), or 0 when there is none. */
+  nulLine = 0;
+  private inQuote = false;
+  private atLineStart = true;
+  private line = 1;
+  private prev = -1;
+
+  push(chunk: Buffer): void {
+    const hasQuote = chunk.includes(0x22);
+    const hasNul = this.nulLine === 0 && chunk.includes(0);
+    if (!hasQuote && !hasNul && !this.inQuote) {
+      // The common case, with native searches only: blank lines and the line count.
+      if (chunk.includes("\n\n") || chunk.includes("\n\r\n") || (this.prev === 0x0a && (chunk[0] === 0x0a || (chunk[0] === 0x0d && chunk[1] === 0x0a)))) this.blankLine = true;
+      if (this.line === 1 && this.prev === -1 && (chunk[0] === 0x0a || chunk[0] === 0x0d)) this.blankLine = true;
+      let at = chunk.indexOf(0x0a);
+      while (at >= 0) {
+        this.line++;
+        at = chunk.indexOf(0x0a, at + 1);
+      }
+      this.prev = chunk.length ? chunk[chunk.length - 1]! : this.prev;
+      this.atLineStart = this.prev === 0x0a;
+      return;
+    }
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b === 0 && this.nulLine === 0) this.nulLine = this.line;
+      if (b === 0x22) this.inQuote = !this.inQuote;
+      if (b === 0x0a) {
+        if (this.inQuote) this.quotedNewline = true;
+        else if (this.atLineStart) this.blankLine = true;
+        this.line++;
+        this.atLineStart = true;
+      } else if (b !== 0x0d) this.atLineStart = false;
+    }
+    this.prev = chunk.length ? chunk[chunk.length - 1]! : this.prev;
+  }
+
+  get needsCareful(): boolean {
+    return this.blankLine || this.quotedNewline;
+  }
+}
+
+/**
+ * A line of a Chinese export that is really UTF-8: valid UTF-8 whose non-ASCII characters are all
+ * CJK or CJK/full-width punctuation. GB18030 bytes can form valid UTF-8 by chance, but then decode to
+ * Latin, Greek or Cyrillic letters, which no Chinese export holds.
+ */
+export function readsAsChineseUtf8(bytes: Buffer): boolean {
+  if (!isUtf8(bytes)) return false;
+  return /^[\u0000-\u007f\u00b7\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]*$/.test(bytes.toString("utf8"));
+}
+
+/** One CSV record in RFC 4180 form, nothing altered (input is copied, not defused). */
+function record(values: (string | number)[], delim: string): string {
+  return `${values.map((v) => (typeof v === "string" && (v.includes(delim) || /["\r\n]/.test(v)) ? `"${v.replaceAll('"', '""')}"` : String(v))).join(delim)}\n`;
+}
+
+/**
+ * Rewrite `src` as UTF-8 at `dst` with the `__line` column. `gb18030`: lines are decoded one by one,
+ * and a file whose lines are partly UTF-8 and partly GB18030 is refused with the lines where each shows.
+ */
+export async function normaliseCsv(src: string, dst: string, opts: { gb18030: boolean; delim: string }): Promise<void> {
+  const parser = dsvFormat(opts.delim);
+  const out = createWriteStream(dst, { encoding: "utf8" });
+  let width = 0;
+  let pending = "";
+  let row = 0;
+  let lineNo = 0;
+  let firstUtf8 = 0;
+  let firstGb = 0;
+  let carry = Buffer.alloc(0);
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, "drain");
+  };
+  const decode = (bytes: Buffer): string => {
+    if (lineNo === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    if (!opts.gb18030) return bytes.toString("utf8");
+    if (bytes.some((b) => b >= 0x80)) {
+      if (readsAsChineseUtf8(bytes)) firstUtf8 ||= lineNo;
+      else firstGb ||= lineNo;
+      if (firstUtf8 && firstGb) {
+        throw new EncodingMixed(`mixed encodings: line ${firstUtf8} is UTF-8 but line ${firstGb} is GB18030 — save the file in one encoding and deliver it again`);
+      }
+      return firstUtf8 ? bytes.toString("utf8") : iconv.decode(bytes, "gb18030");
+    }
+    return bytes.toString("latin1");
+  };
+  const physicalLine = async (bytes: Buffer) => {
+    lineNo++;
+    const text = decode(bytes).replace(/\r$/, "");
+    const continued = pending !== "";
+    pending = continued ? `${pending}\n${text}` : text;
+    // A record ends where its quotes are balanced.
+    if ((pending.match(/"/g)?.length ?? 0) % 2 === 1) return;
+    const rec = pending;
+    pending = "";
+    row++;
+    if (width === 0) {
+      // Blank lines before the header are rows a spreadsheet shows, but not the header.
+      if (rec.trim() === "") return;
+      const header = parser.parseRows(rec)[0] ?? [];
+      width = header.length;
+      await write(record([...header, "__line"], opts.delim));
+      return;
+    }
+    const fields = rec === "" ? [] : (parser.parseRows(rec)[0] ?? []);
+    const padded = Array.from({ length: Math.max(width, fields.length) }, (_, i) => fields[i] ?? "");
+    await write(record([...padded, row], opts.delim));
+  };
+  try {
+    for await (const chunk of createReadStream(src, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      let data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      let at = data.indexOf(0x0a);
+      while (at >= 0) {
+        await physicalLine(data.subarray(0, at));
+        data = data.subarray(at + 1);
+        at = data.indexOf(0x0a);
+      }
+      carry = Buffer.from(data);
+    }
+    if (carry.length) await physicalLine(carry);
+    if (pending) {
+      // An unclosed quote at the end: the rest is one record, as a spreadsheet would show it.
+      const fields = parser.parseRows(`${pending}"`)[0] ?? [];
+      await write(record([...Array.from({ length: Math.max(width, fields.length) }, (_, i) => fields[i] ?? ""), row + 1], opts.delim));
+    }
+  } finally {
+    out.end();
+    await once(out, "close");
+  }
+}
