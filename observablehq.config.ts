@@ -1,6 +1,8 @@
 // Observable Framework configuration of the guopei site. `guopei site` builds with it (root and
 // data swapped for the results folder it is given); `npx observable preview` uses the default
 // export on dashboards/ once `guopei site` has written dashboards/data/ (see README).
+import { idSlug } from "./dashboards/components/slug.ts";
+
 export interface SiteConfigOptions {
   root?: string;
   restricted?: boolean;
@@ -41,7 +43,7 @@ export function siteConfig({ root = "dashboards", restricted = false, institutio
     // DuckDB-Wasm for the explorer, offline: no extension is downloaded at build time (json and
     // parquet would be); the explorer reads CSV, which needs none.
     duckdb: { extensions: { json: { install: false, load: false }, parquet: { install: false, load: false } } },
-    dynamicPaths: [...new Set(institutions)].map((id) => `/institution/${encodeURIComponent(id)}`),
+    dynamicPaths: [...new Set(institutions)].map((id) => `/institution/${idSlug(id)}`),
   };
 }
 

@@ -2,6 +2,7 @@
 // DuckDB can read (GB18030 is transcoded, xlsx sheets are written out). No row is judged here.
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
@@ -162,45 +163,48 @@ function cellText(v: ExcelJS.CellValue): string | null {
   return String(v);
 }
 
+/**
+ * Each sheet streamed out to CSV (bounded memory: a workbook is never held whole), with a `__line`
+ * column of the sheet's own row numbers. Every sheet named like a kind is loaded as that kind;
+ * otherwise the first sheet, as the file's kind; the other sheets' CSVs are dropped.
+ */
 async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir: string, index: number): Promise<PreparedPart[]> {
-  const wb = new ExcelJS.Workbook();
+  const written: { name: string; kind: Kind | undefined; csv: string }[] = [];
   try {
-    await wb.xlsx.readFile(file.abs);
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file.abs, { sharedStrings: "cache", hyperlinks: "ignore", styles: "cache", worksheets: "emit", entries: "emit" });
+    for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader & { name?: string }>) {
+      const name = String(ws.name ?? `Sheet${written.length + 1}`);
+      const csv = path.join(workDir, `${index}-${written.length}-xlsx.csv`);
+      written.push({ name, kind: kindOfFile(name) ?? (KINDS as readonly string[]).find((k) => k === name.trim()) as Kind | undefined, csv });
+      const out = createWriteStream(csv, { encoding: "utf8" });
+      let width = 0;
+      let headerDone = false;
+      for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
+        const raw = row.values as ExcelJS.CellValue[];
+        const values: (string | null)[] = [];
+        for (let c = 1; c < raw.length; c++) values[c - 1] = cellText(raw[c] ?? null);
+        if (values.every((v) => v === null || v === undefined)) continue; // a formatted but empty row
+        let line: string;
+        if (!headerDone) {
+          width = values.length;
+          headerDone = true;
+          line = plainRecord([...Array.from({ length: width }, (_, i) => values[i] ?? null), "__line"]);
+        } else {
+          line = plainRecord([...Array.from({ length: Math.max(width, values.length) }, (_, i) => values[i] ?? null), row.number]);
+        }
+        if (!out.write(line)) await once(out, "drain");
+      }
+      if (!headerDone) out.write(plainRecord(["__line"]));
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    }
   } catch (e) {
     throw new RefusedFile(`cannot be read as xlsx (truncated or not a workbook): ${(e as Error).message}`);
   }
-  const sheets = wb.worksheets;
-  if (sheets.length === 0) throw new RefusedFile("the workbook has no sheet");
-  // Every sheet named like a kind is loaded as that kind; otherwise the first sheet, as the file's kind.
-  const named = sheets.map((ws) => ({ ws, kind: kindOfFile(ws.name) ?? (KINDS as readonly string[]).find((k) => k === ws.name.trim()) }));
-  const chosen = named.filter((n) => n.kind) as { ws: ExcelJS.Worksheet; kind: Kind }[];
-  const targets = chosen.length > 0 ? chosen : fileKind ? [{ ws: sheets[0]!, kind: fileKind }] : [];
+  if (written.length === 0) throw new RefusedFile("the workbook has no sheet");
+  const chosen = written.filter((w) => w.kind);
+  const targets = chosen.length > 0 ? chosen : fileKind ? [{ ...written[0]!, kind: fileKind }] : [];
   if (targets.length === 0) throw new RefusedFile("neither the file name nor any sheet name names an input kind");
-  const parts: PreparedPart[] = [];
-  for (const [j, { ws, kind }] of targets.entries()) {
-    const csv = path.join(workDir, `${index}-${j}-xlsx.csv`);
-    const out = createWriteStream(csv, { encoding: "utf8" });
-    let width = 0;
-    let headerDone = false;
-    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      const values: (string | null)[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, col) => {
-        values[col - 1] = cellText(cell.value);
-      });
-      if (!headerDone) {
-        width = values.length;
-        out.write(plainRecord([...values, "__line"]));
-        headerDone = true;
-        return;
-      }
-      const padded = Array.from({ length: Math.max(width, values.length) }, (_, i) => values[i] ?? null);
-      out.write(plainRecord([...padded, rowNumber]));
-    });
-    if (!headerDone) out.write(plainRecord(["__line"]));
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    parts.push({ file, kind, sheet: ws.name, encoding: "xlsx", csv, hasLineColumn: true });
-  }
-  return parts;
+  return targets.map((t) => ({ file, kind: t.kind!, sheet: t.name, encoding: "xlsx" as const, csv: t.csv, hasLineColumn: true }));
 }
 
 /**

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { idFromSlug, idSlug } from "../../dashboards/components/slug.ts";
 import { generateDemo } from "../../data/generator/demo.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { run } from "../../pipelines/run.ts";
@@ -187,14 +188,16 @@ describe("the site, built offline, in Chromium", () => {
   });
 });
 
-describe("untrusted comment text", () => {
-  it("renders an XSS comment as text and hides institutions with too few comments", async () => {
+describe("untrusted comment text, and an institution id no file system likes", () => {
+  it("renders an XSS comment as text, hides institutions with too few comments, and reaches the page of any id", async () => {
+    const odd = "机构/01 a%b&c";
     const input = await tmpDir();
     const results = await tmpDir();
     const rows = ["response_id,project_id,submitted_at,duration_seconds,q01,q02,comment"];
     for (let i = 1; i <= 12; i++) rows.push(`R${i},P1,2024-03-21 10:${String(i).padStart(2, "0")},300,${(i % 3) + 3},4,${i === 1 ? '"<img src=x onerror=""alert(1)"">课程很好"' : "课程内容实用，专家讲解清楚"}`);
     for (let i = 13; i <= 15; i++) rows.push(`R${i},P2,2024-05-01 09:00,200,3,3,只有三条意见`);
-    await writeFiles(input, { ...MINI, "evaluations_I1.csv": `${rows.join("\n")}\n` });
+    const rename = (t: string) => t.replaceAll("I1,", `${odd},`).replaceAll(",I1,", `,${odd},`);
+    await writeFiles(input, { ...MINI, "institutions.csv": rename(MINI["institutions.csv"]), "projects.csv": rename(MINI["projects.csv"]), "evaluations_I1.csv": `${rows.join("\n")}\n` });
     await run({ input, out: results });
     const dist = path.join(await tmpDir(), "site");
     await buildSite({ results, dist });
@@ -205,6 +208,11 @@ describe("untrusted comment text", () => {
       expect(r.problems).toEqual([]);
       expect(r.text).toContain('<img src=x onerror="alert(1)">课程很好');
       expect(r.text).not.toContain("只有三条意见");
+      const inst = await visit(browser, srv.url, `institution/${idSlug(odd)}`, "table", "odd-institution");
+      expect(inst.status).toBe(200);
+      expect(inst.problems).toEqual([]);
+      expect(inst.text).toContain("东方师范大学");
+      expect(idFromSlug(idSlug(odd))).toBe(odd);
     } finally {
       await srv.close();
       await browser.close();
