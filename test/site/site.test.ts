@@ -4,6 +4,7 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser } from "playwright-core";
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { idFromSlug, idSlug } from "../../dashboards/components/slug.ts";
 import { generateDemo } from "../../data/generator/demo.ts";
@@ -152,10 +153,23 @@ describe("the site, built offline, in Chromium", () => {
       await tab.goto(`${srv.url}/report`, { waitUntil: "networkidle" });
       await tab.waitForSelector("#observablehq-main table");
       await tab.emulateMedia({ media: "print" });
-      const pdf = await tab.pdf({ format: "A4", printBackground: true, path: path.join(SHOTS, "report.pdf") });
+      const pdfFile = path.join(SHOTS, "report.pdf");
+      const pdf = await tab.pdf({ format: "A4", printBackground: true, path: pdfFile });
       expect(pdf.subarray(0, 4).toString()).toBe("%PDF");
       expect(pdf.length).toBeGreaterThan(20_000);
-      expect(await tab.locator("#observablehq-main h1").innerText()).toMatch(/年度国培计划培训质量报告/);
+      const h1 = await tab.locator("#observablehq-main h1").innerText();
+      expect(h1).toMatch(/年度国培计划培训质量报告/);
+      // Every institution of the report's year is in the printed text: no row lost to a scroll box.
+      const year = Number(h1.match(/(\d{4}) 年度/)![1]);
+      const names = (await query<{ name: string }>(path.join(results, "guopei.duckdb"), `SELECT DISTINCT i.name FROM institution_scores s JOIN institutions i USING (institution_id) WHERE s.year = ${year}`)).map((r) => r.name);
+      expect(names.length).toBeGreaterThan(10);
+      const text = execFileSync("pdftotext", ["-layout", pdfFile, "-"]).toString("utf8").replace(/\s+/g, "");
+      expect(names.filter((n) => !text.includes(n.replace(/\s+/g, "")))).toEqual([]);
+      // On paper nothing is clipped: no box hides rows below its fold (pdftotext would still see them).
+      const clipped = await tab.evaluate(() => [...document.querySelectorAll(".gp-scroll")].filter((e) => e.scrollHeight > e.clientHeight + 1).length);
+      expect(clipped).toBe(0);
+      const rows = await tab.evaluate(() => document.querySelector("#observablehq-main table tbody")!.querySelectorAll("tr").length);
+      expect(rows).toBe(names.length);
     } finally {
       await tab.close();
       await srv.close();
