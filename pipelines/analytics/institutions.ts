@@ -51,7 +51,8 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
   const eligible = scores.filter((s) => s.e.institution_id && s.e.year !== null && s.score !== null && s.decision.tier !== "insufficient_data");
   const years = [...new Set(eligible.map((s) => s.e.year!))].sort();
   const out: InstitutionScore[] = [];
-  const previous = new Map<string, string>();
+  // Memory: each institution's tier and recommendation by year, as decided.
+  const history = new Map<string, Map<number, { tier: string; recommendation: string }>>();
   for (const year of years) {
     const byInst = new Map<string, ProjectScore[]>();
     for (const s of eligible.filter((x) => x.e.year === year)) byInst.set(s.e.institution_id!, [...(byInst.get(s.e.institution_id!) ?? []), s]);
@@ -89,14 +90,25 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
       const e = est[i]!;
       const j = rIdx.indexOf(i);
       const d = decideTier(e.score, e.sd, policy, p.ranked);
-      const prevTier = previous.get(p.id);
+      const past = history.get(p.id) ?? new Map<number, { tier: string; recommendation: string }>();
+      const prevTier = past.get(year - 1)?.tier;
       const suspect = p.ps.filter((x) => x.e.integrity_suspect).map((x) => `${x.e.project_id} (${x.e.integrity_suspect})`);
       let rec = p.ranked ? recommend(d, prevTier === "unqualified", { top: "continue", keep: "keep", review: "review", drop: "drop" }) : "insufficient_data";
       // A suspect project stops its institution from continuing or being kept without a look.
       if (suspect.length && (rec === "continue" || rec === "keep")) rec = "review";
+      // Consecutive unqualified years, this one included: at the policy's count, drop.
+      let streak = d.tier === "unqualified" ? 1 : 0;
+      while (streak > 0 && past.get(year - streak)?.tier === "unqualified") streak++;
+      const limit = policy.institutions.drop_after_unqualified_years;
+      if (streak >= limit) rec = "drop";
+      const lastAdvice = past.get(year - 1)?.recommendation;
       const reasons = [
         ...(p.ranked ? [] : [`仅 ${p.ps.length} 个项目有评分 only ${p.ps.length} scored project(s) (< ${policy.institutions.min_projects}): not ranked`]),
         ...(suspect.length ? [`诚信存疑项目 integrity suspect projects: ${suspect.join(", ")}`] : []),
+        ...(streak >= limit ? [`连续 ${streak} 年不合格 unqualified ${streak} years in a row (policy: drop after ${limit})`] : []),
+        ...(lastAdvice === "drop" ? [`${year - 1} 年建议淘汰，未执行 drop advised for ${year - 1}, not acted upon`] : []),
+        ...(lastAdvice === "review" && d.tier === "unqualified" ? [`${year - 1} 年建议复核，本年仍不合格 review advised for ${year - 1}, unqualified again`] : []),
+        ...evidenceReasons(p.ps, all, year),
       ];
       const clsSd = Math.sqrt(p.cls.variance);
       out.push({
@@ -132,8 +144,36 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
         reasons: reasons.join("; "),
       });
     });
-    for (const r of out.filter((x) => x.year === year)) previous.set(r.institution_id, r.tier);
+    for (const r of out.filter((x) => x.year === year)) {
+      const h = history.get(r.institution_id) ?? new Map();
+      h.set(year, { tier: r.tier, recommendation: r.recommendation });
+      history.set(r.institution_id, h);
+    }
   }
+  return out;
+}
+
+const PART_ZH: Record<string, string> = { evaluation: "匿名评估", expert: "专家评审", attendance: "考勤与结业", followup: "训后跟踪" };
+const partValue = (s: ProjectScore, part: string): number | null =>
+  part === "evaluation" ? s.evalAdjusted : part === "expert" ? s.e.expert_score : part === "attendance" ? s.e.attendance_score : s.e.followup_score;
+
+/**
+ * What moved an institution: its weakest and strongest scored project, and the evidence part
+ * furthest below and above the year's mean over all projects (points on 0-100).
+ */
+export function evidenceReasons(ps: ProjectScore[], year: ProjectScore[], yr: number): string[] {
+  const out: string[] = [];
+  const scored = [...ps].filter((x) => x.score !== null).sort((a, b) => a.score! - b.score! || (a.e.project_id < b.e.project_id ? -1 : 1));
+  if (scored.length >= 2) out.push(`最弱项目 weakest ${scored[0]!.e.project_id} ${scored[0]!.score!.toFixed(1)}, 最强 strongest ${scored.at(-1)!.e.project_id} ${scored.at(-1)!.score!.toFixed(1)}`);
+  const gaps = Object.keys(PART_ZH).flatMap((part) => {
+    const mine = ps.map((x) => partValue(x, part)).filter((v): v is number => v !== null);
+    const all = year.map((x) => partValue(x, part)).filter((v): v is number => v !== null);
+    if (!mine.length || all.length < 2) return [];
+    return [{ part, gap: mine.reduce((a, v) => a + v, 0) / mine.length - all.reduce((a, v) => a + v, 0) / all.length }];
+  });
+  const low = gaps.filter((g) => g.gap < -1).sort((a, b) => a.gap - b.gap)[0];
+  const high = gaps.filter((g) => g.gap > 1).sort((a, b) => b.gap - a.gap)[0];
+  for (const g of [low, high]) if (g) out.push(`${PART_ZH[g.part]} ${g.part} ${g.gap > 0 ? "+" : ""}${g.gap.toFixed(1)} vs ${yr} 全省 province mean`);
   return out;
 }
 

@@ -63,9 +63,13 @@ export const PolicySchema = z
       }),
     /** Institutions: fewer scored projects in a year than this → shown, but not ranked (`insufficient_data`). */
     institutions: z
-      .object({ min_projects: z.number().int().min(1).default(2) })
+      .object({
+        min_projects: z.number().int().min(1).default(2),
+        /** Unqualified this many years in a row (this one included) → drop (the project's own rule). */
+        drop_after_unqualified_years: z.number().int().min(1).default(2),
+      })
       .strict()
-      .default({ min_projects: 2 }),
+      .default({ min_projects: 2, drop_after_unqualified_years: 2 }),
     /** Below this many responses a project gets `insufficient_data`, not a tier. */
     min_responses: z.number().int().min(1).default(10),
     /** Smallest group shown in public outputs: numbers, and comments. */
