@@ -4,7 +4,7 @@ import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { runSqlFile } from "../lib/sql.ts";
 import { cols, writeTable } from "../lib/table.ts";
-import { normalCdf, wlsFit } from "./stats.ts";
+import { empiricalBayes, normalCdf, wlsFit } from "./stats.ts";
 
 export interface Evidence {
   project_id: string;
@@ -42,6 +42,8 @@ export const Z95 = 1.959964;
 /** Reviewer disagreement assumed when a project has a single review (points on 0-100). */
 const SINGLE_REVIEW_SD = 5;
 const MIN_SE = 0.5;
+/** Prior degrees of freedom of the pooled within-project variance (moderated SDs, below). */
+export const PRIOR_DF = 10;
 
 /**
  * No finite-population correction anywhere: the estimand is the project's (and its institution's)
@@ -182,6 +184,8 @@ export interface ProjectScore {
   reasons: string;
   warnings: string[];
   responseRate: number | null;
+  /** Empirical-Bayes estimate within programme and year: the order to list projects in. */
+  shrunk: number | null;
 }
 
 const COMPONENT_ZH: Record<string, string> = { evaluation: "匿名评估", expert: "专家评审", attendance: "考勤与结业", followup: "训后跟踪" };
@@ -196,13 +200,32 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
   const ruralKnown = rows.filter((e) => e.rural_share !== null && e.eval_raw !== null && e.institution_id);
   const ruralMean = ruralKnown.length ? ruralKnown.reduce((a, e) => a + e.rural_share!, 0) / ruralKnown.length : 0;
   const w = policy.weights;
+  // A small class's own SD is a noisy estimate (twelve identical answers give 0): each project's
+  // variance is shrunk towards the year's pooled within-project variance with PRIOR_DF degrees of
+  // freedom, s² = ((n − 1) s²_own + ν₀ s²_pool) / (n − 1 + ν₀) (as limma moderates variances).
+  const pool = new Map<string, { ss: number; df: number }>();
+  for (const e of rows) {
+    if (e.eval_sd === null || (e.n_effective ?? 0) < 2) continue;
+    const k = String(e.year);
+    const acc = pool.get(k) ?? { ss: 0, df: 0 };
+    acc.ss += (e.n_effective! - 1) * e.eval_sd ** 2;
+    acc.df += e.n_effective! - 1;
+    pool.set(k, acc);
+  }
+  const moderatedSd = (e: Evidence): number => {
+    const p = pool.get(String(e.year));
+    const own = e.eval_sd ?? 0;
+    if (!p || p.df === 0) return own;
+    const df = Math.max((e.n_effective ?? 1) - 1, 0);
+    return Math.sqrt((df * own ** 2 + PRIOR_DF * (p.ss / p.df)) / (df + PRIOR_DF));
+  };
   const scored = rows.map((e): ProjectScore & { comps: Component[] } => {
     const comps: Component[] = [];
     const adjustment = e.eval_raw !== null ? caseMixAdjustment(e, mix, ruralMean) : 0;
     const evalAdjusted = e.eval_raw !== null ? Math.min(100, Math.max(0, e.eval_raw + adjustment)) : null;
     if (evalAdjusted !== null && (e.n_effective ?? 0) > 0) {
       // Sampling error of the responses kept after integrity weighting, plus the case-mix estimate's.
-      const se = Math.sqrt((e.eval_sd ?? 0) ** 2 / e.n_effective! + caseMixVariance(e, mix, ruralMean));
+      const se = Math.sqrt(moderatedSd(e) ** 2 / e.n_effective! + caseMixVariance(e, mix, ruralMean));
       comps.push({ name: "evaluation", value: evalAdjusted, se: Math.max(se, MIN_SE) });
     }
     if (e.expert_score !== null && (e.n_reviews ?? 0) > 0) {
@@ -237,9 +260,23 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
       reasons: "",
       warnings,
       responseRate: e.population && e.population > 0 ? Math.min(e.n_responses / e.population, 9.99) : null,
+      shrunk: null,
       comps,
     };
   });
+
+  // Projects are listed by a shrunk estimate (empirical Bayes within programme and year), so that a
+  // small class's lucky mean does not top a list; the score itself stays beside it.
+  const groups = new Map<string, typeof scored>();
+  for (const s of scored) {
+    if (s.score === null || !(s.se > 0)) continue;
+    const k = `${s.e.year}|${s.e.program}`;
+    groups.set(k, [...(groups.get(k) ?? []), s]);
+  }
+  for (const g of groups.values()) {
+    const eb = empiricalBayes(g.map((s) => s.score!), g.map((s) => s.se));
+    g.forEach((s, i) => (s.shrunk = eb.shrunk[i]!));
+  }
 
   // Component means per year, so a reason says how a component compares with the year's projects.
   const sums = new Map<string, { sum: number; n: number }>();
@@ -320,6 +357,7 @@ export async function writeProjectScores(db: Db, scores: ProjectScore[]): Promis
       eval_raw: "DOUBLE", eval_adjusted: "DOUBLE", case_mix_adjustment: "DOUBLE", expert_score: "DOUBLE", attendance_score: "DOUBLE", followup_score: "DOUBLE",
       score: "DOUBLE", se: "DOUBLE", ci_low: "DOUBLE", ci_high: "DOUBLE", p_excellent: "DOUBLE", p_qualified: "DOUBLE",
       tier: "VARCHAR", recommendation: "VARCHAR", evidence_used: "VARCHAR", evidence_missing: "VARCHAR", reasons: "VARCHAR", warnings: "VARCHAR",
+      shrunk_score: "DOUBLE",
     }),
     scores.map((s) => [
       s.e.year, s.e.project_id, s.e.institution_id, s.e.county_code, s.e.program, s.e.category, s.e.mode, s.e.stage,
@@ -327,6 +365,7 @@ export async function writeProjectScores(db: Db, scores: ProjectScore[]): Promis
       s.e.eval_raw, s.evalAdjusted, s.adjustment, s.e.expert_score, s.e.attendance_score, s.e.followup_score,
       s.score, s.se, s.ciLow, s.ciHigh, s.decision.pExcellent, s.decision.pQualified,
       s.decision.tier, s.recommendation, s.evidence.join("+"), s.missing.join("+"), s.reasons, s.warnings.join("; "),
+      s.shrunk,
     ]),
   );
 }

@@ -86,12 +86,13 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
         SELECT ps.year, ps.project_id, pr.name, ps.institution_id, i.name AS institution, ps.program, ps.category, ps.mode, ps.stage, ps.county_code,
                ps.n_responses, round(ps.response_rate, 3) AS response_rate, round(ps.score, 2) AS score, round(ps.ci_low, 2) AS ci_low, round(ps.ci_high, 2) AS ci_high,
                ps.tier, ps.recommendation, round(ps.eval_raw, 2) AS eval_raw, round(ps.eval_adjusted, 2) AS eval_adjusted, round(ps.expert_score, 2) AS expert_score,
-               round(ps.attendance_score, 2) AS attendance_score, round(ps.followup_score, 2) AS followup_score, ps.evidence_used, ps.reasons
+               round(ps.attendance_score, 2) AS attendance_score, round(ps.followup_score, 2) AS followup_score, ps.evidence_used, ps.reasons,
+               round(ps.shrunk_score, 2) AS shrunk_score
         FROM project_scores ps LEFT JOIN projects pr USING (project_id) LEFT JOIN institutions i ON i.institution_id = ps.institution_id
-        ORDER BY ps.year, ps.project_id`),
+        ORDER BY ps.year, ps.shrunk_score DESC NULLS LAST, ps.project_id`),
     );
     // A project below the minimum shows no figure of its own: not its score, nor its class's attendance.
-    const perProject = ["response_rate", "score", "ci_low", "ci_high", "tier", "recommendation", "eval_raw", "eval_adjusted", "expert_score", "attendance_score", "followup_score", "evidence_used", "reasons"];
+    const perProject = ["response_rate", "score", "shrunk_score", "ci_low", "ci_high", "tier", "recommendation", "eval_raw", "eval_adjusted", "expert_score", "attendance_score", "followup_score", "evidence_used", "reasons"];
     files["projects.json"] = blankSmall(projects, "n_responses", perProject, minN);
 
     files["counties.json"] = publicCounties(plain(await db.all(`SELECT * FROM county_performance ORDER BY year, county_code`)), minN);
