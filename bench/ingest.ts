@@ -19,7 +19,8 @@ const ID_COLUMNS = new Set(["project_id", "项目编号", "teacher_id", "学员�
  */
 async function buildFolder(copies: number): Promise<string> {
   const base = path.join(WORK, "base");
-  if (!existsSync(path.join(base, "_truth.json"))) await generateDemo({ out: base, scale: 2, seed: 99 });
+  // The archive of trainees only, as in earlier sessions' figures (the full archive adds ten times the hours rows).
+  if (!existsSync(path.join(base, "_truth.json"))) await generateDemo({ out: base, scale: 2, seed: 99, archiveAll: process.env.BENCH_FULL_ARCHIVE === "1" });
   const dir = path.join(WORK, `x${copies}`);
   if (existsSync(path.join(dir, ".complete"))) return dir;
   await rm(dir, { recursive: true, force: true });

@@ -17,6 +17,8 @@ export interface DemoOptions {
   honest?: boolean;
   /** Classes fill the evaluation together at their last session; about 12 % click one answer throughout. */
   classTogether?: boolean;
+  /** The hours archive covers every teacher of a county, trained or not (default); false: trainees only. */
+  archiveAll?: boolean;
 }
 
 /** mulberry32: small, fast, seedable; the same seed gives the same province. */
@@ -415,7 +417,7 @@ async function writeDemo(out: string, opts: DemoOptions): Promise<DemoSummary> {
     }
   }
   const rh = rng((opts.seed ?? 2026) + 1); // the untrained teachers have a stream of their own
-  for (const c of counties) {
+  for (const c of opts.archiveAll === false ? [] : counties) {
     for (let j = byCounty.get(c.code)!.length; j < c.teachers; j++) {
       const engagement = rh.normal();
       for (const year of DEMO_YEARS) {

@@ -194,6 +194,6 @@ function classVariance(groups: { y: number; se: number }[][]): number {
 /** How much the case-mix adjustment moved a project's combined score. */
 function rawShift(p: ProjectScore, policy: Policy): number {
   if (!p.evidence.includes("evaluation")) return 0;
-  const W = p.evidence.reduce((a, c) => a + policy.weights[c as keyof Policy["weights"]], 0);
+  const W = [...p.evidence, ...(p.imputed ?? [])].reduce((a, c) => a + policy.weights[c as keyof Policy["weights"]], 0);
   return (policy.weights.evaluation / W) * p.adjustment;
 }

@@ -4,6 +4,7 @@ import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { runSqlFile } from "../lib/sql.ts";
 import { cols, writeTable } from "../lib/table.ts";
+import { partImputer } from "./impute.ts";
 import { empiricalBayes, normalCdf, wlsFit } from "./stats.ts";
 
 export interface Evidence {
@@ -184,6 +185,8 @@ export interface ProjectScore {
   reasons: string;
   warnings: string[];
   responseRate: number | null;
+  /** Parts predicted because the project lacks them (they enter the score with their error). */
+  imputed: string[];
   /** Empirical-Bayes estimate within programme and year: the order to list projects in. */
   shrunk: number | null;
 }
@@ -194,6 +197,8 @@ interface Component {
   name: keyof Policy["weights"];
   value: number;
   se: number;
+  /** Predicted, not observed (impute.ts). */
+  imputed?: boolean;
 }
 
 export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): ProjectScore[] {
@@ -219,7 +224,7 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     const df = Math.max((e.n_effective ?? 1) - 1, 0);
     return Math.sqrt((df * own ** 2 + PRIOR_DF * (p.ss / p.df)) / (df + PRIOR_DF));
   };
-  const scored = rows.map((e): ProjectScore & { comps: Component[] } => {
+  const observed = rows.map((e) => {
     const comps: Component[] = [];
     const adjustment = e.eval_raw !== null ? caseMixAdjustment(e, mix, ruralMean) : 0;
     const evalAdjusted = e.eval_raw !== null ? Math.min(100, Math.max(0, e.eval_raw + adjustment)) : null;
@@ -237,6 +242,32 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
       const se = (e.followup_sd ?? 10) / Math.sqrt(e.n_followed!);
       comps.push({ name: "followup", value: e.followup_score, se: Math.max(se, MIN_SE) });
     }
+    return { e, adjustment, evalAdjusted, comps };
+  });
+  // Missing parts predicted from the project's evaluation and its institution (impute.ts), so that a
+  // missing part does not move a score by itself; where there is no evaluation, nothing is imputed.
+  const parts = (Object.keys(w) as (keyof typeof w)[]).filter((k) => k !== "evaluation" && w[k] > 0);
+  const obs = (o: (typeof observed)[number], part: string) => ({
+    year: o.e.year,
+    institution: o.e.institution_id,
+    base: o.comps.find((c) => c.name === "evaluation")!.value,
+    value: o.comps.find((c) => c.name === part)?.value ?? null,
+  });
+  const withBase = observed.filter((o) => o.comps.some((c) => c.name === "evaluation"));
+  const imputers = Object.fromEntries(parts.map((part) => [part, partImputer(withBase.map((o) => obs(o, part)))]));
+
+  const scored = observed.map(({ e, adjustment, evalAdjusted, comps: seen }): ProjectScore & { comps: Component[] } => {
+    const comps = [...seen];
+    const imputed: string[] = [];
+    if (seen.some((c) => c.name === "evaluation")) {
+      for (const part of parts) {
+        if (seen.some((c) => c.name === part)) continue;
+        const p = imputers[part]!(obs({ e, adjustment, evalAdjusted, comps: seen }, part));
+        if (!p) continue;
+        comps.push({ name: part, value: p.value, se: Math.max(p.se, MIN_SE), imputed: true });
+        imputed.push(part);
+      }
+    }
     const W = comps.reduce((a, c) => a + w[c.name], 0);
     const score = W > 0 ? comps.reduce((a, c) => a + w[c.name] * c.value, 0) / W : null;
     const se = W > 0 ? Math.sqrt(comps.reduce((a, c) => a + (w[c.name] / W) ** 2 * c.se ** 2, 0)) : NaN;
@@ -253,8 +284,9 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
       se,
       ciLow: score !== null ? Math.max(0, score - Z95 * se) : null,
       ciHigh: score !== null ? Math.min(100, score + Z95 * se) : null,
-      evidence: comps.map((c) => c.name),
-      missing: (Object.keys(w) as (keyof typeof w)[]).filter((k) => w[k] > 0 && !comps.some((c) => c.name === k)),
+      evidence: seen.map((c) => c.name),
+      imputed,
+      missing: (Object.keys(w) as (keyof typeof w)[]).filter((k) => w[k] > 0 && !seen.some((c) => c.name === k)),
       decision,
       recommendation: "",
       reasons: "",
@@ -281,7 +313,7 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
   // Component means per year, so a reason says how a component compares with the year's projects.
   const sums = new Map<string, { sum: number; n: number }>();
   for (const s of scored) {
-    for (const c of s.comps) {
+    for (const c of s.comps.filter((x) => !x.imputed)) {
       const k = `${s.e.year}|${c.name}`;
       const acc = sums.get(k) ?? { sum: 0, n: 0 };
       acc.sum += c.value;
@@ -309,6 +341,7 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     if (s.e.integrity_suspect) s.warnings.push(`诚信存疑 integrity suspect: ${s.e.integrity_suspect}`);
     const W = s.comps.reduce((a, c) => a + policy.weights[c.name], 0);
     const parts = s.comps
+      .filter((c) => !c.imputed)
       .map((c) => ({ c, delta: (policy.weights[c.name] / W) * (c.value - meanOf(s.e.year, c.name)) }))
       .filter((p) => Number.isFinite(p.delta))
       .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
@@ -317,7 +350,9 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     if (Math.abs(s.adjustment) >= 0.5) parts.push(`个案调整 case-mix ${s.adjustment >= 0 ? "+" : ""}${s.adjustment.toFixed(1)} (${s.e.mode ?? "?"})`);
     if (s.e.integrity_suspect) parts.unshift(`诚信存疑 integrity suspect (${s.e.integrity_suspect}): at most review`);
     if ((s.e.n_excluded ?? 0) > 0) parts.push(`剔除可疑问卷 excluded ${s.e.n_excluded} suspicious responses`);
-    if (s.missing.length && s.score !== null) parts.push(`缺少 missing ${s.missing.join("+")}: weights re-scaled`);
+    if (s.imputed.length) parts.push(`缺少 missing ${s.imputed.join("+")}: predicted from its evaluation and institution`);
+    const reweighted = s.missing.filter((m) => !s.imputed.includes(m));
+    if (reweighted.length && s.score !== null) parts.push(`缺少 missing ${reweighted.join("+")}: weights re-scaled`);
     if (previousUnqualified) parts.push("上年不合格 previous year unqualified");
     s.reasons = parts.join("; ");
   }
@@ -357,7 +392,7 @@ export async function writeProjectScores(db: Db, scores: ProjectScore[]): Promis
       eval_raw: "DOUBLE", eval_adjusted: "DOUBLE", case_mix_adjustment: "DOUBLE", expert_score: "DOUBLE", attendance_score: "DOUBLE", followup_score: "DOUBLE",
       score: "DOUBLE", se: "DOUBLE", ci_low: "DOUBLE", ci_high: "DOUBLE", p_excellent: "DOUBLE", p_qualified: "DOUBLE",
       tier: "VARCHAR", recommendation: "VARCHAR", evidence_used: "VARCHAR", evidence_missing: "VARCHAR", reasons: "VARCHAR", warnings: "VARCHAR",
-      shrunk_score: "DOUBLE",
+      shrunk_score: "DOUBLE", evidence_imputed: "VARCHAR",
     }),
     scores.map((s) => [
       s.e.year, s.e.project_id, s.e.institution_id, s.e.county_code, s.e.program, s.e.category, s.e.mode, s.e.stage,
@@ -365,7 +400,7 @@ export async function writeProjectScores(db: Db, scores: ProjectScore[]): Promis
       s.e.eval_raw, s.evalAdjusted, s.adjustment, s.e.expert_score, s.e.attendance_score, s.e.followup_score,
       s.score, s.se, s.ciLow, s.ciHigh, s.decision.pExcellent, s.decision.pQualified,
       s.decision.tier, s.recommendation, s.evidence.join("+"), s.missing.join("+"), s.reasons, s.warnings.join("; "),
-      s.shrunk,
+      s.shrunk, s.imputed.join("+"),
     ]),
   );
 }

@@ -13,7 +13,7 @@ export const OUTPUTS: Record<string, string> = {
            tier, recommendation, ${r("p_excellent", 3)}, ${r("p_qualified", 3)},
            ${r("eval_raw")}, ${r("eval_adjusted")}, ${r("case_mix_adjustment")}, ${r("expert_score")}, ${r("attendance_score")}, ${r("followup_score")},
            n_used, n_excluded, evidence_used, evidence_missing, reasons, warnings,
-           county_code, program, category, mode, stage, ${r("shrunk_score")}
+           county_code, program, category, mode, stage, ${r("shrunk_score")}, evidence_imputed
     FROM project_scores ORDER BY year, project_id`,
   "institution_rankings.csv": `
     SELECT s.year, s.institution_id, i.name, s.n_projects, s.n_responses, ${r("s.score")}, ${r("s.ci_low")}, ${r("s.ci_high")},
