@@ -52,11 +52,13 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
       rank_raw: "BIGINT", rank_adjusted: "BIGINT", p_excellent: "DOUBLE", p_qualified: "DOUBLE",
       class_score: "DOUBLE", class_ci_low: "DOUBLE", class_ci_high: "DOUBLE", sigma2_projects: "DOUBLE", tau2_institutions: "DOUBLE", reasons: "VARCHAR",
       rank_sim_low: "DOUBLE", rank_sim_high: "DOUBLE",
+      multi_year_score: "DOUBLE", multi_year_ci_low: "DOUBLE", multi_year_ci_high: "DOUBLE", multi_year_years: "BIGINT",
     }),
     ranked.map((r) => [
       r.year, r.institution_id, r.n_projects, r.n_projects_scored, r.n_responses, r.score, r.ciLow, r.ciHigh, r.rank, r.rankLow, r.rankHigh, r.tier, r.recommendation,
       r.raw, r.adjusted, r.score, r.se, r.postSd, r.shrinkWeight, r.rankRaw, r.rankAdjusted, r.pExcellent, r.pQualified,
       r.classScore, r.classCiLow, r.classCiHigh, r.sigma2, r.tau2, r.reasons, r.rankSimLow, r.rankSimHigh,
+      r.multiYearScore, r.multiYearCiLow, r.multiYearCiHigh, r.multiYearYears,
     ]),
   );
 

@@ -4,7 +4,7 @@
 // minimum are shown but not ranked. This year's class mean is kept beside it for the report.
 import type { Policy } from "../lib/policy.ts";
 import { Z95, decideTier, recommend, type ProjectScore } from "./scores.ts";
-import { betweenProjectVariance, classMean, lastingQuality } from "./multilevel.ts";
+import { betweenProjectVariance, classMean, discountedPool, lastingQuality } from "./multilevel.ts";
 import { empiricalBayes, rankIntervals } from "./stats.ts";
 
 export interface InstitutionScore {
@@ -38,6 +38,11 @@ export interface InstitutionScore {
   pExcellent: number;
   pQualified: number;
   reasons: string;
+  /** Discounted pooling over the last years (policy institutions.multi_year), shrunk like the year's. */
+  multiYearScore: number;
+  multiYearCiLow: number;
+  multiYearCiHigh: number;
+  multiYearYears: number;
 }
 
 function ranksOf(values: number[]): number[] {
@@ -51,6 +56,8 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
   const eligible = scores.filter((s) => s.e.institution_id && s.e.year !== null && s.score !== null && s.decision.tier !== "insufficient_data");
   const years = [...new Set(eligible.map((s) => s.e.year!))].sort();
   const out: InstitutionScore[] = [];
+  // Each institution's lasting-quality estimate by year (before shrinkage), for the multi-year view.
+  const lastingByInst = new Map<string, { year: number; mean: number; variance: number }[]>();
   // Memory: each institution's tier and recommendation by year, as decided.
   const history = new Map<string, Map<number, { tier: string; recommendation: string }>>();
   for (const year of years) {
@@ -111,6 +118,13 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
         ...evidenceReasons(p.ps, all, year),
       ];
       const clsSd = Math.sqrt(p.cls.variance);
+      // Several years pooled (discounted), shrunk with this year's τ² and μ: beside the year's estimate.
+      const mine = [...(lastingByInst.get(p.id) ?? []), { year, mean: p.lasting.mean, variance: p.lasting.variance }];
+      lastingByInst.set(p.id, mine);
+      const my = discountedPool(mine, year, policy.institutions.multi_year.discount, policy.institutions.multi_year.window);
+      const myB = my && ranked.length ? shrink(my.variance) : 1;
+      const myScore = my ? (ranked.length ? fit.mu + myB * (my.mean - fit.mu) : my.mean) : NaN;
+      const mySd = my ? Math.sqrt(myB * my.variance + (ranked.length ? (1 - myB) ** 2 * varMu : 0)) : NaN;
       out.push({
         year,
         institution_id: p.id,
@@ -142,6 +156,10 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
         pExcellent: d.pExcellent,
         pQualified: d.pQualified,
         reasons: reasons.join("; "),
+        multiYearScore: myScore,
+        multiYearCiLow: Math.max(0, myScore - Z95 * mySd),
+        multiYearCiHigh: Math.min(100, myScore + Z95 * mySd),
+        multiYearYears: my?.years ?? 0,
       });
     });
     for (const r of out.filter((x) => x.year === year)) {

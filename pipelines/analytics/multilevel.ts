@@ -44,3 +44,16 @@ export function classMean(projects: (ProjectObs & { n: number })[]): { mean: num
     variance: projects.reduce((a, p) => a + (p.n / W) ** 2 * p.se ** 2, 0),
   };
 }
+
+/**
+ * Several years of one institution pooled, EVAAS-style: each year's estimate weighted by its
+ * precision times discount^(age), over the last `window` years up to `current`. A discount of 1 is
+ * plain precision pooling; 0 is the current year alone.
+ */
+export function discountedPool(years: { year: number; mean: number; variance: number }[], current: number, discount: number, window: number): { mean: number; variance: number; years: number } | null {
+  const used = years.filter((y) => y.year <= current && y.year > current - window && y.variance > 0);
+  if (!used.length) return null;
+  const w = used.map((y) => discount ** (current - y.year) / y.variance);
+  const sw = w.reduce((a, x) => a + x, 0);
+  return { mean: used.reduce((a, y, i) => a + w[i]! * y.mean, 0) / sw, variance: 1 / sw, years: used.length };
+}

@@ -67,9 +67,14 @@ export const PolicySchema = z
         min_projects: z.number().int().min(1).default(2),
         /** Unqualified this many years in a row (this one included) → drop (the project's own rule). */
         drop_after_unqualified_years: z.number().int().min(1).default(2),
+        /** Multi-year estimate shown beside the year's: earlier years weighted by discount^age (the project's own choice). */
+        multi_year: z
+          .object({ discount: share.default(0.5), window: z.number().int().min(1).max(10).default(3) })
+          .strict()
+          .default({ discount: 0.5, window: 3 }),
       })
       .strict()
-      .default({ min_projects: 2, drop_after_unqualified_years: 2 }),
+      .default({ min_projects: 2, drop_after_unqualified_years: 2, multi_year: { discount: 0.5, window: 3 } }),
     /** Below this many responses a project gets `insufficient_data`, not a tier. */
     min_responses: z.number().int().min(1).default(10),
     /** Smallest group shown in public outputs: numbers, and comments. */

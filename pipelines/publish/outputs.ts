@@ -20,7 +20,7 @@ export const OUTPUTS: Record<string, string> = {
            s.rank, s.tier, s.recommendation, round(s.rank_low, 1) AS rank_low, round(s.rank_high, 1) AS rank_high,
            ${r("s.raw_score")}, ${r("s.adjusted_score")}, ${r("s.shrink_weight", 3)}, ${r("s.p_excellent", 3)}, ${r("s.p_qualified", 3)}, i.type,
            s.n_projects_scored, ${r("s.class_score")}, ${r("s.class_ci_low")}, ${r("s.class_ci_high")}, ${r("s.sigma2_projects", 3)}, ${r("s.tau2_institutions", 3)}, s.reasons,
-           s.rank_sim_low, s.rank_sim_high
+           s.rank_sim_low, s.rank_sim_high, ${r("s.multi_year_score")}, ${r("s.multi_year_ci_low")}, ${r("s.multi_year_ci_high")}, s.multi_year_years
     FROM institution_scores s LEFT JOIN institutions i USING (institution_id)
     ORDER BY s.year, s.rank NULLS LAST, s.institution_id`,
   "institution_sensitivity.csv": `

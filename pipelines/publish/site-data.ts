@@ -67,10 +67,11 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
       await db.all(`
         SELECT s.year, s.institution_id, i.name, i.type, s.n_projects, s.n_responses, s.score, s.ci_low, s.ci_high, s.rank,
                round(s.rank_low, 1) AS rank_low, round(s.rank_high, 1) AS rank_high, round(s.rank_sim_low, 1) AS rank_sim_low, round(s.rank_sim_high, 1) AS rank_sim_high,
-               s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.shrink_weight, s.n_projects_scored, s.class_score, s.reasons
+               s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.shrink_weight, s.n_projects_scored, s.class_score, s.reasons,
+               round(s.multi_year_score, 2) AS multi_year_score, s.multi_year_years
         FROM institution_scores s LEFT JOIN institutions i USING (institution_id) ORDER BY s.year, s.rank NULLS LAST, s.institution_id`),
     );
-    files["institutions.json"] = blankSmall(inst, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score"], minN).map((r) => ({
+    files["institutions.json"] = blankSmall(inst, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score", "multi_year_score"], minN).map((r) => ({
       ...r,
       score: num(r.score),
       ci_low: num(r.ci_low),

@@ -2,7 +2,7 @@
 // simulated province where one-project institutions exist.
 import { describe, expect, it } from "vitest";
 import { rankInstitutions } from "../../pipelines/analytics/institutions.ts";
-import { betweenProjectVariance, classMean, lastingQuality } from "../../pipelines/analytics/multilevel.ts";
+import { betweenProjectVariance, classMean, discountedPool, lastingQuality } from "../../pipelines/analytics/multilevel.ts";
 import type { ProjectScore } from "../../pipelines/analytics/scores.ts";
 import { seeded } from "../../pipelines/analytics/stats.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
@@ -87,5 +87,42 @@ describe("an institution's lasting quality", () => {
     // σ² planted at 9 is found (moments over 30 institutions).
     expect(out[0]!.sigma2).toBeGreaterThan(5);
     expect(out[0]!.sigma2).toBeLessThan(14);
+  });
+});
+
+describe("several years pooled (EVAAS-style discount)", () => {
+  it("weights each year by precision × discount^age, within the window", () => {
+    const years = [
+      { year: 2022, mean: 70, variance: 4 },
+      { year: 2023, mean: 80, variance: 4 },
+      { year: 2024, mean: 90, variance: 2 },
+      { year: 2025, mean: 60, variance: 4 },
+    ];
+    // 2024, 2025 out of window 2 ending 2024: weights 0.5/4 = 0.125 (2023) and 1/2 = 0.5 (2024).
+    const p = discountedPool(years, 2024, 0.5, 2)!;
+    expect(p.years).toBe(2);
+    expect(p.mean).toBeCloseTo((0.125 * 80 + 0.5 * 90) / 0.625, 12);
+    expect(p.variance).toBeCloseTo(1 / 0.625, 12);
+    expect(discountedPool(years, 2024, 0, 3)!.mean).toBe(90);
+    expect(discountedPool(years, 2021, 0.5, 3)).toBeNull();
+  });
+
+  it("keeps a good institution above the drop line through one bad class, and a bad one below through one good year", () => {
+    const project = (id: string, inst: string, year: number, score: number) =>
+      ({ e: { project_id: id, year, institution_id: inst, n_responses: 40, n_effective: 40 }, score, se: 1.5, adjustment: 0, evidence: ["evaluation"], imputed: [], decision: { tier: "qualified", pExcellent: 0, pQualified: 1 } }) as unknown as ProjectScore;
+    const rows: ProjectScore[] = [];
+    for (const year of [2023, 2024, 2025]) {
+      for (let i = 0; i < 12; i++) for (let k = 0; k < 2; k++) rows.push(project(`N${i}-${year}-${k}`, `N${i}`, year, 78 + (i % 6) + k));
+      for (let k = 0; k < 2; k++) rows.push(project(`G-${year}-${k}`, "G", year, year === 2025 ? 68 : 88));
+      for (let k = 0; k < 2; k++) rows.push(project(`B-${year}-${k}`, "B", year, year === 2025 ? 86 : 66));
+    }
+    const out = rankInstitutions(rows, parsePolicy({}));
+    const g = out.find((r) => r.institution_id === "G" && r.year === 2025)!;
+    const b = out.find((r) => r.institution_id === "B" && r.year === 2025)!;
+    expect(g.multiYearYears).toBe(3);
+    expect(g.score).toBeLessThan(75);
+    expect(g.multiYearScore).toBeGreaterThan(g.score + 3);
+    expect(b.score).toBeGreaterThan(80);
+    expect(b.multiYearScore).toBeLessThan(b.score - 3);
   });
 });
