@@ -5,7 +5,7 @@ import type { Policy } from "../lib/policy.ts";
 import { runSqlFile } from "../lib/sql.ts";
 import { cols, writeTable } from "../lib/table.ts";
 import { rankInstitutions } from "./institutions.ts";
-import { reliability } from "./reliability.ts";
+import { projectIcc, reliability } from "./reliability.ts";
 import { earlyWarning, hoursCompliance, type WarningReport } from "../warnings/warnings.ts";
 import { fitCaseMix, loadEvidence, scoreProjects, writeProjectScores } from "./scores.ts";
 
@@ -92,6 +92,13 @@ export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
     "item_stats",
     cols({ year: "BIGINT", item_id: "VARCHAR", dimension: "VARCHAR", mean: "DOUBLE", sd: "DOUBLE", nonresponse: "DOUBLE", item_total_r: "DOUBLE" }),
     rel.items.map((i) => [i.year, i.item_id, i.dimension, i.mean, i.sd, i.nonresponse, i.item_total_r]),
+  );
+  const icc = await projectIcc(db, policy);
+  await writeTable(
+    db,
+    "project_icc",
+    cols({ year: "BIGINT", n_projects: "BIGINT", k0: "DOUBLE", icc1: "DOUBLE", icc1_low: "DOUBLE", icc1_high: "DOUBLE", icck: "DOUBLE", icck_low: "DOUBLE", icck_high: "DOUBLE" }),
+    icc.map((r) => [r.year, r.n_projects, r.k0, r.icc1, r.icc1_low, r.icc1_high, r.icck, r.icck_low, r.icck_high]),
   );
   lap("reliability");
   const warning = await earlyWarning(db, policy);

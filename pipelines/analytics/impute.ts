@@ -48,14 +48,30 @@ function fit(rows: PartObs[]): Fit | null {
 /** A predictor of one part for the projects of `rows` (one fit per year; all years where a year has too few). */
 export function partImputer(rows: PartObs[]): (o: PartObs) => Prediction | null {
   const all = fit(rows);
-  const byYear = new Map<string, Fit | null>();
-  for (const y of new Set(rows.map((r) => String(r.year)))) byYear.set(y, fit(rows.filter((r) => String(r.year) === y)));
+  const byYearRows = new Map<string, PartObs[]>();
+  for (const r of rows) {
+    const list = byYearRows.get(String(r.year)) ?? [];
+    list.push(r);
+    byYearRows.set(String(r.year), list);
+  }
+  const byYear = new Map<string, Fit | null>([...byYearRows].map(([y, rs]) => [y, fit(rs)]));
+  // Residuals summed per institution and year once (not per prediction: 30,000 projects nationally).
+  const resid = new Map<string, { sum: number; m: number }>();
+  for (const r of rows) {
+    const f = byYear.get(String(r.year)) ?? all;
+    if (!f || r.value === null || r.institution === null) continue;
+    const k = `${r.year}|${r.institution}`;
+    const acc = resid.get(k) ?? { sum: 0, m: 0 };
+    acc.sum += r.value - f.a - f.b * r.base;
+    acc.m++;
+    resid.set(k, acc);
+  }
   return (o) => {
     const f = byYear.get(String(o.year)) ?? all;
     if (!f) return null;
-    const resid = rows.filter((r) => r.value !== null && r.institution !== null && r.institution === o.institution && String(r.year) === String(o.year)).map((r) => r.value! - f.a - f.b * r.base);
-    const m = resid.length;
-    const u = m ? (m / (m + INSTITUTION_PRIOR)) * (resid.reduce((a, x) => a + x, 0) / m) : 0;
+    const acc = o.institution === null ? undefined : resid.get(`${o.year}|${o.institution}`);
+    const m = acc?.m ?? 0;
+    const u = m ? (m / (m + INSTITUTION_PRIOR)) * (acc!.sum / m) : 0;
     const value = Math.min(100, Math.max(0, f.a + f.b * o.base + u));
     const se = Math.sqrt(f.s2 * (1 + 1 / f.n + (f.sxx > 0 ? (o.base - f.meanX) ** 2 / f.sxx : 0)));
     return { value, se };

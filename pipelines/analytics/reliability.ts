@@ -5,10 +5,9 @@
 // reported beside it, so that straight-lining that inflates alpha shows.
 import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
-import { bootstrap, covariance, cronbachAlpha, mcdonaldOmega, pearson } from "./stats.ts";
+import { bootstrap, clusterBootstrap, covariance, cronbachAlpha, iccOneWay, mcdonaldOmega, pearson, type GroupSummary } from "./stats.ts";
 
 const SAMPLE = 5000;
-const RELIABLE = 0.7;
 
 export interface ReliabilityRow {
   year: number | null;
@@ -33,6 +32,42 @@ export interface ItemRow {
   sd: number;
   nonresponse: number;
   item_total_r: number;
+}
+
+export interface IccRow {
+  year: number | null;
+  n_projects: number;
+  k0: number;
+  icc1: number;
+  icc1_low: number;
+  icc1_high: number;
+  icck: number;
+  icck_low: number;
+  icck_high: number;
+}
+
+/**
+ * How reliable a project's mean evaluation is: ICC(1) and ICC(k) of the (integrity-weighted-in)
+ * response scores within projects, per year, with a percentile bootstrap that resamples whole
+ * projects (responses of one class are not independent). Projects below the minimum are left out.
+ */
+export async function projectIcc(db: Db, policy: Policy): Promise<IccRow[]> {
+  const rows = await db.all<{ year: number | null; n: bigint; mean: number; ssw: number }>(
+    `SELECT year, count(*) AS n, avg(score) AS mean, sum(score * score) - count(*) * avg(score) * avg(score) AS ssw
+     FROM response_scores WHERE weight > 0 AND score IS NOT NULL
+     GROUP BY year, project_id HAVING count(*) >= $min
+     ORDER BY year NULLS LAST, project_id`,
+    { min: policy.min_responses },
+  );
+  const years = [...new Set(rows.map((r) => (r.year === null ? null : Number(r.year))))];
+  return years.flatMap((year) => {
+    const groups: GroupSummary[] = rows.filter((r) => (r.year === null ? null : Number(r.year)) === year).map((r) => ({ n: Number(r.n), mean: Number(r.mean), ssw: Math.max(0, Number(r.ssw)) }));
+    if (groups.length < 3) return [];
+    const est = iccOneWay(groups);
+    const [l1, h1] = clusterBootstrap(groups, (g) => iccOneWay(g).icc1, 200, 0.95, (year ?? 0) + 7);
+    const [lk, hk] = clusterBootstrap(groups, (g) => iccOneWay(g).icck, 200, 0.95, (year ?? 0) + 7);
+    return [{ year, n_projects: groups.length, k0: est.k0, icc1: est.icc1, icc1_low: l1, icc1_high: h1, icck: est.icck, icck_low: lk, icck_high: hk }];
+  });
 }
 
 export async function reliability(db: Db, policy: Policy): Promise<{ dims: ReliabilityRow[]; items: ItemRow[] }> {
@@ -94,14 +129,23 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
       const alphaOf = (m: number[][]) => cronbachAlpha(covariance(m));
       const omegaOf = (m: number[][]) => mcdonaldOmega(covariance(m));
       const alpha = alphaOf(clean);
-      const omega = omegaOf(clean);
+      const omega = itemIds.length >= 3 ? omegaOf(clean) : NaN;
       const [aLo, aHi] = bootstrap(clean, alphaOf, 200, 0.95, year ?? 0);
-      const [oLo, oHi] = bootstrap(clean, omegaOf, 100, 0.95, (year ?? 0) + 1);
+      const [oLo, oHi] = itemIds.length >= 3 ? bootstrap(clean, omegaOf, 100, 0.95, (year ?? 0) + 1) : [NaN, NaN];
       const alphaAll = alphaOf(all);
       const warnings: string[] = [];
-      if (alpha < RELIABLE) warnings.push(`unreliable: alpha ${alpha.toFixed(2)} < ${RELIABLE}`);
-      if (alphaAll - alpha > 0.01) warnings.push(`straight-lining inflates alpha (${alpha.toFixed(2)} → ${alphaAll.toFixed(2)} with suspicious responses)`);
-      dims.push({ year, dimension, n_items: itemIds.length, n_responses: clean.length, alpha, alpha_low: aLo, alpha_high: aHi, omega, omega_low: oLo, omega_high: oHi, alpha_with_suspicious: alphaAll, warning: warnings.join("; ") });
+      const { alpha_min: floor, straight_lining_shift: shift } = policy.reliability;
+      if (alpha < floor) warnings.push(`unreliable: alpha ${alpha.toFixed(2)} < ${floor}`);
+      // Suspicious responses moving alpha by more than the stated shift, either way, is worth a look.
+      if (alphaAll - alpha > shift) warnings.push(`straight-lining inflates alpha (${alpha.toFixed(2)} → ${alphaAll.toFixed(2)} with suspicious responses)`);
+      if (alpha - alphaAll > shift) warnings.push(`suspicious responses deflate alpha (${alpha.toFixed(2)} → ${alphaAll.toFixed(2)} with them)`);
+      // ω needs a factor to be identified: three items at least.
+      const hasOmega = itemIds.length >= 3;
+      dims.push({
+        year, dimension, n_items: itemIds.length, n_responses: clean.length, alpha, alpha_low: aLo, alpha_high: aHi,
+        omega: hasOmega ? omega : NaN, omega_low: hasOmega ? oLo : NaN, omega_high: hasOmega ? oHi : NaN,
+        alpha_with_suspicious: alphaAll, warning: warnings.join("; "),
+      });
     }
   }
   return { dims, items };

@@ -303,7 +303,9 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
   for (const s of scored) {
     if (s.score === null || !(s.se > 0)) continue;
     const k = `${s.e.year}|${s.e.program}`;
-    groups.set(k, [...(groups.get(k) ?? []), s]);
+    const list = groups.get(k) ?? [];
+    list.push(s);
+    groups.set(k, list);
   }
   for (const g of groups.values()) {
     const eb = empiricalBayes(g.map((s) => s.score!), g.map((s) => s.se));

@@ -291,3 +291,40 @@ export function spearman(a: number[], b: number[]): number {
   };
   return pearson(rank(a), rank(b));
 }
+
+export interface GroupSummary {
+  n: number;
+  mean: number;
+  /** Sum of squares within the group, Σ (x − mean)². */
+  ssw: number;
+}
+
+/**
+ * Reliability of group means from a one-way random-effects ANOVA (Shrout & Fleiss; unequal group
+ * sizes with k₀ = (N − Σnᵢ²/N)/(g − 1)): ICC(1) = (MSB − MSW)/(MSB + (k₀ − 1) MSW), the share of a
+ * single response's variance that lies between groups; ICC(k) = (MSB − MSW)/MSB, the reliability of
+ * a group's mean (Spearman-Brown of ICC(1) at k₀).
+ */
+export function iccOneWay(groups: GroupSummary[]): { icc1: number; icck: number; k0: number } {
+  const g = groups.filter((x) => x.n > 0);
+  const N = g.reduce((a, x) => a + x.n, 0);
+  if (g.length < 2 || N - g.length < 1) return { icc1: NaN, icck: NaN, k0: NaN };
+  const grand = g.reduce((a, x) => a + x.n * x.mean, 0) / N;
+  const msb = g.reduce((a, x) => a + x.n * (x.mean - grand) ** 2, 0) / (g.length - 1);
+  const msw = g.reduce((a, x) => a + x.ssw, 0) / (N - g.length);
+  const k0 = (N - g.reduce((a, x) => a + x.n * x.n, 0) / N) / (g.length - 1);
+  return { icc1: (msb - msw) / (msb + (k0 - 1) * msw), icck: msb > 0 ? (msb - msw) / msb : NaN, k0 };
+}
+
+/** Percentile bootstrap over whole groups (clusters): groups resampled with replacement. */
+export function clusterBootstrap<T>(groups: T[], stat: (gs: T[]) => number, reps = 200, level = 0.95, seed = 1): [number, number] {
+  const rand = seeded(seed);
+  const values: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const sample = groups.map(() => groups[Math.floor(rand() * groups.length)]!);
+    const v = stat(sample);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  return values.length ? [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)] : [NaN, NaN];
+}

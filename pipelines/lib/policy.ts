@@ -114,6 +114,11 @@ export const PolicySchema = z
       .strict()
       .default({ high: 0.5, medium: 0.25, poor_transfer: 50 })
       .refine((w) => w.high > w.medium, { message: "high must be above medium" }),
+    /** Reliability warnings: alpha below alpha_min; suspicious responses moving alpha by more than the shift, either way. */
+    reliability: z
+      .object({ alpha_min: share.default(0.7), straight_lining_shift: share.default(0.05) })
+      .strict()
+      .default({ alpha_min: 0.7, straight_lining_shift: 0.05 }),
     /**
      * Integrity (the project's own rules, not in the programme documents): an answer faster than
      * min_seconds_per_item per item is implausibly fast; levels of integrity_flags.csv (methods page).

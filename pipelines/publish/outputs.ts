@@ -39,6 +39,9 @@ export const OUTPUTS: Record<string, string> = {
     SELECT year, dimension, n_items, n_responses, ${r("alpha", 3)}, ${r("alpha_low", 3)}, ${r("alpha_high", 3)},
            ${r("omega", 3)}, ${r("omega_low", 3)}, ${r("omega_high", 3)}, ${r("alpha_with_suspicious", 3)}, warning
     FROM reliability ORDER BY year, dimension`,
+  "project_icc.csv": `
+    SELECT year, n_projects, ${r("k0", 1)}, ${r("icc1", 3)}, ${r("icc1_low", 3)}, ${r("icc1_high", 3)}, ${r("icck", 3)}, ${r("icck_low", 3)}, ${r("icck_high", 3)}
+    FROM project_icc ORDER BY year`,
   "item_stats.csv": `SELECT year, item_id, dimension, ${r("mean", 3)}, ${r("sd", 3)}, ${r("nonresponse", 4)}, ${r("item_total_r", 3)} FROM item_stats ORDER BY year, item_id`,
   "norms.csv": `
     SELECT year, coalesce(program, '') AS program, coalesce(category, '') AS category, count(*) AS n_projects,

@@ -100,6 +100,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
 
     files["quality.json"] = {
       reliability: plain(await db.all(`SELECT year, dimension, n_items, n_responses, round(alpha, 3) AS alpha, round(alpha_low, 3) AS alpha_low, round(alpha_high, 3) AS alpha_high, round(omega, 3) AS omega, round(omega_low, 3) AS omega_low, round(omega_high, 3) AS omega_high, round(alpha_with_suspicious, 3) AS alpha_with_suspicious, warning FROM reliability ORDER BY year, dimension`)),
+      icc: plain(await db.all(`SELECT year, n_projects, round(k0, 1) AS k0, round(icc1, 3) AS icc1, round(icc1_low, 3) AS icc1_low, round(icc1_high, 3) AS icc1_high, round(icck, 3) AS icck, round(icck_low, 3) AS icck_low, round(icck_high, 3) AS icck_high FROM project_icc ORDER BY year`)),
       items: plain(await db.all(`SELECT year, item_id, dimension, round(mean, 3) AS mean, round(sd, 3) AS sd, round(nonresponse, 4) AS nonresponse, round(item_total_r, 3) AS item_total_r FROM item_stats ORDER BY year, item_id`)),
       flags: plain(await db.all(`SELECT year, flag, level, count(DISTINCT project_id) AS projects, sum(affected_responses) AS responses FROM integrity_flags GROUP BY year, flag, level ORDER BY year, CASE level WHEN 'suspect' THEN 0 WHEN 'review' THEN 1 ELSE 2 END, flag`)),
       flaggedProjects: plain(

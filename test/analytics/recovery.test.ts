@@ -165,7 +165,19 @@ describe("planted truths", () => {
     for (const r of rel) {
       expect(Number(r.alpha_low)).toBeLessThanOrEqual(Number(r.alpha));
       expect(Number(r.alpha_high)).toBeGreaterThanOrEqual(Number(r.alpha));
-      expect(Number(r.omega)).toBeGreaterThan(0.5);
+      // ω only where a dimension has three items or more (a one-factor model needs them).
+      if (Number(r.n_items) >= 3) expect(Number(r.omega)).toBeGreaterThan(0.5);
+      else expect(r.omega).toBe("");
+    }
+    expect(rel.some((r) => Number(r.n_items) < 3)).toBe(true);
+    // The reliability of a project's mean, per year, with an interval from a project-clustered bootstrap.
+    const icc = await readCsv(path.join(out, "project_icc.csv"));
+    expect(icc.map((r) => r.year)).toEqual(["2023", "2024", "2025", "2026"]);
+    for (const r of icc) {
+      expect(Number(r.icc1)).toBeGreaterThan(0);
+      expect(Number(r.icck)).toBeGreaterThan(Number(r.icc1));
+      expect(Number(r.icc1_low)).toBeLessThanOrEqual(Number(r.icc1));
+      expect(Number(r.icc1_high)).toBeGreaterThanOrEqual(Number(r.icc1));
     }
   });
 });

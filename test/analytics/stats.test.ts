@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrap, covariance, cronbachAlpha, empiricalBayes, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/analytics/stats.ts";
+import { bootstrap, clusterBootstrap, covariance, cronbachAlpha, empiricalBayes, iccOneWay, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/analytics/stats.ts";
 
 describe("Cronbach's alpha", () => {
   it("matches a hand-computed textbook example (3 items, 4 respondents: 0.9643)", () => {
@@ -102,5 +102,36 @@ describe("normal distribution, bootstrap, ranks", () => {
   it("Spearman is 1 for monotone and −1 for reversed order", () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 30, 100])).toBeCloseTo(1);
     expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1);
+  });
+});
+
+describe("reliability of a project's mean", () => {
+  it("matches Shrout & Fleiss (1979), 6 targets × 4 ratings: ICC(1) = 0.166, ICC(k) = 0.443", () => {
+    const table = [
+      [9, 2, 5, 8],
+      [6, 1, 3, 2],
+      [8, 4, 6, 8],
+      [7, 1, 2, 6],
+      [10, 5, 6, 9],
+      [6, 2, 4, 7],
+    ];
+    const groups = table.map((r) => {
+      const mean = r.reduce((a, x) => a + x, 0) / r.length;
+      return { n: r.length, mean, ssw: r.reduce((a, x) => a + (x - mean) ** 2, 0) };
+    });
+    // BMS = 11.24, WMS = 6.26 in the paper's Table 3.
+    const r = iccOneWay(groups);
+    expect(r.k0).toBe(4);
+    expect(r.icc1).toBeCloseTo((11.2417 - 6.2639) / (11.2417 + 3 * 6.2639), 3);
+    expect(r.icc1).toBeCloseTo(0.166, 3);
+    expect(r.icck).toBeCloseTo(0.443, 3);
+  });
+  it("resamples whole groups in its bootstrap, so the interval covers the estimate", () => {
+    const rand = seeded(5);
+    const groups = Array.from({ length: 40 }, () => ({ n: 20, mean: 75 + 5 * (rand() - 0.5) * 3.4, ssw: 19 * 100 }));
+    const est = iccOneWay(groups).icc1;
+    const [lo, hi] = clusterBootstrap(groups, (g) => iccOneWay(g).icc1, 300, 0.95, 2);
+    expect(lo).toBeLessThan(est);
+    expect(hi).toBeGreaterThan(est);
   });
 });
