@@ -5,7 +5,7 @@
 // reported beside it, so that straight-lining that inflates alpha shows.
 import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
-import { bootstrap, clusterBootstrap, covariance, cronbachAlpha, iccOneWay, mcdonaldOmega, pearson, type GroupSummary } from "./stats.ts";
+import { bootstrap, covariance, cronbachAlpha, iccOneWay, mcdonaldOmega, pearson, type GroupSummary } from "./stats.ts";
 
 const SAMPLE = 5000;
 
@@ -64,8 +64,8 @@ export async function projectIcc(db: Db, policy: Policy): Promise<IccRow[]> {
     const groups: GroupSummary[] = rows.filter((r) => (r.year === null ? null : Number(r.year)) === year).map((r) => ({ n: Number(r.n), mean: Number(r.mean), ssw: Math.max(0, Number(r.ssw)) }));
     if (groups.length < 3) return [];
     const est = iccOneWay(groups);
-    const [l1, h1] = clusterBootstrap(groups, (g) => iccOneWay(g).icc1, 200, 0.95, (year ?? 0) + 7);
-    const [lk, hk] = clusterBootstrap(groups, (g) => iccOneWay(g).icck, 200, 0.95, (year ?? 0) + 7);
+    const [l1, h1] = bootstrap(groups, (g) => iccOneWay(g).icc1, 200, 0.95, (year ?? 0) + 7);
+    const [lk, hk] = bootstrap(groups, (g) => iccOneWay(g).icck, 200, 0.95, (year ?? 0) + 7);
     return [{ year, n_projects: groups.length, k0: est.k0, icc1: est.icc1, icc1_low: l1, icc1_high: h1, icck: est.icck, icck_low: lk, icck_high: hk }];
   });
 }

@@ -172,17 +172,20 @@ export function quantile(sorted: number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (idx - lo);
 }
 
-/** Percentile bootstrap interval of a statistic over rows (resampling rows with replacement). */
-export function bootstrap(rows: number[][], stat: (rows: number[][]) => number, reps = 200, level = 0.95, seed = 1): [number, number] {
+/**
+ * Percentile bootstrap interval of a statistic, resampling the units with replacement: rows of
+ * responses, or whole groups (a cluster bootstrap, when the units are the groups).
+ */
+export function bootstrap<T>(units: T[], stat: (units: T[]) => number, reps = 200, level = 0.95, seed = 1): [number, number] {
   const rand = seeded(seed);
   const values: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const sample = rows.map(() => rows[Math.floor(rand() * rows.length)]!);
+    const sample = units.map(() => units[Math.floor(rand() * units.length)]!);
     const v = stat(sample);
     if (Number.isFinite(v)) values.push(v);
   }
   values.sort((a, b) => a - b);
-  return [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)];
+  return values.length ? [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)] : [NaN, NaN];
 }
 
 export interface Shrunk {
@@ -314,17 +317,4 @@ export function iccOneWay(groups: GroupSummary[]): { icc1: number; icck: number;
   const msw = g.reduce((a, x) => a + x.ssw, 0) / (N - g.length);
   const k0 = (N - g.reduce((a, x) => a + x.n * x.n, 0) / N) / (g.length - 1);
   return { icc1: (msb - msw) / (msb + (k0 - 1) * msw), icck: msb > 0 ? (msb - msw) / msb : NaN, k0 };
-}
-
-/** Percentile bootstrap over whole groups (clusters): groups resampled with replacement. */
-export function clusterBootstrap<T>(groups: T[], stat: (gs: T[]) => number, reps = 200, level = 0.95, seed = 1): [number, number] {
-  const rand = seeded(seed);
-  const values: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const sample = groups.map(() => groups[Math.floor(rand() * groups.length)]!);
-    const v = stat(sample);
-    if (Number.isFinite(v)) values.push(v);
-  }
-  values.sort((a, b) => a - b);
-  return values.length ? [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)] : [NaN, NaN];
 }

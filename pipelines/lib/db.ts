@@ -2,6 +2,7 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { alive } from "./process.ts";
 
 export interface Db {
   conn: DuckDBConnection;
@@ -105,15 +106,6 @@ export async function buildThenSwap<T>(target: string, build: (db: Db, buildFile
   await rename(buildFile, target);
   await rm(`${target}.wal`, { force: true });
   return result;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Leftovers of a killed run (`<prefix><pid>…` whose process is gone) are never used, only removed. */

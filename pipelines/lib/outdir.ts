@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { alive } from "./process.ts";
 import { crashPoint } from "./crash.ts";
 
 export const MARKER = ".guopei-output";
@@ -67,15 +68,6 @@ export async function checkOutputDir(dir: string, kind: OutputKind, flag: string
   if (!marker && LEGACY[kind]?.(entries)) return;
   const what = marker ? `a guopei ${marker.kind} folder, not a ${kind} folder` : `not a folder guopei made (no ${MARKER} in it)`;
   throw new OutputError(`${flag} ${dir} is ${what} and holds ${entries.length} entries: guopei will not replace it. Name a new or empty folder.`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 const pidOf = (name: string, prefix: string) => (name.startsWith(prefix) ? Number.parseInt(name.slice(prefix.length), 10) : NaN);

@@ -116,9 +116,9 @@ export const PolicySchema = z
       .refine((w) => w.high > w.medium, { message: "high must be above medium" }),
     /** Reliability warnings: alpha below alpha_min; suspicious responses moving alpha by more than the shift, either way. */
     reliability: z
-      .object({ alpha_min: share.default(0.7), straight_lining_shift: share.default(0.05) })
+      .object({ alpha_min: share.default(0.7), straight_lining_shift: share.default(0.01) })
       .strict()
-      .default({ alpha_min: 0.7, straight_lining_shift: 0.05 }),
+      .default({ alpha_min: 0.7, straight_lining_shift: 0.01 }),
     /**
      * Integrity (the project's own rules, not in the programme documents): an answer faster than
      * min_seconds_per_item per item is implausibly fast; levels of integrity_flags.csv (methods page).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrap, clusterBootstrap, covariance, cronbachAlpha, empiricalBayes, iccOneWay, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/analytics/stats.ts";
+import { bootstrap, covariance, cronbachAlpha, empiricalBayes, iccOneWay, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/analytics/stats.ts";
 
 describe("Cronbach's alpha", () => {
   it("matches a hand-computed textbook example (3 items, 4 respondents: 0.9643)", () => {
@@ -130,7 +130,7 @@ describe("reliability of a project's mean", () => {
     const rand = seeded(5);
     const groups = Array.from({ length: 40 }, () => ({ n: 20, mean: 75 + 5 * (rand() - 0.5) * 3.4, ssw: 19 * 100 }));
     const est = iccOneWay(groups).icc1;
-    const [lo, hi] = clusterBootstrap(groups, (g) => iccOneWay(g).icc1, 300, 0.95, 2);
+    const [lo, hi] = bootstrap(groups, (g) => iccOneWay(g).icc1, 300, 0.95, 2);
     expect(lo).toBeLessThan(est);
     expect(hi).toBeGreaterThan(est);
   });
