@@ -10,6 +10,9 @@ const CASES: [string, string, Partial<Record<"n_id_card" | "n_phone" | "n_email"
   ["邮箱 wang.xm@example.com，QQ：12345678，微信号: wxid_abc123", "邮箱 [邮箱]，[QQ]，[微信]", { n_email: 1, n_qq: 1, n_wechat: 1 }],
   ["我叫李娜，欧阳明老师和张同学都很好", "我叫[姓名]，[姓名]老师和[姓名]同学都很好", { n_name: 3 }],
   ["各位老师辛苦了，课程内容很实用，希望多一些实践", "各位老师辛苦了，课程内容很实用，希望多一些实践", {}],
+  // Roles and subjects whose first character is also a surname are not names.
+  ["班主任老师很负责，任课老师和历史老师、小学老师都好，马上就用", "班主任老师很负责，任课老师和历史老师、小学老师都好，马上就用", {}],
+  ["班主任王芳老师很负责，王主任也来了", "班主任[姓名]老师很负责，[姓名]主任也来了", { n_name: 2 }],
   ["评分5分，40学时，2024年3月", "评分5分，40学时，2024年3月", {}],
 ];
 

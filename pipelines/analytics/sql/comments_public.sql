@@ -65,11 +65,16 @@ s6 AS (
            CASE WHEN regexp_matches(c5, '我叫|姓名|名字') THEN len(regexp_extract_all(c5, self_name)) ELSE 0 END AS n_self
     FROM s5, patterns
 ),
+-- Words whose first character is also a surname (班主任老师, 任课老师, 历史老师, 小学老师) are set
+-- aside before the name pattern runs, and put back after.
+s6p AS (
+    SELECT s6.*, replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(c5b, '班主任', chr(57344)), '任课', chr(57345)), '专任', chr(57346)), '兼任', chr(57347)), '历史', chr(57348)), '高中', chr(57349)), '高校', chr(57350)), '高职', chr(57351)), '小学', chr(57352)), '小组', chr(57353)), '小班', chr(57354)), '马上', chr(57355)), '方面', chr(57356)), '多方', chr(57357)), '各方', chr(57358)), '双方', chr(57359)) AS c5p FROM s6
+),
 s7 AS (
-    SELECT s6.*,
-           CASE WHEN regexp_matches(c5b, '老师|同学|校长|主任|教授|园长|书记|助教') THEN len(regexp_extract_all(c5b, titled_name)) ELSE 0 END + n_self AS n_name,
-           CASE WHEN regexp_matches(c5b, '老师|同学|校长|主任|教授|园长|书记|助教') THEN regexp_replace(c5b, titled_name, '[姓名]\2', 'g') ELSE c5b END AS c6
-    FROM s6, patterns
+    SELECT s6p.*,
+           CASE WHEN regexp_matches(c5p, '老师|同学|校长|主任|教授|园长|书记|助教') THEN len(regexp_extract_all(c5p, titled_name)) ELSE 0 END + n_self AS n_name,
+           replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(CASE WHEN regexp_matches(c5p, '老师|同学|校长|主任|教授|园长|书记|助教') THEN regexp_replace(c5p, titled_name, '[姓名]\2', 'g') ELSE c5p END, chr(57344), '班主任'), chr(57345), '任课'), chr(57346), '专任'), chr(57347), '兼任'), chr(57348), '历史'), chr(57349), '高中'), chr(57350), '高校'), chr(57351), '高职'), chr(57352), '小学'), chr(57353), '小组'), chr(57354), '小班'), chr(57355), '马上'), chr(57356), '方面'), chr(57357), '多方'), chr(57358), '各方'), chr(57359), '双方') AS c6
+    FROM s6p, patterns
 )
 SELECT r.response_id, r.project_id, s7.c6 AS comment, n_id_card, n_phone, n_email, n_qq, n_wechat, n_name
 FROM raw r JOIN s7 USING (c0)
