@@ -7,6 +7,8 @@ import { OutputError } from "./lib/outdir.ts";
 import { EXIT, NoRowsError, run } from "./run.ts";
 import { buildSite } from "./site/build.ts";
 import { extract } from "./extract/extract.ts";
+import { NoBrowserError } from "./lib/browser.ts";
+import { report } from "./report/report.ts";
 
 const positiveNumber = (v: string) => {
   const x = Number(v);
@@ -66,6 +68,16 @@ program
     await extract(o);
   });
 
+program
+  .command("report")
+  .description("the annual quality report as PDF and Word, and a PDF feedback report per institution (needs Chromium, Chrome or Edge)")
+  .requiredOption("--results <dir>", "output folder of `guopei run`")
+  .requiredOption("--out <dir>", "folder for the reports")
+  .option("--year <year>", "report year (default: the latest year whose projects have all ended)", integer)
+  .action(async (o: { results: string; out: string; year?: number }) => {
+    await report(o);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
@@ -75,7 +87,7 @@ try {
   } else if (e instanceof NoRowsError) {
     process.stderr.write(`错误 error: ${e.message}\n`);
     process.exitCode = EXIT.noRows;
-  } else if (e instanceof PathError || e instanceof OutputError) {
+  } else if (e instanceof PathError || e instanceof OutputError || e instanceof NoBrowserError) {
     process.stderr.write(`错误 error: ${e.message}\n`);
     process.exitCode = EXIT.failed;
   } else {

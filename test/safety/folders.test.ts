@@ -31,6 +31,7 @@ describe("folders the tool did not make", () => {
     ["site --dist", (d: string) => ["site", "--results", results, "--dist", d]],
     ["extract --out", (d: string) => ["extract", "--results", results, "--out", d]],
     ["demo --out", (d: string) => ["demo", "--out", d, "--scale", "0.1"]],
+    ["report --out", (d: string) => ["report", "--results", results, "--out", d]],
   ])("%s refuses a folder holding a user's file, and the file survives", async (_name, args) => {
     const user = await userFolder();
     const r = await runCli(args(user.dir));
