@@ -35,8 +35,9 @@ export function trend(rows: { year: number; value: number | null; series: string
   return Plot.plot({
     width: Math.max(width, 640),
     height: 240,
-    x: { label: "年度 year", type: "point" },
-    y: { label, grid: true, zero: false },
+    // Years as years (not "2,023"); the axis starts at zero, so a one-point move looks like one.
+    x: { label: "年度 year", type: "point", tickFormat: (y: number) => String(y) },
+    y: { label, grid: true, zero: true },
     color: { legend: true },
     marks: [Plot.lineY(rows, { x: "year", y: "value", stroke: "series", marker: true }), Plot.text(rows, { x: "year", y: "value", text: (d: { value: number | null }) => (d.value === null ? "" : String(d.value)), dy: -10 })],
   });

@@ -36,6 +36,24 @@ export const INTEGRITY_FLAG: Record<string, string> = {
   duplicate_delivery: "重复提交 re-delivered",
   top_mark_block: "短时集中满分 top-mark block",
 };
+export const INSTITUTION_TYPE: Record<string, string> = {
+  normal_university: "师范院校 normal university",
+  university: "综合院校 university",
+  dev_center: "教师发展中心 development centre",
+  online_platform: "网络研修平台 online platform",
+  school: "中小学校 school",
+  other: "其他 other",
+};
+export const PROGRAM: Record<string, string> = {
+  guopei_demo: "国培示范 Guopei demonstration",
+  guopei_cw: "国培中西部 Guopei central & western",
+  provincial: "省培 provincial",
+  city: "市培 city",
+  county: "县培 county",
+  school: "校本研修 school-based",
+};
+/** CNY as 万元 (ten thousands), as budgets are read. */
+export const wan = (v: unknown) => (v === null || v === undefined ? "—" : `${(Number(v) / 10000).toLocaleString("zh-CN")} 万元`);
 export const TIER_COLORS = { domain: ["excellent", "qualified", "unqualified", "insufficient_data"], range: ["#1a9850", "#91cf60", "#d73027", "#bbbbbb"] };
 
 export const label = (map: Record<string, string>) => (v: unknown) => (v === null || v === undefined ? "—" : map[String(v)] ?? String(v));
