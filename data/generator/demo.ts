@@ -2,7 +2,7 @@
 // (institution quality, mode effects, engaged and disengaged teachers, stuffed evaluations)
 // that later analytics are tested against, and the messy files users really send.
 import { createWriteStream, type WriteStream } from "node:fs";
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { copyFile, writeFile } from "node:fs/promises";
 import { replaceDir } from "../../pipelines/lib/outdir.ts";
 import path from "node:path";
 import ExcelJS from "exceljs";

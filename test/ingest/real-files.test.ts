@@ -1,7 +1,7 @@
 // Real files as provinces send them: line breaks in quoted cells, blank lines, GB18030 with a BOM,
 // files half in one encoding, repeated headers, NaN and impossible years, stray NUL bytes, Excel
 // serial dates. Each is read right, or refused with the line and the reason — never garbled.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import iconv from "iconv-lite";
 import { beforeAll, describe, expect, it } from "vitest";
