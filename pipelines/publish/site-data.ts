@@ -57,10 +57,15 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
              t AS (SELECT pr.year, count(*) AS enrolments, count(DISTINCT t.teacher_id) AS teachers FROM trainees t JOIN projects pr USING (project_id) GROUP BY ALL),
              a AS (SELECT pr.year, avg(CASE WHEN final_result = 'pass' THEN 1.0 WHEN final_result IS NOT NULL THEN 0.0 END) AS completion
                    FROM assessments a JOIN projects pr USING (project_id) GROUP BY ALL),
-             c AS (SELECT year, sum(teachers_trained) / nullif(sum(teachers_total), 0) AS coverage FROM county_performance GROUP BY ALL)
+             c AS (SELECT year, sum(teachers_trained) / nullif(sum(teachers_total), 0) AS coverage FROM county_performance GROUP BY ALL),
+             -- A year is complete when all its projects had ended by the run's as-of date.
+             e AS (SELECT year, coalesce(max(end_date) < CAST($as_of AS DATE), true) AS complete FROM projects GROUP BY ALL)
         SELECT p.year, projects, institutions, responses, enrolments, teachers, round(satisfaction, 2) AS satisfaction, round(mean_score, 2) AS mean_score,
-               round(completion, 4) AS completion, round(coverage, 4) AS coverage, excellent, qualified, unqualified, insufficient
-        FROM p LEFT JOIN t USING (year) LEFT JOIN a USING (year) LEFT JOIN c USING (year) ORDER BY year`),
+               round(completion, 4) AS completion, round(coverage, 4) AS coverage, excellent, qualified, unqualified, insufficient,
+               coalesce(e.complete, true) AS complete
+        FROM p LEFT JOIN t USING (year) LEFT JOIN a USING (year) LEFT JOIN c USING (year) LEFT JOIN e USING (year) ORDER BY year`,
+        { as_of: (manifest.analysis as { warning?: { as_of?: string } } | undefined)?.warning?.as_of ?? "9999-12-31" },
+      ),
     );
 
     const inst = plain(

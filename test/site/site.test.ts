@@ -120,6 +120,24 @@ describe("the site, built offline, in Chromium", () => {
     expect(names.some((n) => n.includes("warnings.json"))).toBe(false);
   });
 
+  it("opens the Overview on the latest complete year, and says so when a year still running is chosen", async () => {
+    const srv = await serve(publicDist);
+    try {
+      const first = await visit(browser, srv.url, "", ".gp-kpis", "overview-default");
+      expect(first.problems).toEqual([]);
+      expect(first.text).toContain("同比 vs 2024"); // 2025, compared with 2024
+      expect(first.text).not.toContain("still running");
+      const running = await visit(browser, srv.url, "?year=2026", ".gp-kpis", "overview-running");
+      expect(running.text).toContain("2026 is still running");
+      expect(running.text).not.toContain("同比 vs 2025");
+      const comments = await visit(browser, srv.url, "comments?year=2024", ".gp-comment", "comments-2024");
+      expect(comments.text).toContain("2024 ·");
+      expect(comments.text).not.toContain("2026 ·");
+    } finally {
+      await srv.close();
+    }
+  });
+
   it("answers a researcher's SQL in the browser (DuckDB-Wasm, offline)", async () => {
     const srv = await serve(publicDist);
     const tab = await browser.newPage();
