@@ -16,9 +16,9 @@ export interface Ranked {
 export function caterpillar(rows: Ranked[], { width, excellent = 90, qualified = 75 }: { width: number; excellent?: number; qualified?: number }) {
   const data = rows.filter((r) => r.score !== null).map((r) => ({ ...r, label: `${r.rank ?? "—"}. ${r.name ?? r.institution_id}` }));
   return Plot.plot({
-    width: Math.max(width, 640),
+    width: Math.max(width, 320),
     height: Math.max(240, data.length * 16 + 60),
-    marginLeft: Math.min(260, width / 3),
+    marginLeft: Math.min(260, Math.max(width, 320) * 0.4),
     x: { label: "得分 score (95% 区间 interval)", domain: [Math.min(60, ...data.map((d) => d.ci_low ?? 100)), 100], grid: true },
     y: { label: null, domain: data.map((d) => d.label) },
     color: { ...TIER_COLORS, legend: true },
@@ -33,7 +33,7 @@ export function caterpillar(rows: Ranked[], { width, excellent = 90, qualified =
 
 export function trend(rows: { year: number; value: number | null; series: string }[], { width, label }: { width: number; label: string }) {
   return Plot.plot({
-    width: Math.max(width, 640),
+    width: Math.max(width, 320),
     height: 240,
     // Years as years (not "2,023"); the axis starts at zero, so a one-point move looks like one.
     x: { label: "年度 year", type: "point", tickFormat: (y: number) => String(y) },
@@ -45,7 +45,7 @@ export function trend(rows: { year: number; value: number | null; series: string
 
 export function tierBars(rows: { year: number; tier: string; n: number }[], { width }: { width: number }) {
   return Plot.plot({
-    width: Math.max(width, 640),
+    width: Math.max(width, 320),
     height: 220,
     x: { label: "年度 year", tickFormat: "d", type: "band" },
     y: { label: "项目数 projects", grid: true },
