@@ -65,6 +65,7 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
     for (const s of eligible.filter((x) => x.e.year === year)) byInst.set(s.e.institution_id!, [...(byInst.get(s.e.institution_id!) ?? []), s]);
     const ids = [...byInst.keys()].sort();
     const all = scores.filter((s) => s.e.year === year);
+    const means = provinceMeans(all);
     const obs = (ps: ProjectScore[], shift = (_: ProjectScore) => 0) => ps.map((p) => ({ y: p.score! - shift(p), se: p.se, n: Math.max(p.e.n_effective ?? p.e.n_responses, 1) }));
     const sigma2 = classVariance(ids.map((id) => obs(byInst.get(id)!)));
     const pooled = ids.map((id) => {
@@ -115,7 +116,7 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
         ...(streak >= limit ? [`连续 ${streak} 年不合格 unqualified ${streak} years in a row (policy: drop after ${limit})`] : []),
         ...(lastAdvice === "drop" ? [`${year - 1} 年建议淘汰，未执行 drop advised for ${year - 1}, not acted upon`] : []),
         ...(lastAdvice === "review" && d.tier === "unqualified" ? [`${year - 1} 年建议复核，本年仍不合格 review advised for ${year - 1}, unqualified again`] : []),
-        ...evidenceReasons(p.ps, all, year),
+        ...evidenceReasons(p.ps, means, year),
       ];
       const clsSd = Math.sqrt(p.cls.variance);
       // Several years pooled (discounted), shrunk with this year's τ² and μ: beside the year's estimate.
@@ -175,19 +176,35 @@ const PART_ZH: Record<string, string> = { evaluation: "匿名评估", expert: "�
 const partValue = (s: ProjectScore, part: string): number | null =>
   part === "evaluation" ? s.evalAdjusted : part === "expert" ? s.e.expert_score : part === "attendance" ? s.e.attendance_score : s.e.followup_score;
 
+/** Mean of one evidence part over the projects that have it observed; null when none has. */
+function partMean(ps: ProjectScore[], part: string): number | null {
+  const values = ps.map((x) => partValue(x, part)).filter((v): v is number => v !== null);
+  return values.length ? values.reduce((a, v) => a + v, 0) / values.length : null;
+}
+
+/** The year's mean of each evidence part over all projects (two projects at least), computed once a year. */
+export function provinceMeans(year: ProjectScore[]): Map<string, number> {
+  return new Map(
+    Object.keys(PART_ZH).flatMap((part) => {
+      const n = year.filter((x) => partValue(x, part) !== null).length;
+      const mean = partMean(year, part);
+      return n >= 2 && mean !== null ? [[part, mean] as [string, number]] : [];
+    }),
+  );
+}
+
 /**
  * What moved an institution: its weakest and strongest scored project, and the evidence part
  * furthest below and above the year's mean over all projects (points on 0-100).
  */
-export function evidenceReasons(ps: ProjectScore[], year: ProjectScore[], yr: number): string[] {
+export function evidenceReasons(ps: ProjectScore[], provinceMeans: Map<string, number>, yr: number): string[] {
   const out: string[] = [];
   const scored = [...ps].filter((x) => x.score !== null).sort((a, b) => a.score! - b.score! || (a.e.project_id < b.e.project_id ? -1 : 1));
   if (scored.length >= 2) out.push(`最弱项目 weakest ${scored[0]!.e.project_id} ${scored[0]!.score!.toFixed(1)}, 最强 strongest ${scored.at(-1)!.e.project_id} ${scored.at(-1)!.score!.toFixed(1)}`);
   const gaps = Object.keys(PART_ZH).flatMap((part) => {
-    const mine = ps.map((x) => partValue(x, part)).filter((v): v is number => v !== null);
-    const all = year.map((x) => partValue(x, part)).filter((v): v is number => v !== null);
-    if (!mine.length || all.length < 2) return [];
-    return [{ part, gap: mine.reduce((a, v) => a + v, 0) / mine.length - all.reduce((a, v) => a + v, 0) / all.length }];
+    const mean = partMean(ps, part);
+    const province = provinceMeans.get(part);
+    return mean === null || province === undefined ? [] : [{ part, gap: mean - province }];
   });
   const low = gaps.filter((g) => g.gap < -1).sort((a, b) => a.gap - b.gap)[0];
   const high = gaps.filter((g) => g.gap > 1).sort((a, b) => b.gap - a.gap)[0];
