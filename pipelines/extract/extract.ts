@@ -12,7 +12,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { literal, openDb, type Db } from "../lib/db.ts";
 import { info } from "../lib/log.ts";
-import { checkApart, recoverDir, replaceDir } from "../lib/outdir.ts";
+import { replaceDir, resultsFor } from "../lib/outdir.ts";
 import { copyCsv } from "../publish/copy.ts";
 import type { Policy } from "../lib/policy.ts";
 import { cols, writeTable } from "../lib/table.ts";
@@ -74,8 +74,7 @@ async function smallGroups(db: Db, levels: Record<string, number>, k: number): P
 export async function extract(opts: { results: string; out: string }): Promise<ExtractReport> {
   const results = path.resolve(opts.results);
   const out = path.resolve(opts.out);
-  checkApart(out, "--out", results, "--results");
-  await recoverDir(results);
+  await resultsFor(results, out, "--out");
   const manifest = JSON.parse(await readFile(path.join(results, "manifest.json"), "utf8")) as { policy: Policy };
   const k = manifest.policy.k_anonymity;
   return replaceDir(out, "extract", "--out", (work) => buildExtract(results, work, out, k, manifest.policy.min_group_public));

@@ -1,7 +1,6 @@
 // A static server on loopback and the machine's own Chromium (driven by playwright-core), for the
 // printed reports and the browser tests. Nothing is downloaded: a browser must be installed.
-import { existsSync } from "node:fs";
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
@@ -9,8 +8,7 @@ import { chromium, type Browser } from "playwright-core";
 
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml", ".wasm": "application/wasm", ".csv": "text/csv; charset=utf-8" };
 
-export async function serve(dir: string): Promise<{ url: string; close: () => Promise<void>; external: string[] }> {
-  const external: string[] = [];
+export async function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     let file = path.join(dir, decodeURIComponent(url.pathname));
@@ -31,7 +29,7 @@ export async function serve(dir: string): Promise<{ url: string; close: () => Pr
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, external, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** Where Chromium, Chrome or Edge usually live on Linux, Windows and macOS. */

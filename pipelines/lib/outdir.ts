@@ -37,6 +37,18 @@ export function checkApart(output: string, outputFlag: string, source: string, s
   if (within(s, o)) throw new OutputError(`${outputFlag} ${o} contains ${sourceFlag} ${s}: choose an output folder that does not hold the inputs`);
 }
 
+/**
+ * The results folder a command reads, and the folder it writes from them: apart from each other, the
+ * results recovered from a killed run, and holding a finished run (its manifest and warehouse).
+ */
+export async function resultsFor(results: string, output: string, outputFlag: string): Promise<void> {
+  checkApart(output, outputFlag, results, "--results");
+  await recoverDir(results);
+  if (!existsSync(path.join(results, "manifest.json")) || !existsSync(path.join(results, "guopei.duckdb"))) {
+    throw new OutputError(`${results} is not a results folder (no manifest.json and guopei.duckdb): run \`guopei run\` first`);
+  }
+}
+
 interface Marker {
   tool: "guopei";
   kind: OutputKind;

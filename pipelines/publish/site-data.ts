@@ -1,7 +1,6 @@
 // Data for the site at the chart's grain: small JSON files written from the results folder
 // (its warehouse opened read-only). The public build never receives a teacher-level row or a
 // group below the policy's minimum; the restricted build adds the early-warning list.
-import { existsSync } from "node:fs";
 import { mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openDb, type Db } from "../lib/db.ts";
@@ -57,16 +56,13 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
              t AS (SELECT pr.year, count(*) AS enrolments, count(DISTINCT t.teacher_id) AS teachers FROM trainees t JOIN projects pr USING (project_id) GROUP BY ALL),
              a AS (SELECT pr.year, avg(CASE WHEN final_result = 'pass' THEN 1.0 WHEN final_result IS NOT NULL THEN 0.0 END) AS completion
                    FROM assessments a JOIN projects pr USING (project_id) GROUP BY ALL),
-             c AS (SELECT year, sum(teachers_trained) / nullif(sum(teachers_total), 0) AS coverage FROM county_performance GROUP BY ALL),
-             -- A year is complete when all its projects had ended by the run's as-of date.
-             e AS (SELECT year, coalesce(max(end_date) < CAST($as_of AS DATE), true) AS complete FROM projects GROUP BY ALL)
+             c AS (SELECT year, sum(teachers_trained) / nullif(sum(teachers_total), 0) AS coverage FROM county_performance GROUP BY ALL)
         SELECT p.year, projects, institutions, responses, enrolments, teachers, round(satisfaction, 2) AS satisfaction, round(mean_score, 2) AS mean_score,
-               round(completion, 4) AS completion, round(coverage, 4) AS coverage, excellent, qualified, unqualified, insufficient,
-               coalesce(e.complete, true) AS complete
-        FROM p LEFT JOIN t USING (year) LEFT JOIN a USING (year) LEFT JOIN c USING (year) LEFT JOIN e USING (year) ORDER BY year`,
-        { as_of: (manifest.analysis as { warning?: { as_of?: string } } | undefined)?.warning?.as_of ?? "9999-12-31" },
-      ),
+               round(completion, 4) AS completion, round(coverage, 4) AS coverage, excellent, qualified, unqualified, insufficient
+        FROM p LEFT JOIN t USING (year) LEFT JOIN a USING (year) LEFT JOIN c USING (year) ORDER BY year`),
     );
+    const complete = await completeYears(db, manifest.analysis);
+    for (const o of files["overview.json"] as { year: number; complete?: boolean }[]) o.complete = complete.get(o.year) ?? true;
 
     const inst = plain(
       await db.all(`
@@ -192,6 +188,21 @@ async function comments(db: Db, policy: Policy) {
 
 /** Write the page data; `mtime` (the results' time) is stamped on each file, as Framework publishes it. */
 /**
+ * Which scored years are complete: all their projects had ended by the run's as-of date (a year
+ * still running is neither reported by default nor compared with a full one). The one definition
+ * for the Overview and `guopei report`.
+ */
+export async function completeYears(db: Db, analysis: unknown): Promise<Map<number, boolean>> {
+  const asOf = (analysis as { warning?: { as_of?: string } } | undefined)?.warning?.as_of ?? "9999-12-31";
+  const rows = await db.all<{ year: bigint; complete: boolean }>(
+    `SELECT ps.year, coalesce(max(p.end_date) < CAST($as_of AS DATE), true) AS complete
+     FROM project_scores ps LEFT JOIN projects p USING (project_id) WHERE ps.year IS NOT NULL GROUP BY ps.year ORDER BY ps.year`,
+    { as_of: asOf },
+  );
+  return new Map(rows.map((r) => [Number(r.year), r.complete]));
+}
+
+/**
  * Counties in public: trained and backbone counts suppressed below the minimum (with complementary
  * cells); whatever would give a suppressed count back by arithmetic goes with it: coverage
  * (trained / teachers_total), and the hours share when its teachers meeting or missing the hours are few.
@@ -222,6 +233,3 @@ export async function writeSiteData(data: SiteData, dir: string, mtime: Date): P
   return weights;
 }
 
-export function resultsReady(dir: string): boolean {
-  return existsSync(path.join(dir, "manifest.json")) && existsSync(path.join(dir, "guopei.duckdb"));
-}

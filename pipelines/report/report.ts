@@ -9,8 +9,8 @@ import { RECOMMENDATION, TIER } from "../../dashboards/components/labels.ts";
 import { launch, serve } from "../lib/browser.ts";
 import { openDb, type Db } from "../lib/db.ts";
 import { info } from "../lib/log.ts";
-import { checkApart, checkOutputDir, recoverDir, replaceDir } from "../lib/outdir.ts";
-import { resultsReady } from "../publish/site-data.ts";
+import { checkOutputDir, recoverDir, replaceDir, resultsFor } from "../lib/outdir.ts";
+import { completeYears } from "../publish/site-data.ts";
 import { buildSite } from "../site/build.ts";
 
 export interface ReportOptions {
@@ -26,33 +26,26 @@ export interface ReportResult {
   institutions: string[];
 }
 
-/** The latest year whose projects had all ended by the run's as-of date (a year still running is not reported). */
-async function latestCompleteYear(db: Db, asOf: string | undefined): Promise<number> {
-  const rows = await db.all<{ year: bigint; complete: boolean }>(
-    `SELECT ps.year, max(p.end_date) < CAST($as_of AS DATE) AS complete
-     FROM project_scores ps LEFT JOIN projects p USING (project_id) WHERE ps.year IS NOT NULL GROUP BY ps.year ORDER BY ps.year`,
-    { as_of: asOf ?? "9999-12-31" },
-  );
-  const complete = rows.filter((r) => r.complete);
-  const pick = complete.at(-1) ?? rows.at(-1);
+/** The latest complete year (all its projects ended by the run's as-of date), else the latest. */
+async function latestCompleteYear(db: Db, analysis: unknown): Promise<number> {
+  const years = [...(await completeYears(db, analysis))];
+  const pick = years.filter(([, complete]) => complete).at(-1) ?? years.at(-1);
   if (!pick) throw new Error("the results hold no scored year: nothing to report");
-  return Number(pick.year);
+  return pick[0];
 }
 
 export async function report(opts: ReportOptions): Promise<ReportResult> {
   const results = path.resolve(opts.results);
   const out = path.resolve(opts.out);
-  checkApart(out, "--out", results, "--results");
-  await recoverDir(results);
+  await resultsFor(results, out, "--out");
   await recoverDir(out);
   await checkOutputDir(out, "report", "--out"); // before any work: a user's folder is refused at once
-  if (!resultsReady(results)) throw new Error(`${results} is not a results folder (no manifest.json and guopei.duckdb): run \`guopei run\` first`);
-  const manifest = JSON.parse(await readFile(path.join(results, "manifest.json"), "utf8")) as { analysis?: { warning?: { as_of?: string } } };
+  const manifest = JSON.parse(await readFile(path.join(results, "manifest.json"), "utf8")) as { analysis?: unknown };
   const db = await openDb(path.join(results, "guopei.duckdb"), { readOnly: true });
   let year: number;
   let institutions: { institution_id: string; name: string | null }[];
   try {
-    year = opts.year ?? (await latestCompleteYear(db, manifest.analysis?.warning?.as_of));
+    year = opts.year ?? (await latestCompleteYear(db, manifest.analysis));
     institutions = await db.all(`SELECT s.institution_id, i.name FROM institution_scores s LEFT JOIN institutions i USING (institution_id) WHERE s.year = $year ORDER BY s.institution_id`, { year });
     if (!institutions.length) throw new Error(`no institution was scored in ${year}: choose another --year`);
     return await replaceDir(out, "report", "--out", async (work) => {

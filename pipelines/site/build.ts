@@ -6,8 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { crashPoint } from "../lib/crash.ts";
 import { info } from "../lib/log.ts";
-import { checkApart, recoverDir, replaceDir } from "../lib/outdir.ts";
-import { resultsReady, siteData, writeSiteData } from "../publish/site-data.ts";
+import { replaceDir, resultsFor } from "../lib/outdir.ts";
+import { siteData, writeSiteData } from "../publish/site-data.ts";
 import { siteConfig } from "../../observablehq.config.ts";
 import { fillNpmCache, placeholderDuckDBExtensions } from "./npm-cache.ts";
 
@@ -33,9 +33,7 @@ export interface SiteResult {
 export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
   const results = path.resolve(opts.results);
   const dist = path.resolve(opts.dist);
-  checkApart(dist, "--dist", results, "--results");
-  await recoverDir(results);
-  if (!resultsReady(results)) throw new Error(`${results} is not a results folder (no manifest.json and guopei.duckdb): run \`guopei run\` first`);
+  await resultsFor(results, dist, "--dist");
   // Built in a new folder beside --dist and committed in one step (lib/outdir.ts).
   return replaceDir(dist, "site", "--dist", async (work) => {
     // Framework builds in a folder of its own (removed by recoverDir if this process is killed).
