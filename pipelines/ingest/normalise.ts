@@ -68,9 +68,9 @@ export function readsAsChineseUtf8(bytes: Buffer): boolean {
   return /^[\u0000-\u007f\u00b7\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]*$/.test(bytes.toString("utf8"));
 }
 
-/** One CSV record in RFC 4180 form, nothing altered (input is copied, not defused). */
-function record(values: (string | number)[], delim: string): string {
-  return `${values.map((v) => (typeof v === "string" && (v.includes(delim) || /["\r\n]/.test(v)) ? `"${v.replaceAll('"', '""')}"` : String(v))).join(delim)}\n`;
+/** One record of input data in RFC 4180 form, otherwise unaltered (input is copied, never defused). */
+export function plainRecord(values: (string | number | null)[], delim = ","): string {
+  return `${values.map((v) => (v === null ? "" : typeof v === "string" && (v.includes(delim) || /["\r\n]/.test(v)) ? `"${v.replaceAll('"', '""')}"` : String(v))).join(delim)}\n`;
 }
 
 /**
@@ -118,12 +118,12 @@ export async function normaliseCsv(src: string, dst: string, opts: { gb18030: bo
       if (rec.trim() === "") return;
       const header = parser.parseRows(rec)[0] ?? [];
       width = header.length;
-      await write(record([...header, "__line"], opts.delim));
+      await write(plainRecord([...header, "__line"], opts.delim));
       return;
     }
     const fields = rec === "" ? [] : (parser.parseRows(rec)[0] ?? []);
     const padded = Array.from({ length: Math.max(width, fields.length) }, (_, i) => fields[i] ?? "");
-    await write(record([...padded, row], opts.delim));
+    await write(plainRecord([...padded, row], opts.delim));
   };
   try {
     for await (const chunk of createReadStream(src, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
@@ -140,7 +140,7 @@ export async function normaliseCsv(src: string, dst: string, opts: { gb18030: bo
     if (pending) {
       // An unclosed quote at the end: the rest is one record, as a spreadsheet would show it.
       const fields = parser.parseRows(`${pending}"`)[0] ?? [];
-      await write(record([...Array.from({ length: Math.max(width, fields.length) }, (_, i) => fields[i] ?? ""), row + 1], opts.delim));
+      await write(plainRecord([...Array.from({ length: Math.max(width, fields.length) }, (_, i) => fields[i] ?? ""), row + 1], opts.delim));
     }
   } finally {
     out.end();

@@ -8,7 +8,7 @@ import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import PQueue from "p-queue";
-import { EncodingMixed, LineShape, normaliseCsv } from "./normalise.ts";
+import { EncodingMixed, LineShape, normaliseCsv, plainRecord } from "./normalise.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
 
@@ -139,11 +139,6 @@ async function prepareCsv(file: InputFile, kind: Kind, s: Scan, workDir: string,
     throw e;
   }
   return { file, kind, encoding, csv, hasLineColumn: true };
-}
-
-/** A record of input data, quoted as RFC 4180 asks and otherwise unaltered (never defused: it is input). */
-function plainRecord(values: (string | number | null)[]): string {
-  return `${values.map((v) => (v === null ? "" : typeof v === "string" && /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v))).join(",")}\n`;
 }
 
 function cellText(v: ExcelJS.CellValue): string | null {
