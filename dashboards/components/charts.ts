@@ -1,6 +1,9 @@
 // Charts as small functions of (data, {width}) → Node.
 import * as Plot from "npm:@observablehq/plot";
-import { TIER_COLORS } from "./labels.js";
+import { TIER, TIER_COLORS, zh } from "./labels.js";
+
+/** Tier legends in words (优秀, 合格 …), not codes. */
+const tierColor = { ...TIER_COLORS, legend: true, tickFormat: (t: string) => zh(TIER)(t) };
 
 export interface Ranked {
   institution_id: string;
@@ -21,7 +24,7 @@ export function caterpillar(rows: Ranked[], { width, excellent = 90, qualified =
     marginLeft: Math.min(260, Math.max(width, 320) * 0.4),
     x: { label: "得分 score (95% 区间 interval)", domain: [Math.min(60, ...data.map((d) => d.ci_low ?? 100)), 100], grid: true },
     y: { label: null, domain: data.map((d) => d.label) },
-    color: { ...TIER_COLORS, legend: true },
+    color: tierColor,
     marks: [
       Plot.ruleX([qualified], { stroke: "#d73027", strokeDasharray: "4,3" }),
       Plot.ruleX([excellent], { stroke: "#1a9850", strokeDasharray: "4,3" }),
@@ -49,7 +52,22 @@ export function tierBars(rows: { year: number; tier: string; n: number }[], { wi
     height: 220,
     x: { label: "年度 year", tickFormat: "d", type: "band" },
     y: { label: "项目数 projects", grid: true },
-    color: { ...TIER_COLORS, legend: true },
+    color: tierColor,
     marks: [Plot.barY(rows, { x: "year", y: "n", fill: "tier", tip: true })],
+  });
+}
+
+/** A dimension profile: the institution beside the province, one pair of bars per dimension (0-100, from zero). */
+export function dimensionBars(rows: { dimension: string; series: string; value: number | null }[], { width }: { width: number }) {
+  const dims = [...new Set(rows.map((r) => r.dimension))];
+  return Plot.plot({
+    width: Math.max(width, 320),
+    height: dims.length * 40 + 60,
+    marginLeft: 80,
+    x: { label: "得分 (0-100)", domain: [0, 100], grid: true },
+    fy: { label: null, domain: dims, axis: "left" },
+    y: { axis: null, domain: [...new Set(rows.map((r) => r.series))] },
+    color: { legend: true },
+    marks: [Plot.barX(rows, { fy: "dimension", y: "series", x: "value", fill: "series", tip: true }), Plot.ruleX([0])],
   });
 }

@@ -59,3 +59,25 @@ export const TIER_COLORS = { domain: ["excellent", "qualified", "unqualified", "
 export const label = (map: Record<string, string>) => (v: unknown) => (v === null || v === undefined ? "—" : map[String(v)] ?? String(v));
 export const fixed = (digits = 1) => (v: unknown) => (v === null || v === undefined || Number.isNaN(Number(v)) ? "—" : Number(v).toFixed(digits));
 export const percent = (v: unknown) => (v === null || v === undefined ? "—" : `${(Number(v) * 100).toFixed(1)}%`);
+export const STAGE: Record<string, string> = {
+  kindergarten: "幼儿园 kindergarten",
+  primary: "小学 primary",
+  junior: "初中 junior secondary",
+  senior: "高中 senior secondary",
+  vocational: "中职 vocational",
+  special: "特殊教育 special education",
+};
+/** Dimensions of the demo instrument (an instrument's own dimensions show as written). */
+export const DIMENSION: Record<string, string> = {
+  design: "方案设计 design",
+  content: "课程内容 content",
+  trainers: "培训师资 trainers",
+  methods: "方式方法 methods",
+  organisation: "组织管理 organisation",
+  logistics: "后勤服务 logistics",
+  gains: "学习收获 gains",
+  overall: "总体评价 overall",
+};
+export const WARNING_LEVEL: Record<string, string> = { high: "高 high", medium: "中 medium", low: "低 low" };
+/** The Chinese part of a bilingual label ("优秀 excellent" → "优秀"), for documents in Chinese. */
+export const zh = (map: Record<string, string>) => (v: unknown) => (v === null || v === undefined || v === "" ? "—" : (map[String(v)] ?? String(v)).split(" ")[0]!);

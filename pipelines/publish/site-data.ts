@@ -7,6 +7,8 @@ import { openDb, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { csvCell } from "../lib/csv.ts";
 import { blankSmall, suppressCounts } from "./privacy.ts";
+import { reportFacts } from "./report-data.ts";
+import { annualReport, feedbackReport, type Doc, type ReportInput } from "../report/content.ts";
 
 const STOP = new Set(["身份证", "电话", "邮箱", "姓名", "微信", "QQ", "我们", "老师", "培训", "希望", "一些", "非常", "可以", "就是", "这样", "以后", "没有", "还是", "很多", "比较", "时间", "的", "了", "和", "是", "很", "太"]);
 
@@ -68,7 +70,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
       await db.all(`
         SELECT s.year, s.institution_id, i.name, i.type, s.n_projects, s.n_responses, s.score, s.ci_low, s.ci_high, s.rank,
                round(s.rank_low, 1) AS rank_low, round(s.rank_high, 1) AS rank_high, round(s.rank_sim_low, 1) AS rank_sim_low, round(s.rank_sim_high, 1) AS rank_sim_high,
-               s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.shrink_weight, s.n_projects_scored, s.class_score, s.reasons,
+               s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.rank_raw, s.rank_adjusted, s.shrink_weight, s.n_projects_scored, s.class_score, s.reasons,
                round(s.multi_year_score, 2) AS multi_year_score, s.multi_year_years
         FROM institution_scores s LEFT JOIN institutions i USING (institution_id) ORDER BY s.year, s.rank NULLS LAST, s.institution_id`),
     );
@@ -89,12 +91,17 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
                ps.n_responses, round(ps.response_rate, 3) AS response_rate, round(ps.score, 2) AS score, round(ps.ci_low, 2) AS ci_low, round(ps.ci_high, 2) AS ci_high,
                ps.tier, ps.recommendation, round(ps.eval_raw, 2) AS eval_raw, round(ps.eval_adjusted, 2) AS eval_adjusted, round(ps.expert_score, 2) AS expert_score,
                round(ps.attendance_score, 2) AS attendance_score, round(ps.followup_score, 2) AS followup_score, ps.evidence_used, ps.reasons,
-               round(ps.shrunk_score, 2) AS shrunk_score
+               round(ps.shrunk_score, 2) AS shrunk_score,
+               -- Percentile in the project's peer group (year, programme, category), among projects with a tier.
+               CASE WHEN ps.tier <> 'insufficient_data' AND ps.n_responses >= ${minN}
+                    THEN round(100 * percent_rank() OVER (PARTITION BY ps.year, ps.program, ps.category, ps.tier <> 'insufficient_data' AND ps.n_responses >= ${minN} ORDER BY ps.score)) END AS peer_percentile,
+               CASE WHEN ps.tier <> 'insufficient_data' AND ps.n_responses >= ${minN}
+                    THEN count(*) OVER (PARTITION BY ps.year, ps.program, ps.category, ps.tier <> 'insufficient_data' AND ps.n_responses >= ${minN}) END AS peer_n
         FROM project_scores ps LEFT JOIN projects pr USING (project_id) LEFT JOIN institutions i ON i.institution_id = ps.institution_id
         ORDER BY ps.year, ps.shrunk_score DESC NULLS LAST, ps.project_id`),
     );
     // A project below the minimum shows no figure of its own: not its score, nor its class's attendance.
-    const perProject = ["response_rate", "score", "shrunk_score", "ci_low", "ci_high", "tier", "recommendation", "eval_raw", "eval_adjusted", "expert_score", "attendance_score", "followup_score", "evidence_used", "reasons"];
+    const perProject = ["response_rate", "score", "shrunk_score", "ci_low", "ci_high", "tier", "recommendation", "eval_raw", "eval_adjusted", "expert_score", "attendance_score", "followup_score", "evidence_used", "reasons", "peer_percentile", "peer_n"];
     files["projects.json"] = blankSmall(projects, "n_responses", perProject, minN);
 
     files["counties.json"] = publicCounties(plain(await db.all(`SELECT * FROM county_performance ORDER BY year, county_code`)), minN);
@@ -129,6 +136,34 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
       files: manifest.files.map((f) => ({ path: f.path, kind: f.kind, encoding: f.encoding, status: f.status, message: f.message, rows_read: f.rows_read, rows_loaded: f.rows_loaded, rows_rejected: f.rows_rejected })),
       rejects: plain(await db.all(`SELECT file, reason, "column", count(*) AS n FROM rejects GROUP BY ALL ORDER BY file, n DESC, reason, "column"`)),
     };
+
+    // The annual report of every year and each institution's feedback report, from the public data above.
+    const facts = await reportFacts(db, policy);
+    files["norms.json"] = facts.norms;
+    const input: ReportInput = {
+      policy,
+      generated: manifest.finished_at,
+      asOf: (manifest.analysis as { warning?: { as_of?: string } } | undefined)?.warning?.as_of ?? null,
+      overview: files["overview.json"] as Record<string, unknown>[],
+      institutions: files["institutions.json"] as Record<string, unknown>[],
+      projects: files["projects.json"] as Record<string, unknown>[],
+      counties: files["counties.json"] as Record<string, unknown>[],
+      quality: files["quality.json"] as ReportInput["quality"],
+      comments: files["comments.json"] as ReportInput["comments"],
+      scrubbed: ((manifest.analysis as { comments_scrubbed?: Record<string, number> } | undefined)?.comments_scrubbed ?? {}),
+      warning: (manifest.analysis as { warning?: Record<string, unknown> } | undefined)?.warning ?? null,
+      files: (files["data-quality.json"] as { files: Record<string, unknown>[] }).files,
+      rejects: Number((await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM rejects`))[0]!.n),
+      facts,
+    };
+    const years = (files["overview.json"] as { year: number }[]).map((o) => o.year);
+    files["report.json"] = Object.fromEntries(years.map((y) => [y, annualReport(input, y)]));
+    const feedback: Record<string, Record<number, Doc>> = {};
+    for (const r of input.institutions) {
+      const doc = feedbackReport(input, String(r.institution_id), Number(r.year));
+      if (doc) (feedback[String(r.institution_id)] ??= {})[Number(r.year)] = doc;
+    }
+    files["feedback.json"] = feedback;
 
     if (restricted) {
       const has = (await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'teacher_warnings'`))[0]!.n > 0n;

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { crashPoint } from "../lib/crash.ts";
 import { info } from "../lib/log.ts";
 import { replaceDir, resultsFor } from "../lib/outdir.ts";
-import { siteData, writeSiteData } from "../publish/site-data.ts";
+import { siteData, writeSiteData, type SiteData } from "../publish/site-data.ts";
 import { siteConfig } from "../../observablehq.config.ts";
 import { fillNpmCache, placeholderDuckDBExtensions } from "./npm-cache.ts";
 
@@ -28,6 +28,8 @@ export interface SiteOptions {
 export interface SiteResult {
   dist: string;
   dataWeights: Record<string, number>;
+  /** The page data the site was built from (the report's documents among them). */
+  data: SiteData;
 }
 
 export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
@@ -78,7 +80,7 @@ async function buildInto(build: string, work: string, results: string, dist: str
   for (const f of await readdir(path.join(build, "dist"))) await rename(path.join(build, "dist", f), path.join(work, f));
   info(`网站 site → ${dist} (${(await readdir(work)).length - 1} entries${opts.restricted ? ", restricted" : ""})`);
   info(`  页面数据 page data (kB): ${Object.entries(dataWeights).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)}`).join(", ")}`);
-  return { dist, dataWeights };
+  return { dist, dataWeights, data };
 }
 
 function framework(cwd: string): Promise<void> {

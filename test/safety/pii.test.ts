@@ -1,6 +1,8 @@
 // A comment corpus with planted phone, ID, e-mail, QQ, WeChat and names leaves no trace in any
 // public output: the public site, the researchers' extract, the results' public CSVs.
+import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
+import JSZip from "jszip";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MINI, runCli, tmpDir, writeFiles } from "../helpers.ts";
@@ -23,6 +25,7 @@ describe("personal data in comments", () => {
   let results: string;
   let site: string;
   let extract: string;
+  let reports: string;
   beforeAll(async () => {
     const input = await tmpDir();
     const rows = Array.from({ length: 24 }, (_, i) => `R${i},P1,2024-03-21 1${i % 10}:00,300,${1 + (i % 5)},${1 + ((i + 2) % 5)},"${COMMENTS[i % COMMENTS.length]}${i >= COMMENTS.length ? `（第${i}条）` : ""}"`);
@@ -34,7 +37,22 @@ describe("personal data in comments", () => {
     expect((await runCli(["run", "--input", input, "--out", results])).code).toBe(0);
     expect((await runCli(["site", "--results", results, "--dist", site])).code).toBe(0);
     expect((await runCli(["extract", "--results", results, "--out", extract])).code).toBe(0);
-  }, 180_000);
+    reports = path.join(base, "reports");
+    const r = await runCli(["report", "--results", results, "--out", reports]);
+    expect(r.code, r.stderr).toBe(0);
+  }, 240_000);
+
+  it("leaves no trace in the printed and Word reports either (their text read back)", async () => {
+    const docs = (await files(reports)).filter((f) => /\.(pdf|docx)$/.test(f));
+    expect(docs.filter((f) => f.endsWith(".pdf")).length).toBeGreaterThanOrEqual(2);
+    for (const f of docs) {
+      const text = f.endsWith(".pdf")
+        ? execFileSync("pdftotext", [f, "-"]).toString("utf8").replace(/\s+/g, " ")
+        : (await (await JSZip.loadAsync(await readFile(f))).file("word/document.xml")!.async("string")).replace(/<[^>]+>/g, "");
+      expect(text.length).toBeGreaterThan(200);
+      for (const s of PLANTED) expect(text.includes(s), `${s} in ${path.basename(f)}`).toBe(false);
+    }
+  });
 
   it("scrubs them before any public page, theme list or extract, and counts them in the manifest", async () => {
     const manifest = JSON.parse(await readFile(path.join(results, "manifest.json"), "utf8"));

@@ -186,7 +186,8 @@ describe("the site, built offline, in Chromium", () => {
       // On paper nothing is clipped: no box hides rows below its fold (pdftotext would still see them).
       const clipped = await tab.evaluate(() => [...document.querySelectorAll(".gp-scroll")].filter((e) => e.scrollHeight > e.clientHeight + 1).length);
       expect(clipped).toBe(0);
-      const rows = await tab.evaluate(() => document.querySelector("#observablehq-main table tbody")!.querySelectorAll("tr").length);
+      // The institutions table (after its section heading) has one row per institution of the year.
+      const rows = await tab.evaluate(() => document.querySelector("#institutions table tbody")!.querySelectorAll("tr").length);
       expect(rows).toBe(names.length);
     } finally {
       await tab.close();

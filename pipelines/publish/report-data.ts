@@ -1,0 +1,120 @@
+// Public facts the annual report and the institutions' feedback reports need beyond the pages'
+// data: dimension profiles, hours by county, early-warning aggregates, integrity findings by
+// institution, norms. Every row here is as public as the site (groups below the policy's minimum
+// are left out or blanked), so a document built from them can be published.
+import type { Db } from "../lib/db.ts";
+import type { Policy } from "../lib/policy.ts";
+import { OUTPUTS } from "./outputs.ts";
+
+export interface DimensionRow {
+  year: number;
+  /** null: the province (all institutions together). */
+  institution_id: string | null;
+  dimension: string;
+  n_responses: number;
+  score: number;
+  /** The institution's percentile among the year's institutions on this dimension (0-100). */
+  percentile: number | null;
+}
+
+export interface HoursRow {
+  year: number;
+  county_code: string;
+  teachers: number;
+  share_meeting_hours: number;
+  share_meeting_it: number;
+  mean_behind_hours: number;
+}
+
+export interface WarningsRow {
+  year: number;
+  /** Trainees of running projects given a risk. */
+  assessed: number;
+  /** null when between 1 and the policy's minimum (with its complement, so neither can be worked out). */
+  high: number | null;
+  medium: number | null;
+}
+
+export interface FlagRow {
+  year: number;
+  institution_id: string;
+  project_id: string;
+  flag: string;
+  level: string;
+  affected_responses: number;
+  share: number;
+}
+
+export interface NormRow {
+  year: number;
+  program: string;
+  category: string;
+  n_projects: number;
+  p10: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p90: number;
+}
+
+export interface ReportFacts {
+  dimensions: DimensionRow[];
+  hours: HoursRow[];
+  warnings: WarningsRow[];
+  flags: FlagRow[];
+  norms: NormRow[];
+}
+
+const plain = <T>(rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]))) as T[];
+
+async function hasTable(db: Db, name: string): Promise<boolean> {
+  const rows = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $name`, { name });
+  return rows[0]!.n > 0n;
+}
+
+export async function reportFacts(db: Db, policy: Policy): Promise<ReportFacts> {
+  const minN = policy.min_group_public;
+  // Each response's dimension score (items reverse-coded and rescaled 0-100, as in response_scores),
+  // weighted by the response's integrity weight; institutions below the minimum are left out.
+  const dimensions = plain<DimensionRow>(
+    await db.all(
+      `WITH item AS (
+         SELECT r.year, r.institution_id, r.response_id, r.weight, coalesce(i.dimension, 'overall') AS dimension,
+                avg(100.0 * ((CASE WHEN coalesce(i.reverse, false) THEN coalesce(i.scale_min, $lo) + coalesce(i.scale_max, $hi) - a.value ELSE a.value END)
+                     - coalesce(i.scale_min, $lo)) / (coalesce(i.scale_max, $hi) - coalesce(i.scale_min, $lo))) AS v
+         FROM evaluation_answers a JOIN response_scores r USING (response_id) LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
+         WHERE r.weight > 0 AND r.year IS NOT NULL
+         GROUP BY ALL),
+       g AS (
+         SELECT year, institution_id, dimension, count(*) AS n_responses, sum(weight * v) / sum(weight) AS score, GROUPING(institution_id) AS province
+         FROM item GROUP BY GROUPING SETS ((year, dimension), (year, institution_id, dimension))),
+       shown AS (SELECT * FROM g WHERE province = 1 OR (institution_id IS NOT NULL AND n_responses >= $min))
+       SELECT year, CASE WHEN province = 1 THEN NULL ELSE institution_id END AS institution_id, dimension, n_responses, round(score, 2) AS score,
+              CASE WHEN province = 0 THEN round(100 * percent_rank() OVER (PARTITION BY year, dimension, province ORDER BY score), 0) END AS percentile
+       FROM shown
+       ORDER BY year, institution_id NULLS FIRST, dimension`,
+      { lo: policy.likert.min, hi: policy.likert.max, min: minN },
+    ),
+  );
+  const hours = (await hasTable(db, "hours_compliance")) ? plain<HoursRow>(await db.all(OUTPUTS["hours_by_county.csv"]!, { min_group: minN })) : [];
+  const warnings = (await hasTable(db, "teacher_warnings"))
+    ? plain<WarningsRow>(
+        await db.all(`SELECT year, count(*) AS assessed, count(*) FILTER (WHERE level = 'high') AS high, count(*) FILTER (WHERE level = 'medium') AS medium FROM teacher_warnings GROUP BY year ORDER BY year`),
+      ).map((w) => {
+        const small = (n: number | null) => n !== null && n > 0 && n < minN;
+        // One small count and the total would give back the other: both go.
+        return small(w.high) || small(w.medium) ? { ...w, high: null, medium: null } : w;
+      })
+    : [];
+  const flags = plain<FlagRow>(
+    await db.all(
+      `SELECT f.year, f.institution_id, f.project_id, f.flag, f.level, f.affected_responses, round(f.share, 3) AS share
+       FROM integrity_flags f JOIN project_scores p USING (project_id)
+       WHERE p.n_responses >= $min AND f.level IN ('suspect', 'review') AND f.institution_id IS NOT NULL
+       ORDER BY f.year, f.institution_id, CASE f.level WHEN 'suspect' THEN 0 ELSE 1 END, f.project_id, f.flag`,
+      { min: minN },
+    ),
+  );
+  const norms = plain<NormRow>(await db.all(OUTPUTS["norms.csv"]!, { policy_version: policy.version }));
+  return { dimensions, hours, warnings, flags, norms };
+}
