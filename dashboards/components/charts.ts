@@ -35,6 +35,7 @@ export function caterpillar(rows: Ranked[], { width, excellent = 90, qualified =
 }
 
 export function trend(rows: { year: number; value: number | null; series: string }[], { width, label }: { width: number; label: string }) {
+  const series = [...new Set(rows.map((r) => r.series))];
   return Plot.plot({
     width: Math.max(width, 320),
     height: 240,
@@ -42,7 +43,17 @@ export function trend(rows: { year: number; value: number | null; series: string
     x: { label: "年度 year", type: "point", tickFormat: (y: number) => String(y) },
     y: { label, grid: true, zero: true },
     color: { legend: true },
-    marks: [Plot.lineY(rows, { x: "year", y: "value", stroke: "series", marker: true }), Plot.text(rows, { x: "year", y: "value", text: (d: { value: number | null }) => (d.value === null ? "" : String(d.value)), dy: -10 })],
+    marks: [
+      Plot.lineY(rows, { x: "year", y: "value", stroke: "series", marker: true }),
+      // Values as labels, one decimal: the first series above its points, the next below, so that
+      // two close series do not write over each other.
+      ...series.map((name, i) =>
+        Plot.text(
+          rows.filter((d) => d.series === name),
+          { x: "year", y: "value", text: (d: { value: number | null }) => (d.value === null ? "" : Number(d.value).toFixed(1)), dy: i % 2 ? 14 : -10, fill: "currentColor" },
+        ),
+      ),
+    ],
   });
 }
 

@@ -81,3 +81,38 @@ export const DIMENSION: Record<string, string> = {
 export const WARNING_LEVEL: Record<string, string> = { high: "高 high", medium: "中 medium", low: "低 low" };
 /** The Chinese part of a bilingual label ("优秀 excellent" → "优秀"), for documents in Chinese. */
 export const zh = (map: Record<string, string>) => (v: unknown) => (v === null || v === undefined || v === "" ? "—" : (map[String(v)] ?? String(v)).split(" ")[0]!);
+/** Input file kinds (the contract's names). */
+export const KIND: Record<string, string> = {
+  institutions: "承训机构 institutions",
+  counties: "区县 counties",
+  projects: "项目 projects",
+  trainees: "学员名册 trainees",
+  attendance: "考勤 attendance",
+  evaluations: "匿名评估 evaluations",
+  instrument: "评估题目 instrument",
+  assessments: "考核结业 assessments",
+  submissions: "作业 submissions",
+  followups: "跟踪回访 follow-ups",
+  expert_reviews: "专家评审 expert reviews",
+  hours: "学时档案 hours",
+};
+/** Why a row was rejected at load (rejects.csv `reason`). */
+export const REJECT_REASON: Record<string, string> = {
+  duplicate_key: "键重复 duplicate key",
+  missing_required: "必填项缺失 missing required value",
+  out_of_range: "超出范围 out of range",
+  unknown_value: "不在允许的取值中 value not allowed",
+  likert_out_of_scale: "超出量表 outside the scale",
+  bad_date: "日期无法识别 bad date",
+  bad_datetime: "时间无法识别 bad date-time",
+  unknown_reference: "引用的编号不存在 unknown reference",
+  not_a_number: "不是数字 not a number",
+  not_an_integer: "不是整数 not an integer",
+  empty_row: "空行 empty row",
+  value_without_header: "多出无表头的值 value without a header",
+  ends_before_start: "结束早于开始 ends before it starts",
+  exceeds_planned_hours: "超过计划学时 exceeds planned hours",
+  more_done_than_required: "完成数多于要求 more done than required",
+  scale_max_not_above_min: "量表上限不大于下限 scale max not above min",
+  sign_out_before_sign_in: "签退早于签到 sign-out before sign-in",
+};

@@ -140,6 +140,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
     // The annual report of every year and each institution's feedback report, from the public data above.
     const facts = await reportFacts(db, policy);
     files["norms.json"] = facts.norms;
+    files["hours.json"] = facts.hours;
     const input: ReportInput = {
       policy,
       generated: manifest.finished_at,

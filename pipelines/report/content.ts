@@ -3,7 +3,7 @@
 // site renders them (report and institution pages, printed to PDF) and `guopei report` writes the
 // same document to Word, so the two cannot differ. The narrative is conditional sentences over the
 // numbers: nothing is said that a number here does not show. Pure: no database, no files.
-import { DIMENSION, INTEGRITY_FLAG, INTEGRITY_LEVEL, MODE, PROGRAM, RECOMMENDATION, TIER, zh } from "../../dashboards/components/labels.ts";
+import { DIMENSION, INTEGRITY_FLAG, KIND, INTEGRITY_LEVEL, MODE, PROGRAM, RECOMMENDATION, TIER, zh } from "../../dashboards/components/labels.ts";
 import type { Policy } from "../lib/policy.ts";
 import type { ReportFacts } from "../publish/report-data.ts";
 
@@ -383,7 +383,7 @@ export function annualReport(input: ReportInput, year: number): Doc {
             "区县得分含指标与成效两部分并给出区间和达到等级的概率；预警为样本外检验过的 logistic 模型或规则。详见网站“方法说明”页。",
         ),
         p(`（二）数据。本次运行读入 ${input.files.length} 个文件，载入 ${loaded.length} 个，被拒绝的行 ${input.rejects} 行（原因见 rejects.csv）；数据生成于 ${input.generated}。`),
-        table("files", "manifest.json", ["文件", "类型", "读入行", "载入行", "拒绝行", "状态"], input.files.map((f) => [f.path, f.kind ?? "—", count(f.rows_read), count(f.rows_loaded), count(f.rows_rejected), f.status ?? "—"])),
+        table("files", "manifest.json", ["文件", "类型", "读入行", "载入行", "拒绝行", "状态"], input.files.map((f) => [f.path, zh(KIND)(f.kind), count(f.rows_read), count(f.rows_loaded), count(f.rows_rejected), f.status ?? "—"])),
         p(
           `（三）政策版本 ${policy.version}：项目与机构优秀线 ${policy.tiers.excellent} 分、合格线 ${policy.tiers.qualified} 分；区县优秀线 ${policy.county.excellent} 分、合格线 ${policy.county.qualified} 分；` +
             `项目最少问卷 ${policy.min_responses} 份；公开数据的最小群体 ${minN} 人，意见 ${policy.min_group_comments} 条。`,

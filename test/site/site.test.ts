@@ -130,6 +130,12 @@ describe("the site, built offline, in Chromium", () => {
       const running = await visit(browser, srv.url, "?year=2026", ".gp-kpis", "overview-running");
       expect(running.text).toContain("2026 is still running");
       expect(running.text).not.toContain("同比 vs 2025");
+      const quality = await visit(browser, srv.url, "quality?year=2024", "table", "quality-2024");
+      expect(quality.problems).toEqual([]);
+      expect(quality.text).toMatch(/\n2024\t/); // table rows (cells are tab-separated), not the select's options
+      expect(quality.text).not.toMatch(/\n2025\t/);
+      const feedback = await visit(browser, srv.url, `institution/${(await query<{ institution_id: string }>(path.join(results, "guopei.duckdb"), "SELECT institution_id FROM institution_scores WHERE year = 2024 ORDER BY rank LIMIT 1"))[0]!.institution_id}?year=2024`, "table", "feedback-2024");
+      expect(feedback.text).toContain("2024 年度培训质量反馈报告");
       const comments = await visit(browser, srv.url, "comments?year=2024", ".gp-comment", "comments-2024");
       expect(comments.text).toContain("2024 ·");
       expect(comments.text).not.toContain("2026 ·");
@@ -156,6 +162,12 @@ describe("the site, built offline, in Chromium", () => {
         `SELECT count(*) AS n FROM response_scores r JOIN project_scores p USING (project_id) WHERE r.year = 2024 AND p.n_responses >= 5`,
       );
       expect(n).toBe(Number(expected!.n));
+      // The query is in the link: opened again from the URL, the same result.
+      const link = tab.url();
+      expect(new URL(link).searchParams.get("q")).toContain("count(DISTINCT project_id)");
+      await tab.goto(link, { waitUntil: "networkidle" });
+      await tab.waitForFunction(() => document.querySelector("#observablehq-main table th")?.textContent === "n", null, { timeout: 30_000 });
+      expect(Number(await tab.locator("#observablehq-main table td").first().innerText())).toBe(Number(expected!.n));
       expect(problems).toEqual([]);
       await tab.screenshot({ path: path.join(SHOTS, "public-explorer.png"), fullPage: true });
     } finally {
