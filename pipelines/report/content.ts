@@ -62,6 +62,8 @@ const range = (lo: unknown, hi: unknown, fmt = f1) => (missing(lo) || missing(hi
 const wan = (v: unknown) => (missing(v) ? "—" : (Number(v) / 10000).toLocaleString("zh-CN"));
 const list = (xs: string[]) => xs.join("、");
 const tier = zh(TIER);
+/** A county's name where the results know it, else its code. */
+const countyName = (input: ReportInput, code: string) => input.counties.find((c) => c.county_code === code)?.name ?? code;
 const rec = zh(RECOMMENDATION);
 const dim = zh(DIMENSION);
 const nameOf = (r: Row) => r.name ?? r.institution_id;
@@ -82,7 +84,7 @@ const REASON_RULES: [RegExp, (...m: string[]) => string][] = [
   [/^缺少 missing (\S+): predicted from its evaluation and institution$/, (_, m) => `缺少${parts(m!)}，由本项目问卷与机构推算`],
   [/^上年不合格 previous year unqualified$/, () => "上年不合格"],
   [/^诚信存疑 integrity suspect \((\S+)\): at most review$/, (_, f) => `诚信存疑（${flagsZh(f!)}），至多复核`],
-  [/^诚信存疑项目 integrity suspect projects: (.+)$/, (_, list) => `诚信存疑项目：${list!.replace(/(\S+) \(([^)]+)\)/g, (_m, p, f) => `${p}（${flagsZh(f)}）`)}`],
+  [/^诚信存疑项目 integrity suspect projects: (.+)$/, (_, list) => `诚信存疑项目：${list!.replace(/(\S+) \(([^)]+)\)/g, (_m, p, f) => `${p}（${flagsZh(f)}）`).replace(/）, /g, "）、")}`],
   [/^连续 (\d+) 年不合格 unqualified \d+ years in a row \(policy: drop after (\d+)\)$/, (_, n, k) => `连续 ${n} 年不合格（政策：连续 ${k} 年即淘汰）`],
   [/^(\d+) 年建议复核，本年仍不合格 .*$/, (_, y) => `${y} 年建议复核，本年仍不合格`],
   [/^(\d+) 年建议淘汰，未执行 .*$/, (_, y) => `${y} 年建议淘汰，未执行`],
@@ -152,7 +154,8 @@ export function annualReport(input: ReportInput, year: number): Doc {
       blocks.push(
         p(
           `与 ${year - 1} 年相比，项目综合得分均值${Math.abs(d) < 0.05 ? "持平" : d > 0 ? `上升 ${d.toFixed(1)} 分` : `下降 ${(-d).toFixed(1)} 分`}，` +
-            `有等级项目中优秀占比由 ${pct(share(prev))} 变为 ${pct(share(cur))}；项目个数由 ${prev.projects} 个变为 ${cur.projects} 个。`,
+            `有等级项目中优秀占比由 ${pct(share(prev))} 变为 ${pct(share(cur))}；` +
+            (prev.projects === cur.projects ? `项目个数与上年相同（${cur.projects} 个）。` : `项目个数由 ${prev.projects} 个变为 ${cur.projects} 个。`),
         ),
       );
     }
@@ -300,10 +303,10 @@ export function annualReport(input: ReportInput, year: number): Doc {
       blocks.push(
         p(
           `学时按每 ${h.cycle_years} 年周期 ${h.cycle_hours} 学时、信息技术应用能力 ${h.it_hours} 学时计（统计截至 ${hy} 年）。公开的 ${hours.length} 个区县（每县教师不少于 ${minN} 人）共 ${teachers} 名教师，周期学时达标率 ${pct(share)}。` +
-            (low.length ? `达标率低于这些区县平均水平的有：${list(low.slice(0, 8).map((r) => `${r.county_code}（${pct(r.share_meeting_hours)}）`))}。` : ""),
+            (low.length ? `达标率低于这些区县平均水平的有：${list(low.slice(0, 8).map((r) => `${countyName(input, r.county_code)}（${pct(r.share_meeting_hours)}）`))}。` : ""),
         ),
       );
-      blocks.push(table("hours", "hours_by_county.csv", ["区县", "教师数", "周期学时达标率", "信息技术学时达标率", "平均欠缺学时"], hours.map((r) => [r.county_code, count(r.teachers), pct(r.share_meeting_hours), pct(r.share_meeting_it), f1(r.mean_behind_hours)])));
+      blocks.push(table("hours", "hours_by_county.csv", ["区县", "教师数", "周期学时达标率", "信息技术学时达标率", "平均欠缺学时"], hours.map((r) => [countyName(input, r.county_code), count(r.teachers), pct(r.share_meeting_hours), pct(r.share_meeting_it), f1(r.mean_behind_hours)])));
     }
     sections.push({ id: "hours", title: "六、学时达标", blocks });
   }
@@ -355,14 +358,17 @@ export function annualReport(input: ReportInput, year: number): Doc {
     if (dims.length >= 3) {
       const all = mean(dims.map((d) => d.score))!;
       const weakest = dims.slice(0, 2);
-      items.push(`全省学员评价最低的维度是${list(weakest.map((d) => `${dim(d.dimension)}（${d.score.toFixed(1)} 分）`))}，低于各维度平均（${all.toFixed(1)} 分）；建议在下一年度项目申报评审和过程监管中把这些方面列为重点。`);
+      if (all - weakest[0]!.score >= 1)
+        items.push(`全省学员评价最低的维度是${list(weakest.map((d) => `${dim(d.dimension)}（${d.score.toFixed(1)} 分）`))}，低于各维度平均（${all.toFixed(1)} 分）；建议在下一年度项目申报评审和过程监管中把这些方面列为重点。`);
+      else items.push(`全省学员对各维度的评价接近（最低的${dim(weakest[0]!.dimension)} ${weakest[0]!.score.toFixed(1)} 分，与各维度平均 ${all.toFixed(1)} 分相差不足 1 分），没有明显的薄弱维度。`);
     }
     const below = input.counties.filter((r) => r.year === year && r.score !== null && Number(r.score) < policy.county.qualified);
-    if (below.length) items.push(`项目县绩效低于合格线（${policy.county.qualified} 分）的有 ${below.length} 个：${list(below.map((r) => r.name ?? r.county_code))}；按政策不予支持，建议督促整改。`);
+    const unq = policy.county.support_cny.unqualified;
+    if (below.length) items.push(`项目县绩效低于合格线（${policy.county.qualified} 分）的有 ${below.length} 个：${list(below.map((r) => r.name ?? r.county_code))}；${unq === 0 ? "按政策明年不予支持" : `按政策明年支持 ${wan(unq)} 万元`}，建议督促整改。`);
     const hy = Math.max(...input.facts.hours.map((h) => h.year), -Infinity);
     const hrs = input.facts.hours.filter((h) => h.year === hy);
     const lowHours = hrs.filter((h) => h.share_meeting_hours < 0.5);
-    if (lowHours.length) items.push(`学时达标率不足一半的区县 ${lowHours.length} 个（${list(lowHours.slice(0, 8).map((h) => h.county_code))}${lowHours.length > 8 ? " 等" : ""}），建议在下一周期优先安排培训。`);
+    if (lowHours.length) items.push(`学时达标率不足一半的区县 ${lowHours.length} 个（${list(lowHours.slice(0, 8).map((h) => countyName(input, h.county_code)))}${lowHours.length > 8 ? " 等" : ""}），建议在下一周期优先安排培训。`);
     const suspect = new Set(input.facts.flags.filter((f) => f.year === year && f.level === "suspect").map((f) => f.project_id));
     if (suspect.size) items.push(`${suspect.size} 个项目的问卷作答存疑（见第五部分），建议向承训机构核实问卷组织方式。`);
     const weakRel = input.quality.reliability.filter((r) => r.year === year && r.alpha !== null && Number(r.alpha) < policy.reliability.alpha_min);
