@@ -79,10 +79,29 @@ RESTRICTED_OUTPUTS["hours_by_school.csv"] = `
     FROM hours_compliance
     GROUP BY ALL ORDER BY year, county_code, school_id`;
 
+// Dimension profiles: each response's dimension score (items reverse-coded and rescaled 0-100, as in
+// response_scores), weighted by its integrity weight; the province (institution_id empty) and each
+// institution with at least the policy's minimum of responses, with its percentile among them.
+OUTPUTS["dimension_scores.csv"] = `WITH item AS (
+         SELECT r.year, r.institution_id, r.response_id, r.weight, coalesce(i.dimension, 'overall') AS dimension,
+                avg(100.0 * ((CASE WHEN coalesce(i.reverse, false) THEN coalesce(i.scale_min, $likert_min) + coalesce(i.scale_max, $likert_max) - a.value ELSE a.value END)
+                     - coalesce(i.scale_min, $likert_min)) / (coalesce(i.scale_max, $likert_max) - coalesce(i.scale_min, $likert_min))) AS v
+         FROM evaluation_answers a JOIN response_scores r USING (response_id) LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
+         WHERE r.weight > 0 AND r.year IS NOT NULL
+         GROUP BY ALL),
+       g AS (
+         SELECT year, institution_id, dimension, count(*) AS n_responses, sum(weight * v) / sum(weight) AS score, GROUPING(institution_id) AS province
+         FROM item GROUP BY GROUPING SETS ((year, dimension), (year, institution_id, dimension))),
+       shown AS (SELECT * FROM g WHERE province = 1 OR (institution_id IS NOT NULL AND n_responses >= $min_group))
+       SELECT year, CASE WHEN province = 1 THEN NULL ELSE institution_id END AS institution_id, dimension, n_responses, round(score, 2) AS score,
+              CASE WHEN province = 0 THEN round(100 * percent_rank() OVER (PARTITION BY year, dimension, province ORDER BY score), 0) END AS percentile
+       FROM shown
+       ORDER BY year, institution_id NULLS FIRST, dimension`;
+
 export async function publishOutputs(db: Db, dir: string, policy: Policy): Promise<string[]> {
   const written: string[] = [];
   for (const [file, sql] of Object.entries({ ...OUTPUTS, ...RESTRICTED_OUTPUTS })) {
-    const params = { policy_version: policy.version, min_group: policy.min_group_public };
+    const params = { policy_version: policy.version, min_group: policy.min_group_public, likert_min: policy.likert.min, likert_max: policy.likert.max };
     const used = Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
     await copyCsv(db, sql, path.join(dir, file), Object.keys(used).length ? used : undefined);
     written.push(file);

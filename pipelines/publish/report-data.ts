@@ -74,28 +74,7 @@ async function hasTable(db: Db, name: string): Promise<boolean> {
 
 export async function reportFacts(db: Db, policy: Policy): Promise<ReportFacts> {
   const minN = policy.min_group_public;
-  // Each response's dimension score (items reverse-coded and rescaled 0-100, as in response_scores),
-  // weighted by the response's integrity weight; institutions below the minimum are left out.
-  const dimensions = plain<DimensionRow>(
-    await db.all(
-      `WITH item AS (
-         SELECT r.year, r.institution_id, r.response_id, r.weight, coalesce(i.dimension, 'overall') AS dimension,
-                avg(100.0 * ((CASE WHEN coalesce(i.reverse, false) THEN coalesce(i.scale_min, $lo) + coalesce(i.scale_max, $hi) - a.value ELSE a.value END)
-                     - coalesce(i.scale_min, $lo)) / (coalesce(i.scale_max, $hi) - coalesce(i.scale_min, $lo))) AS v
-         FROM evaluation_answers a JOIN response_scores r USING (response_id) LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
-         WHERE r.weight > 0 AND r.year IS NOT NULL
-         GROUP BY ALL),
-       g AS (
-         SELECT year, institution_id, dimension, count(*) AS n_responses, sum(weight * v) / sum(weight) AS score, GROUPING(institution_id) AS province
-         FROM item GROUP BY GROUPING SETS ((year, dimension), (year, institution_id, dimension))),
-       shown AS (SELECT * FROM g WHERE province = 1 OR (institution_id IS NOT NULL AND n_responses >= $min))
-       SELECT year, CASE WHEN province = 1 THEN NULL ELSE institution_id END AS institution_id, dimension, n_responses, round(score, 2) AS score,
-              CASE WHEN province = 0 THEN round(100 * percent_rank() OVER (PARTITION BY year, dimension, province ORDER BY score), 0) END AS percentile
-       FROM shown
-       ORDER BY year, institution_id NULLS FIRST, dimension`,
-      { lo: policy.likert.min, hi: policy.likert.max, min: minN },
-    ),
-  );
+  const dimensions = plain<DimensionRow>(await db.all(OUTPUTS["dimension_scores.csv"]!, { likert_min: policy.likert.min, likert_max: policy.likert.max, min_group: minN }));
   const hours = (await hasTable(db, "hours_compliance")) ? plain<HoursRow>(await db.all(OUTPUTS["hours_by_county.csv"]!, { min_group: minN })) : [];
   const warnings = (await hasTable(db, "teacher_warnings"))
     ? plain<WarningsRow>(

@@ -8,6 +8,7 @@ import type { Policy } from "../lib/policy.ts";
 import { csvCell } from "../lib/csv.ts";
 import { blankSmall, suppressCounts } from "./privacy.ts";
 import { reportFacts } from "./report-data.ts";
+import { RESTRICTED_OUTPUTS } from "./outputs.ts";
 import { annualReport, feedbackReport, type Doc, type ReportInput } from "../report/content.ts";
 
 const STOP = new Set(["身份证", "电话", "邮箱", "姓名", "微信", "QQ", "我们", "老师", "培训", "希望", "一些", "非常", "可以", "就是", "这样", "以后", "没有", "还是", "很多", "比较", "时间", "的", "了", "和", "是", "很", "太"]);
@@ -169,6 +170,9 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
     if (restricted) {
       const has = (await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'teacher_warnings'`))[0]!.n > 0n;
       files["warnings.json"] = has ? plain(await db.all(`SELECT * FROM teacher_warnings ORDER BY risk DESC`)) : [];
+      // Hours by school: small groups, so restricted (county offices act on them).
+      const hasHours = (await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'hours_compliance'`))[0]!.n > 0n;
+      files["hours-schools.json"] = hasHours ? plain(await db.all(RESTRICTED_OUTPUTS["hours_by_school.csv"]!)) : [];
     }
     return { files };
   } finally {

@@ -343,7 +343,7 @@ export function annualReport(input: ReportInput, year: number): Doc {
           : `本年度没有达到公开最低人数（${input.comments.min_group} 条）的意见主题。`,
       ),
     ];
-    if (themes.length) blocks.push(table("themes", "comments (site)", ["主题词", "提及条数", "提及者平均评分"], themes.map((t) => [t.term, count(t.n), f1(t.mean_score)])));
+    if (themes.length) blocks.push(table("themes", "comments.json（网站数据 site data）", ["主题词", "提及条数", "提及者平均评分"], themes.map((t) => [t.term, count(t.n), f1(t.mean_score)])));
     sections.push({ id: "comments", title: "八、学员意见", blocks });
   }
 
@@ -451,7 +451,7 @@ export function feedbackReport(input: ReportInput, institutionId: string, year: 
       ? [
           p(`与全省相比，本机构相对最强的维度是${dim(gaps.at(-1)!.dimension)}（${gaps.at(-1)!.gap >= 0 ? "高" : "低"} ${Math.abs(gaps.at(-1)!.gap).toFixed(1)} 分），相对最弱的是${dim(gaps[0]!.dimension)}（${gaps[0]!.gap >= 0 ? "高" : "低"} ${Math.abs(gaps[0]!.gap).toFixed(1)} 分）。百分位为本机构在当年全部机构中的位置。`),
           { chart: "dimensions", data: dims.flatMap((d) => [{ dimension: dim(d.dimension), series: "本机构", value: d.score }, { dimension: dim(d.dimension), series: "全省", value: prov.get(d.dimension) ?? null }]) },
-          table("dimensions", "evaluations (site)", ["维度", "本机构", "全省", "差值", "全省百分位"], dims.map((d) => [dim(d.dimension), f1(d.score), f1(prov.get(d.dimension)), `${d.score - (prov.get(d.dimension) ?? 0) >= 0 ? "+" : ""}${(d.score - (prov.get(d.dimension) ?? 0)).toFixed(1)}`, count(d.percentile)])),
+          table("dimensions", "dimension_scores.csv", ["维度", "本机构", "全省", "差值", "全省百分位"], dims.map((d) => [dim(d.dimension), f1(d.score), f1(prov.get(d.dimension)), `${d.score - (prov.get(d.dimension) ?? 0) >= 0 ? "+" : ""}${(d.score - (prov.get(d.dimension) ?? 0)).toFixed(1)}`, count(d.percentile)])),
         ]
       : [p(`问卷少于 ${policy.min_group_public} 份，不公开维度得分。`)],
   });
@@ -492,7 +492,7 @@ export function feedbackReport(input: ReportInput, institutionId: string, year: 
     id: "comments",
     title: "七、学员意见",
     blocks: g
-      ? [p(`共 ${g.n_comments} 条匿名意见（已去除个人信息）。常见主题词见下表。`), table("terms", "comments (site)", ["主题词", "提及条数"], (g.top_terms as Row[]).map((t) => [t.term, String(t.n)]))]
+      ? [p(`共 ${g.n_comments} 条匿名意见（已去除个人信息）。常见主题词见下表。`), table("terms", "comments.json（网站数据 site data）", ["主题词", "提及条数"], (g.top_terms as Row[]).map((t) => [t.term, String(t.n)]))]
       : [p(`意见少于 ${input.comments.min_group} 条，为保护学员匿名不予展示。`)],
   });
 

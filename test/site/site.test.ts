@@ -112,12 +112,17 @@ describe("the site, built offline, in Chromium", () => {
       const warnings = await visit(browser, srv.url, "warnings", "p", "restricted-warnings");
       expect(warnings.problems).toEqual([]);
       expect(warnings.text).toContain("restricted");
+      // The validation and the hours by school are there, for the people who act on them.
+      expect(warnings.text).toContain("模型检验 Validation");
+      expect(warnings.text).toMatch(/AUC\t0\.\d{3}/);
+      expect(warnings.text).toContain("学时达标（按学校）");
     } finally {
       await srv.close();
     }
     const names = (await files(publicDist)).map((f) => path.relative(publicDist, f));
     expect(names.some((n) => n.startsWith("warnings"))).toBe(false);
     expect(names.some((n) => n.includes("warnings.json"))).toBe(false);
+    expect(names.some((n) => n.includes("hours-schools"))).toBe(false);
   });
 
   it("opens the Overview on the latest complete year, and says so when a year still running is chosen", async () => {
