@@ -449,7 +449,14 @@ export function feedbackReport(input: ReportInput, institutionId: string, year: 
     title: "三、维度画像",
     blocks: dims.length
       ? [
-          p(`与全省相比，本机构相对最强的维度是${dim(gaps.at(-1)!.dimension)}（${gaps.at(-1)!.gap >= 0 ? "高" : "低"} ${Math.abs(gaps.at(-1)!.gap).toFixed(1)} 分），相对最弱的是${dim(gaps[0]!.dimension)}（${gaps[0]!.gap >= 0 ? "高" : "低"} ${Math.abs(gaps[0]!.gap).toFixed(1)} 分）。百分位为本机构在当年全部机构中的位置。`),
+          p(
+            (gaps[0]!.gap >= 0
+              ? `本机构各维度均不低于全省平均，高出最多的是${dim(gaps.at(-1)!.dimension)}（高 ${gaps.at(-1)!.gap.toFixed(1)} 分），最少的是${dim(gaps[0]!.dimension)}（高 ${gaps[0]!.gap.toFixed(1)} 分）。`
+              : gaps.at(-1)!.gap < 0
+                ? `本机构各维度均低于全省平均，差距最大的是${dim(gaps[0]!.dimension)}（低 ${(-gaps[0]!.gap).toFixed(1)} 分），最小的是${dim(gaps.at(-1)!.dimension)}（低 ${(-gaps.at(-1)!.gap).toFixed(1)} 分）。`
+                : `与全省相比，本机构相对最强的维度是${dim(gaps.at(-1)!.dimension)}（高 ${gaps.at(-1)!.gap.toFixed(1)} 分），相对最弱的是${dim(gaps[0]!.dimension)}（低 ${(-gaps[0]!.gap).toFixed(1)} 分）。`) +
+              "百分位为本机构在当年全部机构中的位置。",
+          ),
           { chart: "dimensions", data: dims.flatMap((d) => [{ dimension: dim(d.dimension), series: "本机构", value: d.score }, { dimension: dim(d.dimension), series: "全省", value: prov.get(d.dimension) ?? null }]) },
           table("dimensions", "dimension_scores.csv", ["维度", "本机构", "全省", "差值", "全省百分位"], dims.map((d) => [dim(d.dimension), f1(d.score), f1(prov.get(d.dimension)), `${d.score - (prov.get(d.dimension) ?? 0) >= 0 ? "+" : ""}${(d.score - (prov.get(d.dimension) ?? 0)).toFixed(1)}`, count(d.percentile)])),
         ]

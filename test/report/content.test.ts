@@ -69,7 +69,7 @@ describe("annual report narrative", () => {
     ];
     const fb = feedbackReport(input({ facts: { ...input().facts, dimensions: dims } }), "B", 2025)!;
     expect(text(fb, "improve")).toBe("1. 课程内容低于全省平均 2 分以上，是下一年度首先要改进的方面。");
-    expect(text(fb, "dimensions")).toContain("相对最弱的是课程内容（低 5.0 分）");
+    expect(text(fb, "dimensions")).toContain("本机构各维度均低于全省平均，差距最大的是课程内容（低 5.0 分），最小的是培训师资（低 1.0 分）");
     expect(text(feedbackReport(input(), "A", 2025)!, "improve")).toContain("未发现需要改进的突出问题");
     expect(feedbackReport(input(), "A", 2024)).toBeNull();
   });
