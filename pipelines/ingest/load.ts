@@ -36,6 +36,8 @@ export interface LoadResult {
 }
 
 export class AccountError extends Error {}
+/** An input folder without a single file: a wrong path, most likely (exit 1, not "done: 0 rows"). */
+export class EmptyInputError extends Error {}
 /** A header that maps to no valid shape of its kind: the file is refused, whoever read the header. */
 class HeaderProblem extends Error {}
 
@@ -98,7 +100,8 @@ const LARGE_FILE = 32 << 20;
 const WORKERS = Math.min(4, availableParallelism());
 
 export async function loadWarehouse(db: Db, inputDir: string, workDir: string, policy: Policy): Promise<LoadResult> {
-  const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"));
+  const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert });
+  if (outcomes.length === 0) throw new EmptyInputError(`the input folder ${inputDir} holds no files: nothing to load`);
   for (const o of outcomes) {
     if (o.status === "refused") info(`拒收 refused ${o.file.path}: ${o.message}`);
     if (o.status === "duplicate") info(`重复 duplicate ${o.file.path}: ${o.message}`);
@@ -127,7 +130,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     const typedPass = async (w: Db, part: PreparedPart, order: number): Promise<void> => {
       const label = labelOf(part);
       const table = `_checked_${order}`;
-      const delim = /\.tsv$/i.test(part.file.path) ? "\t" : ",";
+      const delim = part.delim;
       const outcome = outcomes.find((o) => o.file === part.file)!;
       const pass = async (columns: string[] | undefined) => {
         const names =

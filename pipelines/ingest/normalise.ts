@@ -118,12 +118,13 @@ export async function normaliseCsv(src: string, dst: string, opts: { gb18030: bo
       if (rec.trim() === "") return;
       const header = parser.parseRows(rec)[0] ?? [];
       width = header.length;
-      await write(plainRecord([...header, "__line"], opts.delim));
+      // `__line` first: a title row above the header (one cell wide) must not shift it.
+      await write(plainRecord(["__line", ...header], opts.delim));
       return;
     }
     const fields = rec === "" ? [] : (parser.parseRows(rec)[0] ?? []);
     const padded = Array.from({ length: Math.max(width, fields.length) }, (_, i) => fields[i] ?? "");
-    await write(plainRecord([...padded, row], opts.delim));
+    await write(plainRecord([row, ...padded], opts.delim));
   };
   try {
     for await (const chunk of createReadStream(src, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
@@ -140,7 +141,7 @@ export async function normaliseCsv(src: string, dst: string, opts: { gb18030: bo
     if (pending) {
       // An unclosed quote at the end: the rest is one record, as a spreadsheet would show it.
       const fields = parser.parseRows(`${pending}"`)[0] ?? [];
-      await write(plainRecord([...Array.from({ length: Math.max(width, fields.length) }, (_, i) => fields[i] ?? ""), row + 1], opts.delim));
+      await write(plainRecord([row + 1, ...Array.from({ length: Math.max(width, fields.length) }, (_, i) => fields[i] ?? "")], opts.delim));
     }
   } finally {
     out.end();

@@ -11,6 +11,8 @@ import PQueue from "p-queue";
 import { EncodingMixed, LineShape, normaliseCsv, plainRecord } from "./normalise.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
+import { kindsInName } from "./recognise.ts";
+import { ReshapeProblem, recognisePart, reshapePart, surveyInfo, type PendingPart, type ReshapeNotes, type ReshapeOptions } from "./reshape.ts";
 
 export type Encoding = "utf-8" | "utf-8-bom" | "gb18030" | "xlsx";
 
@@ -32,6 +34,9 @@ export interface PreparedPart {
   csv: string;
   /** xlsx parts carry a `__line` column with the sheet's own row numbers. */
   hasLineColumn: boolean;
+  delim: string;
+  /** How its kind was decided and what was changed to read it. */
+  notes?: ReshapeNotes;
 }
 
 export interface FileOutcome {
@@ -42,6 +47,8 @@ export interface FileOutcome {
   message?: string;
   duplicateOf?: string;
   parts: PreparedPart[];
+  /** Tables whose kind recognition still has to decide (internal to prepareInputs). */
+  pending?: (PendingPart & { encoding: Encoding })[];
 }
 
 export class RefusedFile extends Error {}
@@ -122,23 +129,23 @@ function completeUtf8Prefix(b: Buffer): number {
   return b.length;
 }
 
-async function prepareCsv(file: InputFile, kind: Kind, s: Scan, workDir: string, index: number): Promise<PreparedPart> {
+async function prepareCsv(file: InputFile, kind: Kind | undefined, s: Scan, workDir: string, index: number): Promise<PendingPart & { encoding: Encoding }> {
   if (s.binary) throw new RefusedFile("binary content (NUL bytes): not a CSV text file");
   if (s.shape.nulLine) throw new RefusedFile(`a NUL byte on line ${s.shape.nulLine}: the file is damaged (binary data inside text); export it again`);
   if (s.bytes === 0) throw new RefusedFile("empty file: no header row");
   const encoding: Encoding = s.validUtf8 ? (s.bom ? "utf-8-bom" : "utf-8") : "gb18030";
+  const delim = /\.tsv$/i.test(file.path) ? "\t" : ",";
   // The common case is read by DuckDB as it is; blank lines, quoted line breaks and GB18030 (Excel
   // on Chinese Windows saves GBK, which GB18030 contains) take the careful path.
-  if (s.validUtf8 && !s.shape.needsCareful) return { file, kind, encoding, csv: file.abs, hasLineColumn: false };
+  if (s.validUtf8 && !s.shape.needsCareful) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim };
   const csv = path.join(workDir, `${index}-careful.csv`);
-  const delim = /\.tsv$/i.test(file.path) ? "\t" : ",";
   try {
     await normaliseCsv(file.abs, csv, { gb18030: !s.validUtf8, delim });
   } catch (e) {
     if (e instanceof EncodingMixed) throw new RefusedFile(e.message);
     throw e;
   }
-  return { file, kind, encoding, csv, hasLineColumn: true };
+  return { kind, encoding, csv, hasLineColumn: true, delim };
 }
 
 function cellText(v: ExcelJS.CellValue): string | null {
@@ -163,7 +170,7 @@ function cellText(v: ExcelJS.CellValue): string | null {
  * column of the sheet's own row numbers. Every sheet named like a kind is loaded as that kind;
  * otherwise the first sheet, as the file's kind; the other sheets' CSVs are dropped.
  */
-async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir: string, index: number): Promise<PreparedPart[]> {
+async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir: string, index: number): Promise<(PendingPart & { encoding: Encoding })[]> {
   const written: { name: string; kind: Kind | undefined; csv: string }[] = [];
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(file.abs, { sharedStrings: "cache", hyperlinks: "ignore", styles: "cache", worksheets: "emit", entries: "emit" });
@@ -183,9 +190,10 @@ async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir:
         if (!headerDone) {
           width = values.length;
           headerDone = true;
-          line = plainRecord([...Array.from({ length: width }, (_, i) => values[i] ?? null), "__line"]);
+          // `__line` first: a title row above the header (one cell wide) must not shift it.
+          line = plainRecord(["__line", ...Array.from({ length: width }, (_, i) => values[i] ?? null)]);
         } else {
-          line = plainRecord([...Array.from({ length: Math.max(width, values.length) }, (_, i) => values[i] ?? null), row.number]);
+          line = plainRecord([row.number, ...Array.from({ length: Math.max(width, values.length) }, (_, i) => values[i] ?? null)]);
         }
         if (!out.write(line)) await once(out, "drain");
       }
@@ -196,17 +204,19 @@ async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir:
     throw new RefusedFile(`cannot be read as xlsx (truncated or not a workbook): ${(e as Error).message}`);
   }
   if (written.length === 0) throw new RefusedFile("the workbook has no sheet");
+  // Sheets named like a kind are loaded as that kind (the others are notes); otherwise every sheet
+  // is a candidate and its header decides (an instructions sheet beside the data fits no kind).
   const chosen = written.filter((w) => w.kind);
-  const targets = chosen.length > 0 ? chosen : fileKind ? [{ ...written[0]!, kind: fileKind }] : [];
-  if (targets.length === 0) throw new RefusedFile("neither the file name nor any sheet name names an input kind");
-  return targets.map((t) => ({ file, kind: t.kind!, sheet: t.name, encoding: "xlsx" as const, csv: t.csv, hasLineColumn: true }));
+  // (A single sheet takes the file name's kind at once; several are decided by their headers.)
+  const targets = chosen.length > 0 ? chosen : written.length === 1 ? [{ ...written[0]!, kind: fileKind }] : written;
+  return targets.map((t) => ({ kind: t.kind, sheet: t.name, encoding: "xlsx" as const, csv: t.csv, hasLineColumn: true, delim: "," }));
 }
 
 /**
  * Prepare every file of the input folder, at most `concurrency` at a time.
  * A file delivered twice (same sha256) is prepared once and reported as a duplicate.
  */
-export async function prepareInputs(inputDir: string, workDir: string, concurrency = 4, onFile?: (o: FileOutcome) => void): Promise<FileOutcome[]> {
+export async function prepareInputs(inputDir: string, workDir: string, concurrency = 4, onFile?: (o: FileOutcome) => void, reshape: ReshapeOptions = { sources: [], labels: {}, scale: { min: 1, max: 5 } }): Promise<FileOutcome[]> {
   const root = path.resolve(inputDir);
   await mkdir(workDir, { recursive: true });
   const files = await listInputFiles(root);
@@ -216,7 +226,8 @@ export async function prepareInputs(inputDir: string, workDir: string, concurren
       queue.add(async (): Promise<FileOutcome> => {
         const rel = displayPath(root, full);
         const file: InputFile = { path: rel, abs: full, sha256: "", bytes: 0 };
-        const kind = kindOfFile(path.basename(full));
+        const named = kindsInName(path.basename(full));
+        const kind = named.kinds.length === 1 ? named.kinds[0] : undefined;
         try {
           file.abs = await insideRoot(root, full);
           if (!READABLE.test(full)) {
@@ -227,11 +238,9 @@ export async function prepareInputs(inputDir: string, workDir: string, concurren
           const isXlsx = /\.xlsx$/i.test(full);
           const s = await scan(file.abs);
           Object.assign(file, { sha256: s.sha256, bytes: s.bytes });
-          if (!kind && !isXlsx) {
-            return { file, status: "ignored", message: `the name does not start with an input kind (${KINDS.join(", ")})`, parts: [] };
-          }
-          const parts = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind!, s, workDir, index)];
-          return { file, status: "prepared", kind: parts[0]!.kind, encoding: parts[0]!.encoding, parts };
+          // A name that names no kind, or several, is prepared all the same: its header decides.
+          const pending = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind, s, workDir, index)];
+          return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending };
         } catch (e) {
           const message = e instanceof RefusedFile ? e.message : `cannot be read: ${(e as Error).message}`;
           return { file, status: "refused", kind, message, parts: [] };
@@ -239,6 +248,7 @@ export async function prepareInputs(inputDir: string, workDir: string, concurren
       }) as Promise<FileOutcome>,
     ),
   );
+  await recogniseAll(outcomes, workDir, reshape);
   // The shortest name of identical files counts as the original (`x.csv` before `x (1).csv`).
   const byName = [...outcomes].sort((a, b) => a.file.path.length - b.file.path.length || (a.file.path < b.file.path ? -1 : 1));
   const firstBySha = new Map<string, string>();
@@ -254,4 +264,49 @@ export async function prepareInputs(inputDir: string, workDir: string, concurren
     } else firstBySha.set(o.file.sha256, o.file.path);
   }
   return outcomes;
+}
+
+/**
+ * Every prepared table's kind decided (policy sources, names, headers) and, where its shape is not
+ * the contract's, rewritten; a file none of whose tables fits a kind is refused with the reason.
+ * Projects and instrument go first: a survey export's project and questions are matched to them.
+ */
+async function recogniseAll(outcomes: FileOutcome[], workDir: string, opts: ReshapeOptions): Promise<void> {
+  const decided: { o: FileOutcome; part: PendingPart & { encoding: Encoding }; survey: boolean; source?: ReshapeOptions["sources"][number] }[] = [];
+  for (const o of outcomes) {
+    if (o.status !== "prepared" || !o.pending) continue;
+    const problems: string[] = [];
+    for (const part of o.pending) {
+      try {
+        decided.push({ o, part, ...(await recognisePart(part, o.file.path, opts)) });
+      } catch (e) {
+        if (!(e instanceof ReshapeProblem)) throw e;
+        problems.push(`${part.sheet && o.pending.length > 1 ? `sheet ${part.sheet}: ` : ""}${e.message}`);
+      }
+    }
+    // A workbook's other sheets (instructions, notes) may fit nothing; a file none of whose tables fits is refused.
+    if (!decided.some((d) => d.o === o)) {
+      o.status = "refused";
+      o.message = problems[0] ?? "no table in it";
+      o.pending = undefined;
+    }
+  }
+  const info = await surveyInfo(decided.filter((d) => !d.survey).map((d) => d.part));
+  let n = 0;
+  for (const d of decided) {
+    if (d.o.status !== "prepared") continue;
+    try {
+      await reshapePart(d.part, d.o.file.path, d.survey, d.source, info, opts, path.join(workDir, `reshaped-${n++}.csv`));
+      d.o.parts.push({ file: d.o.file, kind: d.part.kind!, sheet: d.part.sheet, encoding: d.part.encoding, csv: d.part.csv, hasLineColumn: d.part.hasLineColumn, delim: d.part.delim, notes: d.part.notes });
+    } catch (e) {
+      if (!(e instanceof ReshapeProblem)) throw e;
+      d.o.status = "refused";
+      d.o.message = `${d.part.sheet && (d.o.pending?.length ?? 0) > 1 ? `sheet ${d.part.sheet}: ` : ""}${e.message}`;
+      d.o.parts = [];
+    }
+  }
+  for (const o of outcomes) {
+    if (o.status === "prepared") o.kind = o.parts[0]?.kind;
+    o.pending = undefined;
+  }
 }

@@ -138,6 +138,25 @@ export const PolicySchema = z
     county_coverage_target: share.default(0.2),
     /** Practice share of courses and credits ≥ 30 % (001_…). */
     practice_share_min: share.default(0.3),
+    /**
+     * Files that need help to be read (docs/input.md): a file-name pattern (`*` any characters, `?`
+     * one) → its kind, columns renamed to the contract's, and constant columns (the project of a
+     * survey export, say). The first matching entry applies.
+     */
+    sources: z
+      .array(
+        z
+          .object({
+            pattern: z.string().min(1),
+            kind: z.string().optional(),
+            columns: z.record(z.string(), z.string()).default({}),
+            constants: z.record(z.string(), z.string()).default({}),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Answer labels beyond the built-in Chinese five-point sets: label → scale point. */
+    labels: z.record(z.string(), z.number().int()).default({}),
   })
   .strict();
 

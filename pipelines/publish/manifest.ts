@@ -23,6 +23,10 @@ export interface ManifestFile {
   /** Date cells given as Excel serial day numbers (e.g. 45372), converted to dates. */
   excel_dates_converted: number;
   sheets?: { sheet: string; kind: string; rows_read: number; rows_loaded: number; rows_rejected: number }[];
+  /** How the file's kind was decided: file name, file name (Chinese), sheet name, header, policy sources. */
+  kind_by: string | null;
+  /** What was changed to read it (rows above the header, renamed columns, a survey export's reshaping). */
+  reshaped?: unknown;
 }
 
 export function manifestFiles(load: LoadResult): ManifestFile[] {
@@ -42,7 +46,12 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
       rows_loaded: sum("rows_loaded"),
       rows_rejected: sum("rows_rejected"),
       excel_dates_converted: sum("excel_dates"),
+      kind_by: null,
     };
+    const notes = o.parts.flatMap((p) => (p.notes ? [p.notes] : []));
+    entry.kind_by = notes[0]?.kind_by ?? null;
+    const changes = notes.map(({ kind_by: _, ...rest }) => rest).filter((r) => Object.keys(r).length);
+    if (changes.length) entry.reshaped = changes.length === 1 ? changes[0] : changes;
     if (o.encoding === "xlsx") entry.sheets = parts.map((p) => ({ sheet: p.sheet ?? "", kind: p.kind, rows_read: p.rows_read, rows_loaded: p.rows_loaded, rows_rejected: p.rows_rejected }));
     return entry;
   });

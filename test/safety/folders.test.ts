@@ -81,10 +81,17 @@ describe("folders the tool did not make", () => {
     expect((await runCli(["run", "--input", input, "--out", out])).code).toBe(0);
     const hashes = async () => Object.fromEntries(await Promise.all((await readdir(out)).sort().map(async (f) => [f, await sha(path.join(out, f))])));
     const before = await hashes();
-    const empty = await tmpDir();
-    const r = await runCli(["run", "--input", empty, "--out", out]);
+    const headerOnly = await tmpDir();
+    await writeFile(path.join(headerOnly, "evaluations_1.csv"), "response_id,project_id,q01\n");
+    const r = await runCli(["run", "--input", headerOnly, "--out", out]);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("no row was loaded");
+    expect(await hashes()).toEqual(before);
+    // A folder without a single file is a wrong path, most likely: an error (1), not "0 rows".
+    const empty = await tmpDir();
+    const e = await runCli(["run", "--input", empty, "--out", out]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain("holds no files");
     expect(await hashes()).toEqual(before);
   });
 
