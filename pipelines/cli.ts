@@ -9,6 +9,8 @@ import { buildSite } from "./site/build.ts";
 import { extract } from "./extract/extract.ts";
 import { NoBrowserError } from "./lib/browser.ts";
 import { report } from "./report/report.ts";
+import { check } from "./check.ts";
+import { templates } from "./templates.ts";
 
 const positiveNumber = (v: string) => {
   const x = Number(v);
@@ -77,6 +79,45 @@ program
   .action(async (o: { results: string; out: string; year?: number }) => {
     await report(o);
   });
+
+program
+  .command("check")
+  .description("validate a folder of exports without analysing them (fast: run it before sending files); 只校验不分析")
+  .requiredOption("--input <dir>", "folder of input files (csv, xlsx)")
+  .option("--out <dir>", "folder for rejects.csv and check.json (nothing is written into --input)")
+  .option("--policy <file>", "policy JSON (its sources and labels help read unusual exports)")
+  .action(async (o: { input: string; out?: string; policy?: string }) => {
+    process.exitCode = (await check(o)).exitCode;
+  });
+
+program
+  .command("templates")
+  .description("write an .xlsx template per input kind: Chinese headers, instructions, dropdowns; 生成填报模板")
+  .requiredOption("--out <dir>", "folder for the templates")
+  .action(async (o: { out: string }) => {
+    await templates(o);
+  });
+
+program.addHelpText(
+  "after",
+  `
+示例 Examples:
+  guopei demo --out data/demo                         演示数据 a synthetic province
+  guopei check --input 河南省2025                     只校验 validate exports before sending them
+  guopei run --input 河南省2025 --out results         载入并分析 load and analyse
+  guopei site --results results --dist site           网站 the static site (offline)
+  guopei report --results results --out reports       年度报告 PDF/Word and feedback reports
+  guopei templates --out 模板                         填报模板 xlsx templates for institutions
+
+退出码 Exit codes:
+  0  完成 done (rejected rows are normal and listed in rejects.csv)
+  1  失败 failed: a wrong path, an empty input folder, an output folder guopei did not make, a step that failed
+  2  有文件被拒收 some input file was refused (the rest was loaded; see the manifest or the check table)
+  3  政策文件有误 the policy file is wrong
+  4  没有载入任何行 no row was loaded (the previous results are kept)
+
+Input files, outputs and the policy file: docs/input.md and docs/contract.md.`,
+);
 
 try {
   await program.parseAsync(process.argv);

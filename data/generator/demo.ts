@@ -398,7 +398,7 @@ async function writeDemo(out: string, opts: DemoOptions): Promise<DemoSummary> {
   await bad(e0, e0name, "bad_datetime", [`R${pad(++responseNo, 8)}`, firstProject, "2023-13-01 09:00", 200, ...DIMENSIONS.map(() => 4), ""]);
   await bad(submissions, "submissions.csv", "out_of_range", [firstProject, firstTeacher, `${firstProject}-A9`, "2023-05-01", "2023-05-01 10:00", 120]);
   await bad(assessments, "assessments.csv", "missing_required", [firstProject, "", 3, 3, 10, "pass", 4]);
-  await bad(attendance.get(2023)!, "attendance_2023.csv", "unknown_value", [firstProject, firstTeacher, `${firstProject}-S99`, "2023-05-01", "face_to_face", 180, "", "", "迟 到"]);
+  await bad(attendance.get(2023)!, "attendance_2023.csv", "unknown_value", [firstProject, firstTeacher, `${firstProject}-S99`, "2023-05-01", "face_to_face", 180, "", "", "早退了"]);
   await bad(followups, "followups.csv", "bad_date", [firstProject, firstTeacher, 24, 4, 4, 4, 4, 4, 80, "2023-02-30"]);
   badRows[badRows.length - 1]!.reason = "bad_datetime";
 

@@ -12,7 +12,7 @@ import { KINDS, SPECS, canonicalHeader, type Kind, type KindSpec } from "./contr
 import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
 import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
-import { readCsv, typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
+import { NORMALISATIONS, readCsv, typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
 
 export interface PartAccount {
   /** As written in rejects.csv: the path inside the input folder (with `#sheet` for a workbook of several kinds). */
@@ -24,6 +24,8 @@ export interface PartAccount {
   rows_rejected: number;
   /** Date cells given as Excel serial day numbers, converted. */
   excel_dates: number;
+  /** Cells normalised, by kind (full-width characters, inner spaces in codes, percentages, Chinese labels). */
+  normalised: Record<string, number>;
 }
 
 export interface LoadResult {
@@ -123,7 +125,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     const kindStart = performance.now();
     const spec = SPECS[kind];
     const parts = allParts.filter((p) => p.kind === kind);
-    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number; excelDates: number }[] = [];
+    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number; excelDates: number; normalised: Record<string, number> }[] = [];
     const scales = kind === "evaluations" || kind === "followups" ? await itemScales(db, policy) : new Map<string, ItemScale>();
     // The typed pass of each file, as many at a time as there are connections: a small file costs
     // DuckDB more in planning than in reading, and a province may send thousands of them.
@@ -169,7 +171,9 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
         }
       } catch (e) {
         outcome.status = "refused";
-        outcome.message = `${part.sheet ? `sheet ${part.sheet}: ` : ""}${(e as Error).message.split("\n")[0]}`;
+        // One sentence a user can act on: never a temporary path (the file's own path instead).
+        const first = (e as Error).message.split("\n")[0]!.split(part.csv).join(part.file.path).replace(/\/\S*\.work\/\S*/g, part.file.path);
+        outcome.message = `${part.sheet ? `sheet ${part.sheet}: ` : ""}${e instanceof HeaderProblem ? first : `could not be read as ${kind}: ${first}`}`;
         info(`拒收 refused ${part.file.path}: ${outcome.message}`);
         await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
         bar.tick(part.file.path);
@@ -181,9 +185,12 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
          FROM (SELECT ${lineExpr} AS line, unnest(_errors) AS e FROM ${ident(table)} WHERE _errors IS NOT NULL)`,
         { label, kind },
       );
-      const [counts] = await w.all<{ c: bigint; x: bigint | null }>(`SELECT count(*) AS c, sum(_excel_dates) FILTER (WHERE _errors IS NULL) AS x FROM ${ident(table)}`);
+      const [counts] = await w.all<Record<string, bigint | null>>(
+        `SELECT count(*) AS c, sum(_excel_dates) FILTER (WHERE _errors IS NULL) AS x, ${NORMALISATIONS.map((k) => `sum(_norm_${k}) AS ${k}`).join(", ")} FROM ${ident(table)}`,
+      );
       const read = n(counts?.c);
-      checked.push({ table, label, part, order, read, excelDates: n(counts?.x) });
+      const normalised = Object.fromEntries(NORMALISATIONS.map((k) => [k, n(counts?.[k])]).filter(([, v]) => Number(v) > 0));
+      checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised });
       bar.tick(part.file.path);
     };
     // A large file already keeps every core busy (and its memory): large files go one at a time,
@@ -223,7 +230,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     // Good rows of every file of this kind, with provenance. Files lacking an item column get NULL there.
     const selects = checked.map((c) => {
       const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
-      return `SELECT * EXCLUDE (_errors, _excel_dates${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
+      return `SELECT * EXCLUDE (_errors, _excel_dates, ${NORMALISATIONS.map((k) => `_norm_${k}`).join(", ")}${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
     });
     // Views, not copies: the checked tables (one per file, typed, rejected rows included) are
     // scanned by the checks, and the kind's table is a view of their rows that passed.
@@ -312,7 +319,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     );
     info(`  ${kind}: ${tables[kind]} rows in ${((performance.now() - kindStart) / 1000).toFixed(1)} s`);
     for (const c of checked) {
-      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.excelDates });
+      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.excelDates, normalised: c.normalised });
     }
   }
   bar.done();

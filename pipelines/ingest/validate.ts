@@ -90,6 +90,26 @@ export function readCsv(delim: string, columns?: string[]): string {
   return `read_csv($csv, header = true, delim = ${literal(delim)}, quote = '"', escape = '"', null_padding = true, ${shape})`;
 }
 
+// Full-width ASCII as offices type it on Chinese keyboards (５, ＡＢ, ．, －, ％) → half-width.
+const FULL = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0xff01 + i)).join("");
+const HALF = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)).join("");
+const halfWidth = (v: string) => `translate(${v}, ${literal(FULL)}, ${literal(HALF)})`;
+
+/**
+ * A cell as the contract reads it: full-width characters half-width; codes and labels without
+ * stray inner spaces (`迟 到`); a percentage in a 0-1 share (`5%` → 0.05).
+ */
+function normalisedExpr(col: ColSpec, v: string): string {
+  if (col.type === "text") return v;
+  let n = halfWidth(v);
+  if (col.type === "id" || col.type === "enum") n = `regexp_replace(${n}, '\\s+', '', 'g')`;
+  if (col.type === "num" && col.max !== undefined && col.max <= 1) n = `CASE WHEN regexp_full_match(${n}, '-?[0-9.]+%') THEN CAST(try_cast(rtrim(${n}, '%') AS DOUBLE) / 100 AS VARCHAR) ELSE ${n} END`;
+  return n;
+}
+
+/** The kinds of normalisation counted per file (manifest `normalised`). */
+export const NORMALISATIONS = ["fullwidth", "inner_spaces", "percentages", "chinese_labels"] as const;
+
 export function typeCheckSql(opts: {
   table: string;
   spec: KindSpec;
@@ -108,6 +128,7 @@ export function typeCheckSql(opts: {
   const conds: string[] = [];
   const present = new Set<string>();
   const extras: HeaderMap[] = [];
+  const normalised: { raw: string; n: string; col: ColSpec }[] = [];
   for (const h of headers) {
     if (h.target.kind === "line") {
       stage1.push(`try_cast(${ident(h.header)} AS BIGINT) AS __line`);
@@ -115,8 +136,16 @@ export function typeCheckSql(opts: {
       continue;
     }
     stage1.push(`nullif(trim(${ident(h.header)}), '') AS ${vName(h)}`);
-    const v = vName(h);
-    const raw = v;
+    const raw = vName(h);
+    // Typed columns read the normalised text (stage 1); errors show the raw value.
+    const normCol = h.target.kind === "col" ? h.target.col : h.target.kind === "item" ? ({ name: h.target.id, zh: [], type: "int" } as ColSpec) : undefined;
+    let v = raw;
+    if (normCol && normCol.type !== "text") {
+      const n = ident(`n:${h.header}`);
+      stage1.push(`${normalisedExpr(normCol, raw)} AS ${n}`);
+      normalised.push({ raw, n, col: normCol });
+      v = n;
+    }
     const err = (cond: string, column: string, reason: string) => {
       conds.push(cond);
       errors.push(`CASE WHEN ${cond} THEN {'column': ${literal(column)}, 'reason': ${literal(reason)}, 'value': ${raw}} END`);
@@ -167,6 +196,14 @@ export function typeCheckSql(opts: {
   // Excel serial day numbers converted in this row (counted in the manifest).
   const serialCols = headers.filter((h) => h.target.kind === "col" && (h.target.col.type === "date" || h.target.col.type === "ts"));
   stage2.push(serialCols.length ? `(${serialCols.map((h) => `coalesce(regexp_full_match(${vName(h)}, '${EXCEL_SERIAL}'), false)::INT`).join(" + ")}) AS _excel_dates` : "0 AS _excel_dates");
+  // Each kind of normalisation applied in this row (counted per file in the manifest).
+  const countOf = (conds: string[]) => (conds.length ? `(${conds.map((c) => `coalesce(${c}, false)::INT`).join(" + ")})` : "0");
+  stage2.push(`${countOf(normalised.map((x) => `${x.raw} <> ${halfWidth(x.raw)}`))} AS _norm_fullwidth`);
+  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "id" || x.col.type === "enum").map((x) => `regexp_matches(${x.raw}, '\\s')`))} AS _norm_inner_spaces`);
+  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "num" && x.col.max !== undefined && x.col.max <= 1).map((x) => `regexp_full_match(${x.n}, '-?[0-9.]+') AND ${x.raw} LIKE '%\\%%' ESCAPE '\\'`))} AS _norm_percentages`);
+  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "enum" || x.col.type === "bool").map((x) => `regexp_matches(${x.n}, '[^\\x00-\\x7F]')`))} AS _norm_chinese_labels`);
+  // Raw and normalised texts carried to the error checks, then left out of the table.
+  const passed = [...headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)), ...normalised.map((x) => x.n)];
   const allBlank = headers.filter((h) => h.target.kind !== "line").map((h) => `${vName(h)} IS NULL`).join(" AND ") || "false";
   // Rule checks read typed columns, so errors are computed over stage 2. A clean row's _errors is
   // NULL: the list of reasons is only built for the few rows that have one.
@@ -175,10 +212,10 @@ WITH s1 AS (
   SELECT ${stage1.join(",\n    ")}
   FROM ${readCsv(opts.delim, opts.columns)}
 ), s2 AS (
-  SELECT ${stage2.join(",\n    ")}, ${allBlank} AS _blank, ${headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)).join(", ")}
+  SELECT ${stage2.join(",\n    ")}, ${allBlank} AS _blank, ${passed.join(", ")}
   FROM s1
 )
-SELECT * EXCLUDE (_blank, ${headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)).join(", ")}),
+SELECT * EXCLUDE (_blank, ${passed.join(", ")}),
   CASE WHEN _blank THEN [{'column': '', 'reason': 'empty_row', 'value': NULL::VARCHAR}]
        WHEN ${conds.length ? conds.map((c) => `(${c})`).join(" OR ") : "false"}
        THEN list_filter([${errors.length ? errors.join(",\n    ") : "NULL"}], e -> e IS NOT NULL) END AS _errors

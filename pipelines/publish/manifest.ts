@@ -25,6 +25,8 @@ export interface ManifestFile {
   sheets?: { sheet: string; kind: string; rows_read: number; rows_loaded: number; rows_rejected: number }[];
   /** How the file's kind was decided: file name, file name (Chinese), sheet name, header, policy sources. */
   kind_by: string | null;
+  /** Cells normalised, by kind: nothing is changed silently. */
+  normalised?: Record<string, number>;
   /** What was changed to read it (rows above the header, renamed columns, a survey export's reshaping). */
   reshaped?: unknown;
 }
@@ -48,6 +50,9 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
       excel_dates_converted: sum("excel_dates"),
       kind_by: null,
     };
+    const normalised: Record<string, number> = {};
+    for (const p of parts) for (const [k, v] of Object.entries(p.normalised)) normalised[k] = (normalised[k] ?? 0) + v;
+    if (Object.keys(normalised).length) entry.normalised = normalised;
     const notes = o.parts.flatMap((p) => (p.notes ? [p.notes] : []));
     entry.kind_by = notes[0]?.kind_by ?? null;
     const changes = notes.map(({ kind_by: _, ...rest }) => rest).filter((r) => Object.keys(r).length);

@@ -240,7 +240,7 @@ describe("the site, built offline, in Chromium", () => {
 
 describe("untrusted comment text, and an institution id no file system likes", () => {
   it("renders an XSS comment as text, hides institutions with too few comments, and reaches the page of any id", async () => {
-    const odd = "机构/01 a%b&c";
+    const odd = "机构/01?a%b&c#"; // (spaces inside a code are stray: read away, counted)
     const input = await tmpDir();
     const results = await tmpDir();
     const rows = ["response_id,project_id,submitted_at,duration_seconds,q01,q02,comment"];
