@@ -12,6 +12,7 @@ import { KINDS, SPECS, canonicalHeader, type Kind, type KindSpec } from "./contr
 import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
 import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
+import { LABELS } from "./survey.ts";
 import { NORMALISATIONS, readCsv, typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
 
 export interface PartAccount {
@@ -151,7 +152,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
           const who = await identityColumn(w, part.csv, delim, suspects, suppliedKinds.includes("trainees"));
           if (who) throw new HeaderProblem(`${who}: evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)`);
         }
-        const sql = typeCheckSql({ table, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns });
+        const sql = typeCheckSql({ table, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels } });
         // A regular table in the build database, not TEMP: at national scale a temp table spills
         // to the temp folder and is written twice.
         await w.run(sql, { csv: part.csv });

@@ -53,8 +53,18 @@ export function isSurveyExport(headers: string[]): boolean {
   return (h.includes("序号") && (h.includes("提交答卷时间") || h.includes("所用时间"))) || numbered >= 3;
 }
 
-/** A numbered question header: `5、课程内容…`, `5.课程…`, `第5题 …`, `Q5 …`. */
-export const QUESTION = /^(?:第|Q|q)?(\d{1,3})(?:题)?[、.．:：)）\s]\s*(.*)$/;
+/** A numbered question header: `5、课程内容…`, `5.课程…`, `第5题`, `第5题：…`, `Q5 …`. */
+const QUESTION_RE = /^(?:第(\d{1,3})题[、.．:：)）\s]*|(?:Q|q)?(\d{1,3})[、.．:：)）\s]\s*)(.*)$/s;
+export const QUESTION = {
+  test: (h: string) => QUESTION_RE.test(h),
+  /** The question's number, or undefined when the header is not a numbered question. */
+  number: (h: string) => {
+    const m = h.match(QUESTION_RE);
+    return m ? (m[1] ?? m[2]) : undefined;
+  },
+  /** The header without its number (the question's text). */
+  body: (h: string) => h.replace(QUESTION_RE, "$3"),
+};
 
 export interface HeaderDecision {
   kind?: Kind;

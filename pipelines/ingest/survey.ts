@@ -59,7 +59,7 @@ export function durationSeconds(v: string): number | null {
 
 /** A question's text for matching: no numbering, question-type tag, punctuation, spaces or full width. */
 export function questionText(h: string): string {
-  const t = cleanHeader(h).replace(QUESTION, "$2");
+  const t = QUESTION.body(cleanHeader(h));
   return t
     .replace(/[[【(（][^\]】)）]*(题|选|量表|必答|Matrix)[^\]】)）]*[\]】)）]/gi, "")
     .replace(/[\p{P}\p{S}]/gu, "")
@@ -139,7 +139,7 @@ export function reshapeSurvey(rows: string[][], ctx: SurveyContext): { header: s
   const unmatched: string[] = [];
   const usedItems = new Map<string, string>();
   for (const i of likert) {
-    const num = clean[i]!.match(QUESTION)?.[1];
+    const num = QUESTION.number(clean[i]!);
     const item = ctx.instrument.length ? matchItem(header[i]!, ctx.instrument) : num ? `q${num.padStart(2, "0")}` : undefined;
     if (!item) {
       unmatched.push(header[i]!);
@@ -176,7 +176,7 @@ export function reshapeSurvey(rows: string[][], ctx: SurveyContext): { header: s
     projectFrom = "file name";
   }
 
-  const backgroundNames = background.map((i) => header[i]!.replace(QUESTION, "$2").trim() || header[i]!);
+  const backgroundNames = background.map((i) => QUESTION.body(header[i]!).trim() || header[i]!);
   const outHeader = ["response_id", "project_id", "submitted_at", "duration_seconds", "comment", ...questions.map((q) => q.item_id), ...backgroundNames];
   const out = data.map((r, n) => {
     const cell = (i: number) => (i >= 0 ? (r[i] ?? "").trim() : "");

@@ -119,6 +119,8 @@ export function typeCheckSql(opts: {
   delim: string;
   /** The header as read in Node: DuckDB then reads the file without sniffing it. */
   columns?: string[];
+  /** Answer labels read as scale points in item columns (非常满意 → 5 …). */
+  labels?: Record<string, number>;
 }): string {
   const { table, spec, headers, itemScales, defaultScale } = opts;
   const vName = (h: HeaderMap) => ident(`v:${h.header}`);
@@ -128,7 +130,7 @@ export function typeCheckSql(opts: {
   const conds: string[] = [];
   const present = new Set<string>();
   const extras: HeaderMap[] = [];
-  const normalised: { raw: string; n: string; col: ColSpec }[] = [];
+  const normalised: { raw: string; n: string; col: ColSpec; item: boolean }[] = [];
   for (const h of headers) {
     if (h.target.kind === "line") {
       stage1.push(`try_cast(${ident(h.header)} AS BIGINT) AS __line`);
@@ -142,8 +144,15 @@ export function typeCheckSql(opts: {
     let v = raw;
     if (normCol && normCol.type !== "text") {
       const n = ident(`n:${h.header}`);
-      stage1.push(`${normalisedExpr(normCol, raw)} AS ${n}`);
-      normalised.push({ raw, n, col: normCol });
+      let expr = normalisedExpr(normCol, raw);
+      const item = h.target.kind === "item";
+      // An item answered with a label of a known set (非常满意, 同意 …) or `5分` reads as its scale point.
+      if (item && opts.labels && Object.keys(opts.labels).length) {
+        const spaced = `regexp_replace(${expr}, '\\s+', '', 'g')`;
+        expr = `CASE ${spaced} ${Object.entries(opts.labels).map(([l, p]) => `WHEN ${literal(l)} THEN '${p}'`).join(" ")} ELSE regexp_replace(${spaced}, '^([0-9]+)分$', '\\1') END`;
+      }
+      stage1.push(`${expr} AS ${n}`);
+      normalised.push({ raw, n, col: normCol, item });
       v = n;
     }
     const err = (cond: string, column: string, reason: string) => {
@@ -201,7 +210,7 @@ export function typeCheckSql(opts: {
   stage2.push(`${countOf(normalised.map((x) => `${x.raw} <> ${halfWidth(x.raw)}`))} AS _norm_fullwidth`);
   stage2.push(`${countOf(normalised.filter((x) => x.col.type === "id" || x.col.type === "enum").map((x) => `regexp_matches(${x.raw}, '\\s')`))} AS _norm_inner_spaces`);
   stage2.push(`${countOf(normalised.filter((x) => x.col.type === "num" && x.col.max !== undefined && x.col.max <= 1).map((x) => `regexp_full_match(${x.n}, '-?[0-9.]+') AND ${x.raw} LIKE '%\\%%' ESCAPE '\\'`))} AS _norm_percentages`);
-  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "enum" || x.col.type === "bool").map((x) => `regexp_matches(${x.n}, '[^\\x00-\\x7F]')`))} AS _norm_chinese_labels`);
+  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "enum" || x.col.type === "bool" || x.item).map((x) => `regexp_matches(${x.item ? halfWidth(x.raw) : x.n}, '[^\\x00-\\x7F]')`))} AS _norm_chinese_labels`);
   // Raw and normalised texts carried to the error checks, then left out of the table.
   const passed = [...headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)), ...normalised.map((x) => x.n)];
   const allBlank = headers.filter((h) => h.target.kind !== "line").map((h) => `${vName(h)} IS NULL`).join(" AND ") || "false";

@@ -68,6 +68,7 @@ describe("normalisation, counted", () => {
       ...MINI,
       "counties.csv": "county_code,name,teachers_total,has_dev_center,training_budget_share\n410 101,临河县,３０００,是,5%\n",
       "attendance.csv": "project_id,teacher_id,session_id,status\nP1,T1,S1,迟 到\nP1,T2,S1,present\n",
+      "evaluations_I1.csv": "response_id,project_id,q01,q02\nR1,P1,非常满意,５\nR2,P1,4分,一般\n",
     });
     const out = path.join(await tmpDir(), "results");
     const r = await runCli(["run", "--input", input, "--out", out]);
@@ -79,6 +80,12 @@ describe("normalisation, counted", () => {
     expect(m.files.find((f) => f.path === "counties.csv")!.normalised).toEqual({ fullwidth: 1, inner_spaces: 1, percentages: 1, chinese_labels: 1 });
     expect(m.files.find((f) => f.path === "attendance.csv")!.normalised).toEqual({ inner_spaces: 1, chinese_labels: 1 });
     expect(m.files.find((f) => f.path === "institutions.csv")!.normalised).toBeUndefined();
+    // Labels and full-width digits in the contract's own item columns too.
+    expect(await query(db, "SELECT response_id, item_id, value FROM evaluation_answers ORDER BY 1, 2")).toEqual([
+      { response_id: "R1", item_id: "q01", value: 5 }, { response_id: "R1", item_id: "q02", value: 5 },
+      { response_id: "R2", item_id: "q01", value: 4 }, { response_id: "R2", item_id: "q02", value: 3 },
+    ]);
+    expect(m.files.find((f) => f.path === "evaluations_I1.csv")!.normalised).toEqual({ fullwidth: 1, chinese_labels: 3 }); // 非常满意, 4分, 一般
   });
 });
 

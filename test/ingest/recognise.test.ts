@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cleanHeader, isSurveyExport, kindByHeader, kindsInName, patternMatches } from "../../pipelines/ingest/recognise.ts";
-import { durationSeconds, questionText } from "../../pipelines/ingest/survey.ts";
+import { durationSeconds, questionText, reshapeSurvey } from "../../pipelines/ingest/survey.ts";
 import { MINI, query, runCli, tmpDir, writeFiles } from "../helpers.ts";
 
 describe("recognising files", () => {
@@ -24,6 +24,7 @@ describe("recognising files", () => {
     expect(kindByHeader(["project_id", "teacher_id"]).candidates.sort()).toEqual(["assessments", "trainees"]);
     expect(kindByHeader(["标题", "内容"]).kind).toBeUndefined();
     expect(isSurveyExport(["序号", "提交答卷时间", "所用时间", "1、您的学段"])).toBe(true);
+    expect(isSurveyExport(["第1题", "第2题", "第3题：总体满意"])).toBe(true);
     expect(cleanHeader("项目\n编号 ")).toBe("项目编号");
     expect(cleanHeader("ｑ０１")).toBe("q01");
   });
@@ -39,6 +40,15 @@ describe("recognising files", () => {
     expect(patternMatches("*满意度*.xlsx", "河南省/2025/P1_满意度.xlsx")).toBe(true);
     expect(patternMatches("export_??.csv", "export_05.csv")).toBe(true);
     expect(patternMatches("export_??.csv", "export_005.csv")).toBe(false);
+  });
+});
+
+describe("a survey export without question texts or an instrument", () => {
+  it("numbers its items as the export does (第N题 → qNN), labels read as scale points", () => {
+    const r = reshapeSurvey([["序号", "提交答卷时间", "第1题", "第2题", "第3题"], ["1", "2025/6/1 10:00:00", "满意", "5", "一般"]], { path: "P1.csv", projects: [{ id: "P1", name: null }], instrument: [], labels: {}, scale: { min: 1, max: 5 }, constants: {} });
+    expect(r.header).toEqual(["response_id", "project_id", "submitted_at", "duration_seconds", "comment", "q01", "q02", "q03"]);
+    expect(r.rows).toEqual([["P1.csv#1", "P1", "2025-06-01 10:00:00", "", "", "4", "5", "3"]]);
+    expect(r.notes.normalised).toEqual({ slashed_times: 1, answer_labels: 2 });
   });
 });
 
