@@ -72,6 +72,14 @@ OUTPUTS["hours_by_county.csv"] = `
     FROM hours_compliance WHERE county_code IS NOT NULL
     GROUP BY ALL HAVING count(*) >= $min_group
     ORDER BY year, county_code`;
+// The warning list per school and county office, for the people who act on it: counts by level and
+// the commonest first reason (restricted: small groups).
+RESTRICTED_OUTPUTS["warnings_by_school.csv"] = `
+    SELECT year, coalesce(county_code, '') AS county_code, coalesce(school_id, '') AS school_id, count(*) AS trainees,
+           count(*) FILTER (WHERE level = 'high') AS high, count(*) FILTER (WHERE level = 'medium') AS medium,
+           mode(regexp_replace(split_part(reasons, '; ', 1), '^\\[.\\] | [0-9].*$', '', 'g')) FILTER (WHERE level <> 'low' AND reasons <> '') AS commonest_reason
+    FROM teacher_warnings
+    GROUP BY ALL ORDER BY year, county_code, school_id`;
 RESTRICTED_OUTPUTS["hours_by_school.csv"] = `
     SELECT year, coalesce(county_code, '') AS county_code, coalesce(school_id, '') AS school_id, count(*) AS teachers,
            round(avg(meets_hours::INT), 4) AS share_meeting_hours, round(avg(meets_it::INT), 4) AS share_meeting_it,

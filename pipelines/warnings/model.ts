@@ -164,3 +164,107 @@ export function resample(n: number, seed: number): number[] {
   const rand = seeded(seed);
   return Array.from({ length: n }, () => Math.floor(rand() * n));
 }
+
+/**
+ * AUCs of one score over many weightings of its rows (a cluster bootstrap gives each project's rows
+ * the number of times the project was drawn): the rows are sorted once, each weighting costs one pass.
+ */
+export function weightedAucs(score: number[], y: number[], weightings: number[][]): number[] {
+  const order = score.map((_, i) => i).sort((a, b) => score[a]! - score[b]!);
+  return weightings.map((w) => {
+    let negBelow = 0; // weighted negatives with a lower score
+    let num = 0;
+    let pos = 0;
+    let neg = 0;
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && score[order[j + 1]!] === score[order[i]!]) j++;
+      let tiePos = 0;
+      let tieNeg = 0;
+      for (let k = i; k <= j; k++) {
+        const r = order[k]!;
+        if (y[r] === 1) tiePos += w[r]!;
+        else tieNeg += w[r]!;
+      }
+      num += tiePos * (negBelow + tieNeg / 2);
+      negBelow += tieNeg;
+      pos += tiePos;
+      neg += tieNeg;
+      i = j + 1;
+    }
+    return pos && neg ? num / (pos * neg) : NaN;
+  });
+}
+
+/** Row weights of `b` cluster-bootstrap resamples: clusters drawn with replacement, each row weighted by its cluster's draws. */
+export function clusterWeights(clusters: string[], b: number, seed: number): number[][] {
+  const ids = [...new Set(clusters)].sort();
+  const index = new Map(ids.map((c, i) => [c, i]));
+  const rand = seeded(seed);
+  return Array.from({ length: b }, () => {
+    const draws = new Array<number>(ids.length).fill(0);
+    for (let k = 0; k < ids.length; k++) draws[Math.floor(rand() * ids.length)]!++;
+    return clusters.map((c) => draws[index.get(c)!]!);
+  });
+}
+
+/** The p-quantile of a sample (linear interpolation), NaNs left out. */
+export function quantile(xs: number[], p: number): number {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const at = p * (s.length - 1);
+  const lo = Math.floor(at);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
+}
+
+/** Wilson 95 % interval of k successes in n. */
+export function wilson(k: number, n: number, z = 1.96): [number, number] {
+  if (!n) return [NaN, NaN];
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d;
+  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, c - h), Math.min(1, c + h)];
+}
+
+const logit = (p: number) => Math.log(Math.min(Math.max(p, 1e-6), 1 - 1e-6) / (1 - Math.min(Math.max(p, 1e-6), 1 - 1e-6)));
+
+/** Platt recalibration: y ~ a + b·logit(p), fitted by Newton-Raphson; returns (a, b). */
+export function platt(p: number[], y: number[]): { a: number; b: number } {
+  let a = 0;
+  let b = 1;
+  const x = p.map(logit);
+  for (let it = 0; it < 50; it++) {
+    let ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+    x.forEach((xi, i) => {
+      const q = 1 / (1 + Math.exp(-(a + b * xi)));
+      const r = y[i]! - q;
+      const w = q * (1 - q);
+      ga += r;
+      gb += r * xi;
+      haa += w;
+      hab += w * xi;
+      hbb += w * xi * xi;
+    });
+    const det = haa * hbb - hab * hab;
+    if (!(Math.abs(det) > 1e-12)) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    a += da;
+    b += db;
+    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+  }
+  return { a, b };
+}
+
+export const recalibrate = (p: number[], c: { a: number; b: number }) => p.map((x) => 1 / (1 + Math.exp(-(c.a + c.b * logit(x)))));
+
+/** Calibration in the large (mean predicted − observed) and the decile error (rows-weighted mean |predicted − observed| over deciles). */
+export function calibrationError(p: number[], y: number[]): { in_the_large: number; decile_error: number } {
+  const bins = calibration(p, y);
+  const n = bins.reduce((a, b) => a + b.n, 0);
+  return {
+    in_the_large: p.reduce((a, x) => a + x, 0) / p.length - y.reduce((a, x) => a + x, 0) / y.length,
+    decile_error: bins.reduce((a, b) => a + b.n * Math.abs(b.mean_predicted - b.observed), 0) / n,
+  };
+}

@@ -3,10 +3,10 @@
 // release gate, and reasons with suggested interventions. Writes `teacher_warnings` (restricted).
 import type { DuckDBValue } from "@duckdb/node-api";
 import type { Db } from "../lib/db.ts";
-import { info } from "../lib/log.ts";
+import { info, warn } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
 import { runSqlFile } from "../lib/sql.ts";
-import { auc, averagePrecision, brier, calibration, confusion, fitLogistic, predict, resample, type Logistic } from "./model.ts";
+import { auc, averagePrecision, brier, calibration, calibrationError, clusterWeights, confusion, fitLogistic, platt, predict, quantile, recalibrate, weightedAucs, wilson, type Logistic } from "./model.ts";
 
 export const FEATURES = [
   "progress",
@@ -37,7 +37,9 @@ export const REASONS: Record<string, { zh: string; interventions: string[]; high
 
 const TRAIN_SAMPLE = 300_000;
 const GATE_AUC = 0.7;
-const UNSTABLE_RANGE = 0.05;
+const BOOTSTRAP = 200;
+/** A group's miss rate above this multiple of another's, with intervals apart, is named. */
+const FAIRNESS_RATIO = 1.5;
 
 export interface WarningReport {
   as_of: string;
@@ -50,17 +52,79 @@ export interface WarningReport {
   metrics?: Record<string, unknown>;
   calibration?: unknown[];
   subgroups?: unknown[];
+  /** Groups whose miss rate is over 1.5× another's with non-overlapping intervals. */
+  fairness?: string[];
   coefficients?: Record<string, number>;
   current_rows: number;
 }
 
-interface Row {
+export interface Row {
   year: number;
   progress: number;
   at_risk: number;
   rural: boolean | null;
   stage: string | null;
   [k: string]: unknown;
+}
+
+/** A project's half for cross-fitting, fixed by its id. */
+const hashHalf = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 2;
+
+/**
+ * Which past outcomes train and which validate: with two or more years, the latest year validates
+ * (out of time); with one, a time-ordered split inside it (the projects that started first train,
+ * the later ones validate); none or too few, no model.
+ */
+function validationSplit(train: Row[], years: number[]): { fitRows: Row[]; valRows: Row[]; how: string } | null {
+  if (!train.length) return null;
+  if (years.length >= 2) {
+    const valYear = years.at(-1)!;
+    return { fitRows: train.filter((r) => r.year < valYear), valRows: train.filter((r) => r.year === valYear), how: `out of time: trained on ${years.slice(0, -1).join(", ")}, validated on ${valYear}` };
+  }
+  const starts = [...new Map(train.map((r) => [String(r.project_id), String(r.start_date ?? "")])).entries()].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : 1));
+  if (starts.length < 10) return null;
+  const cut = Math.floor(starts.length * 0.6);
+  const early = new Set(starts.slice(0, cut).map(([id]) => id));
+  return {
+    fitRows: train.filter((r) => early.has(String(r.project_id))),
+    valRows: train.filter((r) => !early.has(String(r.project_id))),
+    how: `time-ordered split within ${years[0]}: trained on the ${cut} projects that started first (to ${starts[cut - 1]![1]}), validated on the ${starts.length - cut} that started later`,
+  };
+}
+
+/** Miss rates at the high level by group (stage, rural/urban, title, county) with Wilson intervals; pairs far apart named. */
+export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: Record<string, unknown>[]; flagged: string[] } {
+  const defs: [string, (r: Row) => string | null][] = [
+    ["rural 乡村/urban 城镇", (r) => (r.rural === null || r.rural === undefined ? null : r.rural ? "rural 乡村" : "urban 城镇")],
+    ["stage 学段", (r) => (r.stage ? `stage ${r.stage}` : null)],
+    ["title 职称", (r) => (r.title ? `title ${String(r.title)}` : null)],
+    ["county 区县", (r) => (r.county_code ? `county ${String(r.county_code)}` : null)],
+  ];
+  const groups: Record<string, unknown>[] = [];
+  const flagged: string[] = [];
+  for (const [dimension, key] of defs) {
+    const members = new Map<string, number[]>();
+    rows.forEach((r, i) => {
+      const k = key(r);
+      if (k) members.set(k, [...(members.get(k) ?? []), i]);
+    });
+    const stats = [...members.entries()].sort().map(([group, idx]) => {
+      const c = confusion(idx.map((i) => high[i]!), idx.map((i) => y[i]!));
+      const positives = idx.filter((i) => y[i] === 1).length;
+      const missed = idx.filter((i) => y[i] === 1 && !high[i]).length;
+      const [low, up] = wilson(missed, positives);
+      return { dimension, group, ...c, positives, miss_low: low, miss_high: up };
+    });
+    groups.push(...stats);
+    // Only groups with at least 20 at-risk trainees are compared: below that a rate says little.
+    const sized = stats.filter((g) => g.positives >= 20);
+    for (const a of sized) for (const b of sized) {
+      if (a.false_negative_rate > FAIRNESS_RATIO * b.false_negative_rate && a.miss_low > b.miss_high) {
+        flagged.push(`${a.group} misses ${(100 * a.false_negative_rate).toFixed(0)} % of its at-risk trainees [${(100 * a.miss_low).toFixed(0)}, ${(100 * a.miss_high).toFixed(0)}], ${b.group} ${(100 * b.false_negative_rate).toFixed(0)} % [${(100 * b.miss_low).toFixed(0)}, ${(100 * b.miss_high).toFixed(0)}]`);
+      }
+    }
+  }
+  return { groups, flagged };
 }
 
 const matrix = (rows: Row[], features: readonly string[]) => rows.map((r) => features.map((f) => (r[f] === null || r[f] === undefined ? null : Number(r[f]))));
@@ -76,8 +140,11 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
   await runSqlFile(db, "warnings", "features", { likert_min: policy.likert.min, likert_max: policy.likert.max, poor_transfer: policy.warning.poor_transfer, as_of: as_of! });
 
   const train = (await db.all<Row>(
-    `SELECT year, at_risk, rural, stage, ${FEATURES.join(", ")}
-     FROM (SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL) USING SAMPLE reservoir(${TRAIN_SAMPLE} ROWS) REPEATABLE (7)`,
+    `SELECT f.year, f.project_id, CAST(p.start_date AS VARCHAR) AS start_date, f.at_risk, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
+     FROM (SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL) f
+     LEFT JOIN projects p USING (project_id)
+     LEFT JOIN (SELECT project_id, teacher_id, any_value(title) AS title FROM trainees GROUP BY ALL) t USING (project_id, teacher_id)
+     USING SAMPLE reservoir(${TRAIN_SAMPLE} ROWS) REPEATABLE (7)`,
   )).map((r): Row => ({ ...r, year: Number(r.year), at_risk: Number(r.at_risk), progress: Number(r.progress) }));
   const [{ n: currentRows } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_features WHERE role = 'current'`);
   const years = [...new Set(train.map((r) => r.year))].sort();
@@ -86,67 +153,103 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
   // Features with no value anywhere in training (a file the user does not have) are left out.
   const features = FEATURES.filter((f) => train.some((r) => r[f] !== null && r[f] !== undefined));
   let model: Logistic | null = null;
-  if (train.length === 0 || years.length < 2) {
-    report.why = train.length === 0 ? "no past outcomes to learn from: transparent rules used" : "only one year of outcomes: the model cannot be validated out of time, rules used";
+  let calibrator: { a: number; b: number } | null = null;
+  const split = validationSplit(train, years);
+  if (!split) {
+    report.why = train.length === 0 ? "no past outcomes to learn from: transparent rules used" : "too few past projects with outcomes to validate a model: transparent rules used";
   } else {
-    const valYear = years.at(-1)!;
-    report.validation_year = valYear;
-    const fitRows = train.filter((r) => r.year < valYear);
-    const valRows = train.filter((r) => r.year === valYear && Math.abs(r.progress - 0.5) < 1e-9);
+    report.validation_year = years.at(-1)!;
+    const { fitRows, valRows, how } = split;
+    // Validated at the points of the course where running projects are scored: 25, 50 and 75 %.
     const m = fitLogistic(features, matrix(fitRows, features), fitRows.map((r) => r.at_risk));
     const p = predict(m, matrix(valRows, features));
     const y = valRows.map((r) => r.at_risk);
     const rules = valRows.map(ruleScore);
     const modelAuc = auc(p, y);
     const ruleAuc = auc(rules, y);
-    const aucs = [1, 2, 3, 4, 5].map((seed) => {
-      const idx = resample(fitRows.length, seed);
-      const mb = fitLogistic(features, matrix(idx.map((i) => fitRows[i]!), features), idx.map((i) => fitRows[i]!.at_risk));
-      return auc(predict(mb, matrix(valRows, features)), y);
-    });
-    const range = Math.max(...aucs) - Math.min(...aucs);
-    const high = p.map((x) => x >= policy.warning.high);
-    const subgroups = [
-      ...[true, false].map((rural) => ({ group: rural ? "rural 乡村" : "urban 城镇", idx: valRows.map((r, i) => (Boolean(r.rural) === rural ? i : -1)).filter((i) => i >= 0) })),
-      ...[...new Set(valRows.map((r) => r.stage ?? "unknown"))].sort().map((stage) => ({ group: `stage ${stage}`, idx: valRows.map((r, i) => ((r.stage ?? "unknown") === stage ? i : -1)).filter((i) => i >= 0) })),
-    ].map(({ group, idx }) => ({ group, ...confusion(idx.map((i) => high[i]!), idx.map((i) => y[i]!)) }));
+    // Uncertainty of the validation itself: a bootstrap that resamples whole projects (a class's
+    // outcomes are not independent), 200 resamples.
+    const weights = clusterWeights(valRows.map((r) => String(r.project_id)), BOOTSTRAP, 11);
+    const bootModel = weightedAucs(p, y, weights);
+    const bootRules = weightedAucs(rules, y, weights);
+    const aucLow = quantile(bootModel, 0.025);
+    const aucHigh = quantile(bootModel, 0.975);
+    const gainLow = quantile(bootModel.map((a, i) => a - bootRules[i]!), 0.025);
+    // Recalibration (Platt, on the out-of-time predictions); its effect estimated by cross-fitting
+    // over two halves of the validation projects, so the reported error is not in-sample.
+    calibrator = platt(p, y);
+    const half = valRows.map((r) => hashHalf(String(r.project_id)));
+    const cross = new Array<number>(p.length);
+    for (const h of [0, 1]) {
+      const fitIdx = p.map((_, i) => i).filter((i) => half[i] !== h);
+      const c = platt(fitIdx.map((i) => p[i]!), fitIdx.map((i) => y[i]!));
+      p.forEach((x, i) => {
+        if (half[i] === h) cross[i] = recalibrate([x], c)[0]!;
+      });
+    }
+    const high = cross.map((x) => x >= policy.warning.high);
+    const subgroups = fairness(valRows, high, y);
     report.metrics = {
       validation_rows: valRows.length,
-      cut: "50 % of the course",
+      validation_projects: new Set(valRows.map((r) => r.project_id)).size,
+      validated: how,
+      cut: "25, 50 and 75 % of the course",
       auc: modelAuc,
+      auc_low: aucLow,
+      auc_high: aucHigh,
+      auc_gain_low: gainLow,
       pr_auc: averagePrecision(p, y),
-      brier: brier(p, y),
+      brier: brier(cross, y),
+      brier_before_recalibration: brier(p, y),
       base_rate: y.reduce((a, x) => a + x, 0) / y.length,
       rule_auc: ruleAuc,
       rule_at_high: confusion(rules.map((r) => r > 0), y),
       model_at_high: confusion(high, y),
       high_threshold: policy.warning.high,
-      resample_aucs: aucs,
-      resample_auc_range: range,
+      calibration_before: calibrationError(p, y),
+      calibration_after: calibrationError(cross, y),
+      recalibration: `Platt: logit(risk) = ${calibrator.a.toFixed(3)} + ${calibrator.b.toFixed(3)} · logit(model), fitted on the out-of-time predictions`,
     };
-    report.calibration = calibration(p, y);
-    report.subgroups = subgroups;
+    report.calibration = calibration(cross, y);
+    report.subgroups = subgroups.groups;
+    report.fairness = subgroups.flagged;
+    for (const f of subgroups.flagged) warn(`  预警公平性 fairness: ${f}`);
     const gateFails: string[] = [];
     if (!(modelAuc >= GATE_AUC)) gateFails.push(`AUC ${modelAuc.toFixed(3)} < ${GATE_AUC}`);
-    if (!(modelAuc > ruleAuc)) gateFails.push(`AUC ${modelAuc.toFixed(3)} does not beat the rules' ${ruleAuc.toFixed(3)}`);
-    if (range > UNSTABLE_RANGE) gateFails.push(`unstable across resamples (AUC range ${range.toFixed(3)})`);
+    if (!(aucLow > ruleAuc)) gateFails.push(`the lower bound of its AUC (${aucLow.toFixed(3)}) does not beat the rules' ${ruleAuc.toFixed(3)}`);
     if (gateFails.length) {
-      report.why = `model not released: ${gateFails.join("; ")}; transparent rules used`;
+      report.why = `model not released (${how}): ${gateFails.join("; ")}; transparent rules used`;
+      calibrator = null;
     } else {
-      // Released: refit on every year with outcomes for the projects running now.
-      model = fitLogistic(features, matrix(train, features), train.map((r) => r.at_risk));
+      // Released as validated: the model fitted on the earlier projects, with the recalibration
+      // fitted on the later ones (what was checked is what scores the projects running now).
+      model = m;
       report.method = "model";
-      report.why = `model released: out-of-time AUC ${modelAuc.toFixed(3)} (rules ${ruleAuc.toFixed(3)}), stable across resamples`;
+      report.why = `model released (${how}): AUC ${modelAuc.toFixed(3)} [${aucLow.toFixed(3)}, ${aucHigh.toFixed(3)}] against the rules' ${ruleAuc.toFixed(3)}; risks recalibrated (Platt)`;
       report.coefficients = Object.fromEntries(features.map((f, j) => [f, Math.round(model!.coef[j]! * 1000) / 1000]));
     }
   }
-  await writeWarnings(db, policy, model, train);
+  await writeWarnings(db, policy, model, train, calibrator);
   info(`  early warning (${report.method}): ${report.why}; ${report.current_rows} trainees of running projects as of ${as_of}`);
   return report;
 }
 
+/** Each reason in words a head teacher reads (缺勤 3 次，作业未交 2 项 …), from the row's own counts: SQL over warning_features. */
+const PHRASE: Record<string, string> = {
+  absence_rate: `'缺勤 ' || CAST(round(absence_rate * sessions) AS INTEGER) || ' 次（共 ' || sessions || ' 次课）'`,
+  late_rate: `'迟到 ' || CAST(round(late_rate * sessions) AS INTEGER) || ' 次（共 ' || sessions || ' 次课）'`,
+  practice_absence_rate: `'实践课缺席 ' || CAST(round(100 * practice_absence_rate) AS INTEGER) || '%'`,
+  assignments_missing_rate: `'作业未交 ' || CAST(round(assignments_missing_rate * assignments_due) AS INTEGER) || ' 项（应交 ' || assignments_due || ' 项）'`,
+  assignment_score: `'作业平均 ' || CAST(round(assignment_score) AS INTEGER) || ' 分'`,
+  prior_fail_rate: `'以往培训未结业 ' || CAST(round(prior_fail_rate * prior_projects) AS INTEGER) || ' 次'`,
+  prior_projects: `'以往参训 ' || prior_projects || ' 次'`,
+  hours_5y: `'五年学时 ' || CAST(round(hours_5y) AS INTEGER) || ' 学时'`,
+  online: `'网络研修'`,
+};
+const phrase = (code: string) => `coalesce(${PHRASE[code] ?? "NULL"}, '${REASONS[code]?.zh ?? code}')`;
+
 /** Score the running projects' trainees in SQL: risk, level, reasons (traffic lights), interventions. */
-async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, train: Row[]): Promise<void> {
+async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, train: Row[], calibrator: { a: number; b: number } | null): Promise<void> {
   const params: Record<string, DuckDBValue> = { high: policy.warning.high, medium: policy.warning.medium };
   let risk: string;
   let contributions: string;
@@ -159,11 +262,15 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
       return { f, expr: `coalesce((CAST("${f}" AS DOUBLE) - $m${j}) / $s${j}, 0)`, j };
     });
     params.b = model.intercept;
-    risk = `1 / (1 + exp(-($b + ${z.map(({ expr, j }) => `$b${j} * ${expr}`).join(" + ")})))`;
+    // The model's log-odds, recalibrated (Platt: a + b · logit) when a calibrator was fitted.
+    const logOdds = `($b + ${z.map(({ expr, j }) => `$b${j} * ${expr}`).join(" + ")})`;
+    params.ca = calibrator?.a ?? 0;
+    params.cb = calibrator?.b ?? 1;
+    risk = `1 / (1 + exp(-($ca + $cb * ${logOdds})))`;
     // Each feature's push on the log-odds; only features that raise the risk become reasons.
     contributions = `[${z
       .filter(({ f }) => f !== "progress")
-      .map(({ f, expr, j }) => `{'c': $b${j} * ${expr}, 'code': '${f}', 'value': CAST("${f}" AS DOUBLE)}`)
+      .map(({ f, expr, j }) => `{'c': $b${j} * ${expr}, 'code': '${f}', 'text': ${phrase(f)}}`)
       .join(", ")}]`;
     method = "model";
   } else {
@@ -176,14 +283,11 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
     rates.forEach((v, k) => (params[`r${k}`] = v));
     const score = `((coalesce(absence_rate, 0) >= 0.1)::INT + (coalesce(assignments_missing_rate, 0) > 0)::INT)`;
     risk = `CASE ${score} WHEN 0 THEN CAST($r0 AS DOUBLE) WHEN 1 THEN CAST($r1 AS DOUBLE) ELSE CAST($r2 AS DOUBLE) END`;
-    contributions = `[{'c': CASE WHEN coalesce(absence_rate, 0) >= 0.1 THEN 1.0 ELSE 0.0 END, 'code': 'absence_rate', 'value': absence_rate},
-                      {'c': CASE WHEN coalesce(assignments_missing_rate, 0) > 0 THEN 1.0 ELSE 0.0 END, 'code': 'assignments_missing_rate', 'value': assignments_missing_rate}]`;
+    contributions = `[{'c': CASE WHEN coalesce(absence_rate, 0) >= 0.1 THEN 1.0 ELSE 0.0 END, 'code': 'absence_rate', 'text': ${phrase("absence_rate")}},
+                      {'c': CASE WHEN coalesce(assignments_missing_rate, 0) > 0 THEN 1.0 ELSE 0.0 END, 'code': 'assignments_missing_rate', 'text': ${phrase("assignments_missing_rate")}}]`;
     params.rule_score_levels = true;
     method = "rules";
   }
-  const reasonText = Object.entries(REASONS)
-    .map(([code, r]) => `WHEN '${code}' THEN '${r.zh}'`)
-    .join(" ");
   const interventionText = Object.entries(REASONS)
     .map(([code, r]) => `WHEN '${code}' THEN ${r.interventions.length ? `[${r.interventions.map((x) => `'${x}'`).join(", ")}]` : "[]"}`)
     .join(" ");
@@ -201,9 +305,7 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
             CASE WHEN risk IS NULL THEN (CASE rules_hit WHEN 2 THEN 'high' WHEN 1 THEN 'medium' ELSE 'low' END)
                  WHEN risk >= $high THEN 'high' WHEN risk >= $medium THEN 'medium' ELSE 'low' END AS level,
             array_to_string(list_transform(list_slice(reasons_list, 1, 3), x ->
-              (CASE WHEN x.c >= 0.5 THEN '[红 red] ' WHEN x.c >= 0.2 THEN '[黄 amber] ' ELSE '[绿 green] ' END) || x.code || ' ' ||
-              (CASE x.code ${reasonText} ELSE x.code END) ||
-              CASE WHEN x.value IS NULL THEN '' WHEN x.code LIKE '%rate' THEN ' ' || CAST(round(100 * x.value) AS INTEGER) || '%' ELSE ' ' || CAST(round(x.value, 1) AS VARCHAR) END), '; ') AS reasons,
+              (CASE WHEN x.c >= 0.5 THEN '[红] ' WHEN x.c >= 0.2 THEN '[黄] ' ELSE '[绿] ' END) || x.text), '; ') AS reasons,
             array_to_string(list_distinct(flatten(list_transform(list_slice(reasons_list, 1, 3), x -> CASE x.code ${interventionText} ELSE [] END))), '; ') AS interventions,
             county_code, school_id, stage, rural, round(progress, 3) AS progress, cut_date AS as_of, '${method}' AS method
      FROM scored

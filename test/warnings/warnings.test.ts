@@ -70,9 +70,13 @@ describe("early warning with a planted risk model", () => {
     const [, ...rows] = csvRows(await readFile(path.join(out, "teacher_warnings.csv"), "utf8"));
     const high = rows.filter((r) => r[4] === "high");
     expect(high.length).toBeGreaterThan(0);
-    const planted = ["absence_rate", "assignments_missing_rate", "assignment_score", "prior_fail_rate"];
-    const first = high.map((r) => r[5]!.split("; ")[0]!.split(" ")[2]!);
-    expect(first.filter((code) => planted.includes(code)).length / first.length).toBeGreaterThan(0.9);
+    // Planted drivers, in the words a head teacher reads: absence, missing and weak assignments, earlier failures.
+    const planted = ["缺勤", "作业未交", "作业平均", "以往培训未结业"];
+    const first = high.map((r) => r[5]!.split("; ")[0]!.replace(/^\[.\] /, ""));
+    expect(first.filter((text) => planted.some((w) => text.startsWith(w))).length / first.length).toBeGreaterThan(0.9);
+    // Counts, not variable names: "缺勤 3 次（共 12 次课）".
+    expect(high.map((r) => r[5]).join(" ")).not.toMatch(/_rate|absence|assignment/);
+    expect(high.map((r) => r[5]).join(" ")).toMatch(/缺勤 \d+ 次（共 \d+ 次课）|作业未交 \d+ 项（应交 \d+ 项）/);
     for (const r of high) expect(r[6]!.length).toBeGreaterThan(0);
   });
 
