@@ -56,6 +56,10 @@ export interface WarningReport {
   fairness?: string[];
   coefficients?: Record<string, number>;
   current_rows: number;
+  /** Projects past their end still waiting for results: not warned. */
+  awaiting_results: number;
+  /** Projects whose end date was inferred (from their records or the typical length of their mode). */
+  windows_inferred: number;
 }
 
 export interface Row {
@@ -147,8 +151,10 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
      USING SAMPLE reservoir(${TRAIN_SAMPLE} ROWS) REPEATABLE (7)`,
   )).map((r): Row => ({ ...r, year: Number(r.year), at_risk: Number(r.at_risk), progress: Number(r.progress) }));
   const [{ n: currentRows } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_features WHERE role = 'current'`);
+  const [{ n: awaiting } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_cuts WHERE role = 'awaiting'`);
+  const [{ n: inferred } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE end_inferred) AS n FROM warning_windows`);
   const years = [...new Set(train.map((r) => r.year))].sort();
-  const report: WarningReport = { as_of: as_of!, method: "rules", why: "", outcome, training_rows: train.length, training_years: years, validation_year: null, current_rows: Number(currentRows) };
+  const report: WarningReport = { as_of: as_of!, method: "rules", why: "", outcome, training_rows: train.length, training_years: years, validation_year: null, current_rows: Number(currentRows), awaiting_results: Number(awaiting), windows_inferred: Number(inferred) };
 
   // Features with no value anywhere in training (a file the user does not have) are left out.
   const features = FEATURES.filter((f) => train.some((r) => r[f] !== null && r[f] !== undefined));
@@ -230,7 +236,7 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
     }
   }
   await writeWarnings(db, policy, model, train, calibrator);
-  info(`  early warning (${report.method}): ${report.why}; ${report.current_rows} trainees of running projects as of ${as_of}`);
+  info(`  early warning (${report.method}): ${report.why}; ${report.current_rows} trainees of running projects as of ${as_of}${report.awaiting_results ? `; ${report.awaiting_results} project(s) awaiting results, not warned` : ""}${report.windows_inferred ? `; ${report.windows_inferred} course window(s) inferred without an end date` : ""}`);
   return report;
 }
 

@@ -32,9 +32,9 @@ SELECT t.project_id, t.teacher_id,
        count(*) AS prior_projects,
        avg(CASE WHEN a.final_result = 'pass' THEN 0.0 WHEN a.final_result IS NOT NULL THEN 1.0 END) AS prior_fail_rate
 FROM trainees t
-JOIN projects p ON p.project_id = t.project_id
+JOIN warning_windows p ON p.project_id = t.project_id
 JOIN trainees t2 ON t2.teacher_id = t.teacher_id AND t2.project_id <> t.project_id
-JOIN projects p2 ON p2.project_id = t2.project_id AND p2.end_date < p.start_date
+JOIN warning_windows p2 ON p2.project_id = t2.project_id AND p2.end_date < p.start_date
 LEFT JOIN assessments a ON a.project_id = t2.project_id AND a.teacher_id = t2.teacher_id
 GROUP BY ALL;
 
@@ -74,12 +74,13 @@ SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
             WHEN a.final_result IS NULL THEN NULL
             -- The 6-month follow-up of this project is not due yet: its outcomes are not complete,
             -- so none of its trainees is a training example (keeping only its failures would bias).
-            WHEN p.end_date > CAST($as_of AS DATE) - INTERVAL 183 DAY AND EXISTS (SELECT 1 FROM followups) THEN NULL
+            WHEN ww.end_date > CAST($as_of AS DATE) - INTERVAL 183 DAY AND EXISTS (SELECT 1 FROM followups) THEN NULL
             WHEN a.final_result <> 'pass' OR tr.transfer < $poor_transfer THEN 1
             ELSE 0 END AS at_risk
-FROM warning_cuts c
+FROM (SELECT * FROM warning_cuts WHERE role <> 'awaiting') c
 JOIN trainees t ON t.project_id = c.project_id
 JOIN projects p ON p.project_id = c.project_id
+JOIN warning_windows ww ON ww.project_id = c.project_id
 LEFT JOIN _wf_att att ON att.project_id = c.project_id AND att.cut_date = c.cut_date AND att.teacher_id = t.teacher_id
 LEFT JOIN _wf_sub sub ON sub.project_id = c.project_id AND sub.cut_date = c.cut_date AND sub.teacher_id = t.teacher_id
 LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = t.teacher_id
