@@ -124,9 +124,9 @@ describe.runIf(existsSync(OULAD))("Open University learning analytics (22 module
     expect(w.windows_inferred).toBe(22);
     expect(w.training_years).toEqual([2013, 2014]);
     expect(warned.length).toBe(truth.size);
-    // Submissions alone (the contract has no registration or click columns): measured AUC 0.69 on
-    // what happened, mean risk within 0.05 of the rate.
-    expect(a).toBeGreaterThan(0.65);
+    // Submissions alone (the contract has no registration or click columns), with missing-value
+    // indicators: measured AUC 0.81 on what happened, mean risk within 0.05 of the rate.
+    expect(a).toBeGreaterThan(0.75);
     expect(Math.abs(meanRisk - rate)).toBeLessThan(0.05);
   }, 300_000);
 });

@@ -99,13 +99,22 @@ const halfWidth = (v: string) => `translate(${v}, ${literal(FULL)}, ${literal(HA
  * A cell as the contract reads it: full-width characters half-width; codes and labels without
  * stray inner spaces (`迟 到`); a percentage in a 0-1 share (`5%` → 0.05).
  */
-function normalisedExpr(col: ColSpec, v: string): string {
+function normalisedExpr(col: ColSpec, v: string, src = v): string {
   if (col.type === "text") return v;
   let n = halfWidth(v);
   if (col.type === "id" || col.type === "enum") n = `regexp_replace(${n}, '\\s+', '', 'g')`;
   if (col.type === "num" && col.max !== undefined && col.max <= 1) n = `CASE WHEN regexp_full_match(${n}, '-?[0-9.]+%') THEN CAST(try_cast(rtrim(${n}, '%') AS DOUBLE) / 100 AS VARCHAR) ELSE ${n} END`;
-  return n;
+  // Most cells are plain ASCII (and, for codes, without spaces; for shares, without %): they pass
+  // as they are (tens of millions of attendance cells must not each be translated).
+  // (The test reads the file's own column, `src`: the trimmed alias would be recomputed per use.)
+  const plain = [`strlen(${src}) = length(${src})`];
+  if (col.type === "id" || col.type === "enum") plain.push(`NOT contains(trim(${src}), ' ')`, `NOT contains(${src}, chr(9))`);
+  if (col.type === "num" && col.max !== undefined && col.max <= 1) plain.push(`NOT contains(${src}, '%')`);
+  return `CASE WHEN ${plain.join(" AND ")} THEN ${v} ELSE ${n} END`;
 }
+
+/** A cell of ASCII only (byte length = character length), without spaces, tabs or %. */
+const plainAscii = (v: string) => `(strlen(${v}) = length(${v}) AND NOT contains(${v}, ' ') AND NOT contains(${v}, chr(9)) AND NOT contains(${v}, '%'))`;
 
 /** The kinds of normalisation counted per file (manifest `normalised`). */
 export const NORMALISATIONS = ["fullwidth", "inner_spaces", "percentages", "chinese_labels"] as const;
@@ -144,12 +153,13 @@ export function typeCheckSql(opts: {
     let v = raw;
     if (normCol && normCol.type !== "text") {
       const n = ident(`n:${h.header}`);
-      let expr = normalisedExpr(normCol, raw);
+      let expr = normalisedExpr(normCol, raw, ident(h.header));
       const item = h.target.kind === "item";
       // An item answered with a label of a known set (非常满意, 同意 …) or `5分` reads as its scale point.
       if (item && opts.labels && Object.keys(opts.labels).length) {
-        const spaced = `regexp_replace(${expr}, '\\s+', '', 'g')`;
-        expr = `CASE ${spaced} ${Object.entries(opts.labels).map(([l, p]) => `WHEN ${literal(l)} THEN '${p}'`).join(" ")} ELSE regexp_replace(${spaced}, '^([0-9]+)分$', '\\1') END`;
+        const spaced = `regexp_replace(${halfWidth(raw)}, '\\s+', '', 'g')`;
+        const mapped = `CASE ${spaced} ${Object.entries(opts.labels).map(([l, p]) => `WHEN ${literal(l)} THEN '${p}'`).join(" ")} ELSE regexp_replace(${spaced}, '^([0-9]+)分$', '\\1') END`;
+        expr = `CASE WHEN ${plainAscii(raw)} THEN ${raw} ELSE ${mapped} END`;
       }
       stage1.push(`${expr} AS ${n}`);
       normalised.push({ raw, n, col: normCol, item });
@@ -207,10 +217,13 @@ export function typeCheckSql(opts: {
   stage2.push(serialCols.length ? `(${serialCols.map((h) => `coalesce(regexp_full_match(${vName(h)}, '${EXCEL_SERIAL}'), false)::INT`).join(" + ")}) AS _excel_dates` : "0 AS _excel_dates");
   // Each kind of normalisation applied in this row (counted per file in the manifest).
   const countOf = (conds: string[]) => (conds.length ? `(${conds.map((c) => `coalesce(${c}, false)::INT`).join(" + ")})` : "0");
-  stage2.push(`${countOf(normalised.map((x) => `${x.raw} <> ${halfWidth(x.raw)}`))} AS _norm_fullwidth`);
-  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "id" || x.col.type === "enum").map((x) => `regexp_matches(${x.raw}, '\\s')`))} AS _norm_inner_spaces`);
-  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "num" && x.col.max !== undefined && x.col.max <= 1).map((x) => `regexp_full_match(${x.n}, '-?[0-9.]+') AND ${x.raw} LIKE '%\\%%' ESCAPE '\\'`))} AS _norm_percentages`);
-  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "enum" || x.col.type === "bool" || x.item).map((x) => `regexp_matches(${x.item ? halfWidth(x.raw) : x.n}, '[^\\x00-\\x7F]')`))} AS _norm_chinese_labels`);
+  // (Each test starts with the cheap ASCII check, so plain cells cost one comparison.)
+  const wide = (v: string) => `strlen(${v}) <> length(${v})`;
+  // (CASE, not AND: in a projection DuckDB evaluates both sides of an AND on every row.)
+  stage2.push(`${countOf(normalised.map((x) => `CASE WHEN ${wide(x.raw)} THEN ${x.raw} <> ${halfWidth(x.raw)} ELSE false END`))} AS _norm_fullwidth`);
+  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "id" || x.col.type === "enum").map((x) => `(contains(${x.raw}, ' ') OR contains(${x.raw}, chr(9)) OR contains(${x.raw}, '　'))`))} AS _norm_inner_spaces`);
+  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "num" && x.col.max !== undefined && x.col.max <= 1).map((x) => `CASE WHEN contains(${x.raw}, '%') THEN regexp_full_match(${x.n}, '-?[0-9.]+') ELSE false END`))} AS _norm_percentages`);
+  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "enum" || x.col.type === "bool" || x.item).map((x) => (x.item ? `CASE WHEN ${wide(x.raw)} THEN ${wide(halfWidth(x.raw))} ELSE false END` : wide(x.n))))} AS _norm_chinese_labels`);
   // Raw and normalised texts carried to the error checks, then left out of the table.
   const passed = [...headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)), ...normalised.map((x) => x.n)];
   const allBlank = headers.filter((h) => h.target.kind !== "line").map((h) => `${vName(h)} IS NULL`).join(" AND ") || "false";

@@ -36,6 +36,8 @@ export const REASONS: Record<string, { zh: string; interventions: string[]; high
 };
 
 const TRAIN_SAMPLE = 300_000;
+/** Suffix of a missing-value indicator feature. */
+const MISSING = "_missing";
 const GATE_AUC = 0.7;
 const BOOTSTRAP = 200;
 /** A group's miss rate above this multiple of another's, with intervals apart, is named. */
@@ -58,6 +60,10 @@ export interface WarningReport {
   current_rows: number;
   /** Projects past their end still waiting for results: not warned. */
   awaiting_results: number;
+  /** Trainee-cuts whose hours history was counted 0: the archive covers their county and holds no record of them. */
+  hours_zero_filled?: number;
+  /** Features given a missing-value indicator. */
+  missing_indicators?: string[];
   /** Projects whose end date was inferred (from their records or the typical length of their mode). */
   windows_inferred: number;
 }
@@ -121,12 +127,18 @@ export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: R
     });
     groups.push(...stats);
     // Only groups with at least 20 at-risk trainees are compared: below that a rate says little.
+    // Each group is compared with the group of its dimension missed least often.
     const sized = stats.filter((g) => g.positives >= 20);
-    for (const a of sized) for (const b of sized) {
-      if (a.false_negative_rate > FAIRNESS_RATIO * b.false_negative_rate && a.miss_low > b.miss_high) {
-        flagged.push(`${a.group} misses ${(100 * a.false_negative_rate).toFixed(0)} % of its at-risk trainees [${(100 * a.miss_low).toFixed(0)}, ${(100 * a.miss_high).toFixed(0)}], ${b.group} ${(100 * b.false_negative_rate).toFixed(0)} % [${(100 * b.miss_low).toFixed(0)}, ${(100 * b.miss_high).toFixed(0)}]`);
-      }
+    const best = [...sized].sort((a, b) => a.false_negative_rate - b.false_negative_rate)[0];
+    if (!best) continue;
+    const pct = (x: number) => (100 * x).toFixed(0);
+    const far = sized
+      .filter((a) => a.false_negative_rate > FAIRNESS_RATIO * best.false_negative_rate && a.miss_low > best.miss_high)
+      .sort((a, b) => b.false_negative_rate - a.false_negative_rate);
+    for (const a of far.slice(0, 5)) {
+      flagged.push(`${a.group} misses ${pct(a.false_negative_rate)} % of its at-risk trainees [${pct(a.miss_low)}, ${pct(a.miss_high)}], ${best.group} ${pct(best.false_negative_rate)} % [${pct(best.miss_low)}, ${pct(best.miss_high)}]`);
     }
+    if (far.length > 5) flagged.push(`${dimension}: ${far.length - 5} more group(s) so (warnings page)`);
   }
   return { groups, flagged };
 }
@@ -156,8 +168,18 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
   const years = [...new Set(train.map((r) => r.year))].sort();
   const report: WarningReport = { as_of: as_of!, method: "rules", why: "", outcome, training_rows: train.length, training_years: years, validation_year: null, current_rows: Number(currentRows), awaiting_results: Number(awaiting), windows_inferred: Number(inferred) };
 
-  // Features with no value anywhere in training (a file the user does not have) are left out.
-  const features = FEATURES.filter((f) => train.some((r) => r[f] !== null && r[f] !== undefined));
+  // Features with no value anywhere in training (a file the user does not have) are left out; a
+  // feature missing for some rows gets an indicator beside its mean-imputed value (a trainee
+  // with no assignment due yet is not the average trainee).
+  const present = FEATURES.filter((f) => train.some((r) => r[f] !== null && r[f] !== undefined));
+  // (prior_fail_rate is missing exactly when there is no earlier project: prior_projects = 0 says
+  // that already, and an indicator beside it would make the two fight.)
+  const gaps = present.filter((f) => f !== "prior_fail_rate" && train.some((r) => r[f] === null || r[f] === undefined) && train.some((r) => r[f] !== null && r[f] !== undefined));
+  for (const r of train) for (const f of gaps) r[`${f}${MISSING}`] = r[f] === null || r[f] === undefined ? 1 : 0;
+  const features = [...present, ...gaps.map((f) => `${f}${MISSING}`)];
+  const [{ n: zeroFilled } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE hours_zero_filled) AS n FROM warning_features`);
+  report.hours_zero_filled = Number(zeroFilled);
+  report.missing_indicators = gaps;
   let model: Logistic | null = null;
   let calibrator: { a: number; b: number } | null = null;
   const split = validationSplit(train, years);
@@ -265,7 +287,8 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
       params[`m${j}`] = model.mean[j]!;
       params[`s${j}`] = model.sd[j]!;
       params[`b${j}`] = model.coef[j]!;
-      return { f, expr: `coalesce((CAST("${f}" AS DOUBLE) - $m${j}) / $s${j}, 0)`, j };
+      const value = f.endsWith(MISSING) ? `CAST(("${f.slice(0, -MISSING.length)}" IS NULL) AS INTEGER)` : `"${f}"`;
+      return { f, expr: `coalesce((CAST(${value} AS DOUBLE) - $m${j}) / $s${j}, 0)`, j };
     });
     params.b = model.intercept;
     // The model's log-odds, recalibrated (Platt: a + b · logit) when a calibrator was fitted.
@@ -275,7 +298,7 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
     risk = `1 / (1 + exp(-($ca + $cb * ${logOdds})))`;
     // Each feature's push on the log-odds; only features that raise the risk become reasons.
     contributions = `[${z
-      .filter(({ f }) => f !== "progress")
+      .filter(({ f }) => f !== "progress" && !f.endsWith(MISSING))
       .map(({ f, expr, j }) => `{'c': $b${j} * ${expr}, 'code': '${f}', 'text': ${phrase(f)}}`)
       .join(", ")}]`;
     method = "model";

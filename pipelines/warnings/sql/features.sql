@@ -44,6 +44,14 @@ FROM trainees t JOIN projects p USING (project_id)
 JOIN hours h ON h.teacher_id = t.teacher_id AND h.year BETWEEN p.year - 5 AND p.year - 1
 GROUP BY ALL;
 
+-- Counties the hours archive covers (it holds every teacher of such a county, trained or not): a
+-- teacher there without a record had no hours (0), not an unknown number.
+CREATE OR REPLACE TABLE _wf_archive AS
+SELECT DISTINCT county_code FROM (
+    SELECT h.county_code FROM hours h WHERE h.county_code IS NOT NULL
+    UNION ALL
+    SELECT t.county_code FROM hours h JOIN trainees t USING (teacher_id) WHERE t.county_code IS NOT NULL);
+
 CREATE OR REPLACE TABLE _wf_transfer AS
 SELECT f.project_id, f.teacher_id,
        avg(CASE WHEN i.item IS NOT NULL AND f.observation_score IS NOT NULL THEN (i.item + f.observation_score) / 2
@@ -66,7 +74,8 @@ SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
        sub.score_mean AS assignment_score,
        coalesce(past.prior_projects, 0) AS prior_projects,
        past.prior_fail_rate,
-       hrs.hours_5y,
+       CASE WHEN hrs.hours_5y IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE hrs.hours_5y END AS hours_5y,
+       hrs.hours_5y IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
        CASE WHEN p.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
        a.final_result,
        tr.transfer,
@@ -93,3 +102,4 @@ DROP TABLE _wf_sub;
 DROP TABLE _wf_past;
 DROP TABLE _wf_hrs;
 DROP TABLE _wf_transfer;
+DROP TABLE _wf_archive;
