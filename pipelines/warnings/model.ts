@@ -169,43 +169,58 @@ export function resample(n: number, seed: number): number[] {
  * AUCs of one score over many weightings of its rows (a cluster bootstrap gives each project's rows
  * the number of times the project was drawn): the rows are sorted once, each weighting costs one pass.
  */
-export function weightedAucs(score: number[], y: number[], weightings: number[][]): number[] {
-  const order = score.map((_, i) => i).sort((a, b) => score[a]! - score[b]!);
-  return weightings.map((w) => {
-    let negBelow = 0; // weighted negatives with a lower score
-    let num = 0;
-    let pos = 0;
-    let neg = 0;
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && score[order[j + 1]!] === score[order[i]!]) j++;
-      let tiePos = 0;
-      let tieNeg = 0;
-      for (let k = i; k <= j; k++) {
-        const r = order[k]!;
-        if (y[r] === 1) tiePos += w[r]!;
-        else tieNeg += w[r]!;
-      }
-      num += tiePos * (negBelow + tieNeg / 2);
-      negBelow += tieNeg;
-      pos += tiePos;
-      neg += tieNeg;
-      i = j + 1;
+export function weightedAucs(score: number[], y: number[], weightings: Iterable<number[]>): number[] {
+  return weightedAucsOf([score], y, weightings)[0]!;
+}
+
+/** Weighted AUCs of several scores over the same weightings, each weighting used once and let go. */
+export function weightedAucsOf(scores: number[][], y: number[], weightings: Iterable<number[]>): number[][] {
+  const orders = scores.map((score) => score.map((_, i) => i).sort((a, b) => score[a]! - score[b]!));
+  const out: number[][] = scores.map(() => []);
+  for (const w of weightings) scores.forEach((score, k) => out[k]!.push(weightedAuc(score, orders[k]!, y, w)));
+  return out;
+}
+
+function weightedAuc(score: number[], order: number[], y: number[], w: number[]): number {
+  let negBelow = 0; // weighted negatives with a lower score
+  let num = 0;
+  let pos = 0;
+  let neg = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && score[order[j + 1]!] === score[order[i]!]) j++;
+    let tiePos = 0;
+    let tieNeg = 0;
+    for (let k = i; k <= j; k++) {
+      const r = order[k]!;
+      if (y[r] === 1) tiePos += w[r]!;
+      else tieNeg += w[r]!;
     }
-    return pos && neg ? num / (pos * neg) : NaN;
-  });
+    num += tiePos * (negBelow + tieNeg / 2);
+    negBelow += tieNeg;
+    pos += tiePos;
+    neg += tieNeg;
+    i = j + 1;
+  }
+  return pos && neg ? num / (pos * neg) : NaN;
 }
 
 /** Row weights of `b` cluster-bootstrap resamples: clusters drawn with replacement, each row weighted by its cluster's draws. */
 export function clusterWeights(clusters: string[], b: number, seed: number): number[][] {
+  return [...clusterDraws(clusters, b, seed)];
+}
+
+/** The same resamples one at a time (a national validation set is not held 200 times over). */
+export function* clusterDraws(clusters: string[], b: number, seed: number): Generator<number[]> {
   const ids = [...new Set(clusters)].sort();
-  const index = new Map(ids.map((c, i) => [c, i]));
+  const at = new Map(ids.map((c, i) => [c, i]));
+  const index = clusters.map((c) => at.get(c)!);
   const rand = seeded(seed);
-  return Array.from({ length: b }, () => {
+  for (let r = 0; r < b; r++) {
     const draws = new Array<number>(ids.length).fill(0);
     for (let k = 0; k < ids.length; k++) draws[Math.floor(rand() * ids.length)]!++;
-    return clusters.map((c) => draws[index.get(c)!]!);
-  });
+    yield index.map((i) => draws[i]!);
+  }
 }
 
 /** The p-quantile of a sample (linear interpolation), NaNs left out. */

@@ -6,7 +6,7 @@ import type { Db } from "../lib/db.ts";
 import { info, warn } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
 import { runSqlFile } from "../lib/sql.ts";
-import { auc, averagePrecision, brier, calibration, calibrationError, clusterWeights, confusion, fitLogistic, platt, predict, quantile, recalibrate, weightedAucs, wilson, type Logistic } from "./model.ts";
+import { auc, averagePrecision, brier, calibration, calibrationError, clusterDraws, confusion, fitLogistic, platt, predict, quantile, recalibrate, weightedAucsOf, wilson, type Logistic } from "./model.ts";
 
 export const FEATURES = [
   "progress",
@@ -197,9 +197,7 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
     const ruleAuc = auc(rules, y);
     // Uncertainty of the validation itself: a bootstrap that resamples whole projects (a class's
     // outcomes are not independent), 200 resamples.
-    const weights = clusterWeights(valRows.map((r) => String(r.project_id)), BOOTSTRAP, 11);
-    const bootModel = weightedAucs(p, y, weights);
-    const bootRules = weightedAucs(rules, y, weights);
+    const [bootModel, bootRules] = weightedAucsOf([p, rules], y, clusterDraws(valRows.map((r) => String(r.project_id)), BOOTSTRAP, 11)) as [number[], number[]];
     const aucLow = quantile(bootModel, 0.025);
     const aucHigh = quantile(bootModel, 0.975);
     const gainLow = quantile(bootModel.map((a, i) => a - bootRules[i]!), 0.025);
