@@ -3,7 +3,7 @@
 // and rewrite a table whose shape is not the contract's (header cells with line breaks, renamed
 // columns, constant columns, survey platform exports) as a contract-shaped CSV. The manifest
 // says, for each file, how its kind was decided and what was changed.
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { open, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { dsvFormat } from "d3-dsv";
 import { KINDS, SPECS, canonicalHeader, type Kind } from "./contract.ts";
@@ -57,7 +57,6 @@ async function readRows(csv: string, delim: string, limit = Infinity): Promise<s
 }
 
 async function readHead(csv: string, bytes: number): Promise<Buffer> {
-  const { open } = await import("node:fs/promises");
   const fh = await open(csv, "r");
   try {
     const buf = Buffer.alloc(bytes);

@@ -118,6 +118,12 @@ export async function removeStale(dir: string, prefix: string): Promise<void> {
 }
 
 /** Is `file` a warehouse guopei built (a DuckDB file with its meta table, or the rejects table of older versions)? */
+/** Whether the database holds a table or view of this name. */
+export async function hasTable(db: Db, name: string): Promise<boolean> {
+  const rows = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $name`, { name });
+  return rows[0]!.n > 0n;
+}
+
 export async function isWarehouse(file: string): Promise<boolean> {
   let db: Db;
   try {

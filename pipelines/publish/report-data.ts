@@ -2,7 +2,7 @@
 // data: dimension profiles, hours by county, early-warning aggregates, integrity findings by
 // institution, norms. Every row here is as public as the site (groups below the policy's minimum
 // are left out or blanked), so a document built from them can be published.
-import type { Db } from "../lib/db.ts";
+import { hasTable, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { OUTPUTS } from "./outputs.ts";
 
@@ -66,11 +66,6 @@ export interface ReportFacts {
 }
 
 const plain = <T>(rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]))) as T[];
-
-async function hasTable(db: Db, name: string): Promise<boolean> {
-  const rows = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $name`, { name });
-  return rows[0]!.n > 0n;
-}
 
 export async function reportFacts(db: Db, policy: Policy): Promise<ReportFacts> {
   const minN = policy.min_group_public;

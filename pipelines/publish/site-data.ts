@@ -3,7 +3,7 @@
 // group below the policy's minimum; the restricted build adds the early-warning list.
 import { mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { openDb, type Db } from "../lib/db.ts";
+import { hasTable, openDb, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { csvCell } from "../lib/csv.ts";
 import { blankSmall, suppressCounts } from "./privacy.ts";
@@ -168,11 +168,9 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
     files["feedback.json"] = feedback;
 
     if (restricted) {
-      const has = (await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'teacher_warnings'`))[0]!.n > 0n;
-      files["warnings.json"] = has ? plain(await db.all(`SELECT * FROM teacher_warnings ORDER BY risk DESC`)) : [];
+      files["warnings.json"] = (await hasTable(db, "teacher_warnings")) ? plain(await db.all(`SELECT * FROM teacher_warnings ORDER BY risk DESC`)) : [];
       // Hours by school: small groups, so restricted (county offices act on them).
-      const hasHours = (await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'hours_compliance'`))[0]!.n > 0n;
-      files["hours-schools.json"] = hasHours ? plain(await db.all(RESTRICTED_OUTPUTS["hours_by_school.csv"]!)) : [];
+      files["hours-schools.json"] = (await hasTable(db, "hours_compliance")) ? plain(await db.all(RESTRICTED_OUTPUTS["hours_by_school.csv"]!)) : [];
     }
     return { files };
   } finally {
