@@ -31,19 +31,21 @@ export async function repeatedHeader(file: string, delim: string): Promise<strin
 
 /** The names of the first record, when it is whole within the first 64 KiB. */
 async function firstRecord(file: string, delim: string): Promise<string[] | undefined> {
+  const head = await readHead(file, CHUNK);
+  const rows = dsvFormat(delim).parseRows(head.toString("utf8").replace(/^\uFEFF/, ""));
+  // Within a cut chunk the header is whole only if another record follows it.
+  if (rows.length === 0 || (head.length === CHUNK && rows.length < 2)) return undefined;
+  return rows[0]!;
+}
+
+/** The first `bytes` bytes of a file (fewer if it is shorter). */
+export async function readHead(file: string, bytes: number): Promise<Buffer> {
   const fh = await open(file, "r");
-  let text: string;
-  let complete: boolean;
   try {
-    const buf = Buffer.alloc(CHUNK);
-    const { bytesRead } = await fh.read(buf, 0, CHUNK, 0);
-    text = buf.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "");
-    complete = bytesRead < CHUNK;
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
-  const rows = dsvFormat(delim).parseRows(text);
-  // Within a cut chunk the header is whole only if another record follows it.
-  if (rows.length === 0 || (!complete && rows.length < 2)) return undefined;
-  return rows[0]!;
 }

@@ -3,10 +3,11 @@
 // and rewrite a table whose shape is not the contract's (header cells with line breaks, renamed
 // columns, constant columns, survey platform exports) as a contract-shaped CSV. The manifest
 // says, for each file, how its kind was decided and what was changed.
-import { open, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { dsvFormat } from "d3-dsv";
 import { KINDS, SPECS, canonicalHeader, type Kind } from "./contract.ts";
+import { readHead } from "./header.ts";
 import { plainRecord } from "./normalise.ts";
 import { cleanHeader, kindByHeader, kindsInName, patternMatches } from "./recognise.ts";
 import { SurveyProblem, reshapeSurvey, type SurveyNotes } from "./survey.ts";
@@ -54,17 +55,6 @@ async function readRows(csv: string, delim: string, limit = Infinity): Promise<s
   if (limit === Infinity && size > RESHAPE_LIMIT) throw new ReshapeProblem(`is ${(size / 2 ** 20).toFixed(0)} MB and not in the contract's shape: export it with the contract's headers (docs/input.md), or split it`);
   const buf = limit === Infinity ? await readFile(csv) : await readHead(csv, limit);
   return dsvFormat(delim).parseRows(buf.toString("utf8").replace(/^\uFEFF/, ""));
-}
-
-async function readHead(csv: string, bytes: number): Promise<Buffer> {
-  const fh = await open(csv, "r");
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 const withoutLine = (row: string[], lineCol: number) => (lineCol >= 0 ? row.filter((_, i) => i !== lineCol) : row);
