@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Writes docs/input.md from the contract (npm run docs).
+// Writes the generated docs (npm run docs): docs/input.md from the contract, docs/data-dictionary.md from the models.
 import { register } from "tsx/esm/api";
 register();
 const { writeFile } = await import("node:fs/promises");
 const { inputDoc } = await import("../pipelines/ingest/docs.ts");
+const { dataDictionary } = await import("../pipelines/models/docs.ts");
 await writeFile(new URL("../docs/input.md", import.meta.url), inputDoc());
-process.stderr.write("docs/input.md written\n");
+await writeFile(new URL("../docs/data-dictionary.md", import.meta.url), dataDictionary());
+process.stderr.write("docs/input.md and docs/data-dictionary.md written\n");

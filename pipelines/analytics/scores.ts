@@ -2,8 +2,6 @@
 // is SQL (response_scores.sql, project_evidence.sql); this module does the per-project statistics.
 import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
-import { runSqlFile } from "../lib/sql.ts";
-import { cols, writeTable } from "../lib/table.ts";
 import { partImputer } from "./impute.ts";
 import { empiricalBayes, normalCdf, wlsFit } from "./stats.ts";
 
@@ -363,18 +361,8 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
 
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-export async function loadEvidence(db: Db, policy: Policy): Promise<Evidence[]> {
-  const likert = { likert_min: policy.likert.min, likert_max: policy.likert.max };
-  await runSqlFile(db, "analytics", "response_scores", { ...likert, seconds_per_item: policy.integrity.min_seconds_per_item });
-  const i = policy.integrity;
-  await runSqlFile(db, "analytics", "integrity_flags", {
-    suspect_extra: i.suspect_extra,
-    block_min: i.block_min,
-    block_minutes: i.block_minutes,
-    block_share: i.block_share,
-    review_excluded_share: i.review_excluded_share,
-  });
-  await runSqlFile(db, "analytics", "project_evidence", likert);
+/** The evidence of every project (the project_evidence table), numbers as numbers. */
+export async function loadEvidence(db: Db): Promise<Evidence[]> {
   const rows = await db.all<Record<string, unknown>>(`SELECT * FROM project_evidence ORDER BY year, project_id`);
   return rows.map((r) => {
     const e = { ...r } as Record<string, unknown>;
@@ -382,27 +370,4 @@ export async function loadEvidence(db: Db, policy: Policy): Promise<Evidence[]> 
     e.n_responses = Number(r.n_responses ?? 0);
     return e as unknown as Evidence;
   });
-}
-
-export async function writeProjectScores(db: Db, scores: ProjectScore[]): Promise<void> {
-  await writeTable(
-    db,
-    "project_scores",
-    cols({
-      year: "BIGINT", project_id: "VARCHAR", institution_id: "VARCHAR", county_code: "VARCHAR", program: "VARCHAR", category: "VARCHAR", mode: "VARCHAR", stage: "VARCHAR",
-      n_responses: "BIGINT", n_used: "DOUBLE", n_excluded: "BIGINT", response_rate: "DOUBLE",
-      eval_raw: "DOUBLE", eval_adjusted: "DOUBLE", case_mix_adjustment: "DOUBLE", expert_score: "DOUBLE", attendance_score: "DOUBLE", followup_score: "DOUBLE",
-      score: "DOUBLE", se: "DOUBLE", ci_low: "DOUBLE", ci_high: "DOUBLE", p_excellent: "DOUBLE", p_qualified: "DOUBLE",
-      tier: "VARCHAR", recommendation: "VARCHAR", evidence_used: "VARCHAR", evidence_missing: "VARCHAR", reasons: "VARCHAR", warnings: "VARCHAR",
-      shrunk_score: "DOUBLE", evidence_imputed: "VARCHAR",
-    }),
-    scores.map((s) => [
-      s.e.year, s.e.project_id, s.e.institution_id, s.e.county_code, s.e.program, s.e.category, s.e.mode, s.e.stage,
-      s.e.n_responses, s.e.n_effective, s.e.n_excluded, s.responseRate,
-      s.e.eval_raw, s.evalAdjusted, s.adjustment, s.e.expert_score, s.e.attendance_score, s.e.followup_score,
-      s.score, s.se, s.ciLow, s.ciHigh, s.decision.pExcellent, s.decision.pQualified,
-      s.decision.tier, s.recommendation, s.evidence.join("+"), s.missing.join("+"), s.reasons, s.warnings.join("; "),
-      s.shrunk, s.imputed.join("+"),
-    ]),
-  );
 }

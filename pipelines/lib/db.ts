@@ -1,5 +1,5 @@
 // One place owns DuckDB's lifecycle: open, run, close; build-then-swap for atomic runs.
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBConnection, DuckDBInstance, quotedIdentifier, quotedString, type DuckDBValue } from "@duckdb/node-api";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { alive } from "./process.ts";
@@ -10,6 +10,11 @@ export interface Db {
   run(sql: string, params?: Record<string, DuckDBValue>): Promise<void>;
   /** Rows as plain objects; BIGINT arrives as bigint, convert explicitly where needed. */
   all<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
+  /**
+   * Run a script of several statements in order (split by DuckDB's own parser), binding each one
+   * only the `$name` parameters it uses.
+   */
+  script(sql: string, params?: Record<string, DuckDBValue>): Promise<void>;
   /** Another connection to the same database, for statements run side by side; close it after use. */
   connect(): Promise<Db>;
   /** Close this connection (and the database, for the connection openDb returned). */
@@ -57,6 +62,24 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
         return reader.getRowObjectsJS() as T[];
       } catch (e) {
         throw withStatement(e, sql);
+      }
+    },
+    async script(sql, params = {}) {
+      const extracted = await conn.extractStatements(sql);
+      for (let i = 0; i < extracted.count; i++) {
+        const t0 = performance.now();
+        const text = `statement ${i + 1}: ${headOf(sql.split(/;\s*\n/)[i] ?? "")}`;
+        try {
+          const prepared = await extracted.prepare(i);
+          const names = Array.from({ length: prepared.parameterCount }, (_, j) => prepared.parameterName(j + 1));
+          const missing = names.filter((n) => !(n in params));
+          if (missing.length) throw new Error(`no value for $${missing.join(", $")}`);
+          if (names.length) prepared.bind(Object.fromEntries(names.map((n) => [n, params[n]!])));
+          await prepared.run();
+        } catch (e) {
+          throw withStatement(e, text);
+        }
+        trace?.(text, t0);
       }
     },
     async connect() {
@@ -117,13 +140,13 @@ export async function removeStale(dir: string, prefix: string): Promise<void> {
   }
 }
 
-/** Is `file` a warehouse guopei built (a DuckDB file with its meta table, or the rejects table of older versions)? */
 /** Whether the database holds a table or view of this name. */
 export async function hasTable(db: Db, name: string): Promise<boolean> {
   const rows = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $name`, { name });
   return rows[0]!.n > 0n;
 }
 
+/** Is `file` a warehouse guopei built (a DuckDB file with its meta table, or the rejects table of older versions)? */
 export async function isWarehouse(file: string): Promise<boolean> {
   let db: Db;
   try {
@@ -150,10 +173,10 @@ export async function exists(file: string): Promise<boolean> {
 
 /** Quote an identifier for SQL text (identifiers cannot be bound as parameters). */
 export function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
+  return quotedIdentifier(name);
 }
 
 /** Quote a string literal, for the few places DuckDB accepts no parameter (e.g. COPY targets). */
 export function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
+  return quotedString(value);
 }

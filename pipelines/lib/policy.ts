@@ -18,7 +18,7 @@ export const PolicySchema = z
         followup: share.default(0.15),
       })
       .strict()
-      .default({ evaluation: 0.5, expert: 0.2, attendance: 0.15, followup: 0.15 })
+      .prefault({})
       .refine((w) => Math.abs(w.evaluation + w.expert + w.attendance + w.followup - 1) < 1e-9, {
         message: "the four weights must add up to 1",
       }),
@@ -26,7 +26,7 @@ export const PolicySchema = z
     tiers: z
       .object({ excellent: nonNeg.max(100).default(90), qualified: nonNeg.max(100).default(75) })
       .strict()
-      .default({ excellent: 90, qualified: 75 })
+      .prefault({})
       .refine((t) => t.excellent > t.qualified, { message: "excellent must be above qualified" }),
     /** County grades and next year's support in CNY (002_…). */
     county: z
@@ -36,7 +36,7 @@ export const PolicySchema = z
         support_cny: z
           .object({ excellent: nonNeg.default(3_000_000), qualified: nonNeg.default(2_000_000), unqualified: nonNeg.default(0) })
           .strict()
-          .default({ excellent: 3_000_000, qualified: 2_000_000, unqualified: 0 }),
+          .prefault({}),
         trainer_team_min: z.number().int().min(0).default(50),
         studio_share_min: share.default(0.1),
         budget_share_min: share.default(0.05),
@@ -44,19 +44,11 @@ export const PolicySchema = z
         weights: z
           .object({ indicators: share.default(0.4), outcomes: share.default(0.6) })
           .strict()
-          .default({ indicators: 0.4, outcomes: 0.6 })
+          .prefault({})
           .refine((w) => Math.abs(w.indicators + w.outcomes - 1) < 1e-9, { message: "the two weights must add up to 1" }),
       })
       .strict()
-      .default({
-        excellent: 90,
-        qualified: 75,
-        support_cny: { excellent: 3_000_000, qualified: 2_000_000, unqualified: 0 },
-        trainer_team_min: 50,
-        studio_share_min: 0.1,
-        budget_share_min: 0.05,
-        weights: { indicators: 0.4, outcomes: 0.6 },
-      })
+      .prefault({})
       .refine((c) => c.excellent > c.qualified, { message: "excellent must be above qualified" })
       .refine((c) => c.support_cny.excellent >= c.support_cny.qualified && c.support_cny.qualified >= c.support_cny.unqualified, {
         message: "support must not fall as the grade rises (excellent ≥ qualified ≥ unqualified)",
@@ -71,10 +63,10 @@ export const PolicySchema = z
         multi_year: z
           .object({ discount: share.default(0.5), window: z.number().int().min(1).max(10).default(3) })
           .strict()
-          .default({ discount: 0.5, window: 3 }),
+          .prefault({}),
       })
       .strict()
-      .default({ min_projects: 2, drop_after_unqualified_years: 2, multi_year: { discount: 0.5, window: 3 } }),
+      .prefault({}),
     /** Below this many responses a project gets `insufficient_data`, not a tier. */
     min_responses: z.number().int().min(1).default(10),
     /** Smallest group shown in public outputs: numbers, and comments. */
@@ -85,7 +77,7 @@ export const PolicySchema = z
     likert: z
       .object({ min: z.number().int().default(1), max: z.number().int().default(5) })
       .strict()
-      .default({ min: 1, max: 5 })
+      .prefault({})
       .refine((l) => l.max > l.min, { message: "max must be above min" }),
     /** Hours rules: 360 per 5-year cycle (004_…); IT 2.0: 50 hours, 25 practice (003_…). */
     hours: z
@@ -96,14 +88,16 @@ export const PolicySchema = z
         it_practice_hours: nonNeg.default(25),
       })
       .strict()
-      .default({ cycle_hours: 360, cycle_years: 5, it_hours: 50, it_practice_hours: 25 }),
+      .prefault({}),
     /** Warning levels on the calibrated risk. */
     warning: z
       .object({
         high: share.default(0.5),
         medium: share.default(0.25),
-        /** A 6-month follow-up transfer score (0-100) below this counts as poor transfer. */
+        /** A follow-up transfer score (0-100) below this counts as poor transfer. */
         poor_transfer: nonNeg.max(100).default(50),
+        /** The follow-up wave (months after the course) whose transfer score is the outcome. */
+        transfer_wave: z.number().int().min(1).max(36).default(6),
         /** The run date for projects still running (YYYY-MM-DD); default: the latest attendance date. */
         as_of: z
           .string()
@@ -112,13 +106,13 @@ export const PolicySchema = z
           .optional(),
       })
       .strict()
-      .default({ high: 0.5, medium: 0.25, poor_transfer: 50 })
+      .prefault({})
       .refine((w) => w.high > w.medium, { message: "high must be above medium" }),
     /** Reliability warnings: alpha below alpha_min; suspicious responses moving alpha by more than the shift, either way. */
     reliability: z
       .object({ alpha_min: share.default(0.7), straight_lining_shift: share.default(0.01) })
       .strict()
-      .default({ alpha_min: 0.7, straight_lining_shift: 0.01 }),
+      .prefault({}),
     /**
      * Integrity (the project's own rules, not in the programme documents): an answer faster than
      * min_seconds_per_item per item is implausibly fast; levels of integrity_flags.csv (methods page).
@@ -133,7 +127,7 @@ export const PolicySchema = z
         review_excluded_share: share.default(0.25),
       })
       .strict()
-      .default({ min_seconds_per_item: 2, suspect_extra: 2, block_min: 7, block_minutes: 5, block_share: 0.15, review_excluded_share: 0.25 }),
+      .prefault({}),
     /** County outcomes: a teacher trained once per 5-year cycle means 20 % of teachers a year (004_…). */
     county_coverage_target: share.default(0.2),
     /** Practice share of courses and credits ≥ 30 % (001_…). */
@@ -149,14 +143,14 @@ export const PolicySchema = z
           .object({
             pattern: z.string().min(1),
             kind: z.string().optional(),
-            columns: z.record(z.string(), z.string()).default({}),
-            constants: z.record(z.string(), z.string()).default({}),
+            columns: z.record(z.string(), z.string()).prefault({}),
+            constants: z.record(z.string(), z.string()).prefault({}),
           })
           .strict(),
       )
       .default([]),
     /** Answer labels beyond the built-in Chinese five-point sets: label → scale point. */
-    labels: z.record(z.string(), z.number().int()).default({}),
+    labels: z.record(z.string(), z.number().int()).prefault({}),
   })
   .strict();
 

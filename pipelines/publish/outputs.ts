@@ -100,9 +100,10 @@ OUTPUTS["dimension_scores.csv"] = `WITH item AS (
        g AS (
          SELECT year, institution_id, dimension, count(*) AS n_responses, sum(weight * v) / sum(weight) AS score, GROUPING(institution_id) AS province
          FROM item GROUP BY GROUPING SETS ((year, dimension), (year, institution_id, dimension))),
+       -- (ranked on the score rounded to 6 places: sums in parallel differ in the last bits, and ties must stay ties)
        shown AS (SELECT * FROM g WHERE province = 1 OR (institution_id IS NOT NULL AND n_responses >= $min_group))
        SELECT year, CASE WHEN province = 1 THEN NULL ELSE institution_id END AS institution_id, dimension, n_responses, round(score, 2) AS score,
-              CASE WHEN province = 0 THEN round(100 * percent_rank() OVER (PARTITION BY year, dimension, province ORDER BY score), 0) END AS percentile
+              CASE WHEN province = 0 THEN round(100 * percent_rank() OVER (PARTITION BY year, dimension, province ORDER BY round(score, 6)), 0) END AS percentile
        FROM shown
        ORDER BY year, institution_id NULLS FIRST, dimension`;
 

@@ -5,7 +5,6 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import type { Db } from "../lib/db.ts";
 import { info, warn } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
-import { runSqlFile } from "../lib/sql.ts";
 import { auc, averagePrecision, brier, calibration, calibrationError, clusterDraws, confusion, fitLogistic, platt, predict, quantile, recalibrate, weightedAucsOf, wilson, type Logistic } from "./model.ts";
 
 export const FEATURES = [
@@ -17,7 +16,7 @@ export const FEATURES = [
   "assignment_score",
   "prior_projects",
   "prior_fail_rate",
-  "hours_5y",
+  "hours_cycle",
   "online",
 ] as const;
 
@@ -30,7 +29,7 @@ export const REASONS: Record<string, { zh: string; interventions: string[]; high
   assignment_score: { zh: "作业得分偏低", interventions: ["导师带教 mentoring", "工作坊辅导 workshop support"], higherIsRisk: false },
   prior_fail_rate: { zh: "既往培训未结业", interventions: ["送教下乡 trainers to the school", "训后跟踪回访 follow-up visit"], higherIsRisk: true },
   prior_projects: { zh: "参训经历少", interventions: ["校本研修 school-based study"], higherIsRisk: false },
-  hours_5y: { zh: "五年学时不足", interventions: ["校本研修规划 school-based study plan"], higherIsRisk: false },
+  hours_cycle: { zh: "周期学时不足", interventions: ["校本研修规划 school-based study plan"], higherIsRisk: false },
   online: { zh: "网络研修", interventions: ["线上学习督导 online study supervision"], higherIsRisk: true },
   progress: { zh: "培训进度", interventions: [], higherIsRisk: true },
 };
@@ -146,14 +145,12 @@ export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: R
 const matrix = (rows: Row[], features: readonly string[]) => rows.map((r) => features.map((f) => (r[f] === null || r[f] === undefined ? null : Number(r[f]))));
 const ruleScore = (r: Row) => (Number(r.absence_rate ?? 0) >= 0.1 ? 1 : 0) + (Number(r.assignments_missing_rate ?? 0) > 0 ? 1 : 0);
 
-export async function earlyWarning(db: Db, policy: Policy): Promise<WarningReport> {
-  const [{ as_of } = { as_of: null }] = await db.all<{ as_of: string | null }>(
-    `SELECT CAST(coalesce(CAST($as_of AS DATE), (SELECT max(session_date) FROM attendance), (SELECT max(due_date) FROM submissions), current_date) AS VARCHAR) AS as_of`,
-    { as_of: policy.warning.as_of ?? null },
-  );
-  const outcome = `at risk = final result not pass, or 6-month follow-up transfer below ${policy.warning.poor_transfer}/100`;
-  await runSqlFile(db, "warnings", "cuts", { as_of: as_of! });
-  await runSqlFile(db, "warnings", "features", { likert_min: policy.likert.min, likert_max: policy.likert.max, poor_transfer: policy.warning.poor_transfer, as_of: as_of! });
+/**
+ * Fit, validate and apply the early-warning model (or the rules) on warning_features as of the
+ * given date; writes teacher_warnings and returns what the manifest and the warnings page report.
+ */
+export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promise<WarningReport> {
+  const outcome = `at risk = final result not pass, or follow-up transfer (wave ${policy.warning.transfer_wave}) below ${policy.warning.poor_transfer}/100`;
 
   const train = (await db.all<Row>(
     `SELECT f.year, f.project_id, CAST(p.start_date AS VARCHAR) AS start_date, f.at_risk, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
@@ -166,7 +163,7 @@ export async function earlyWarning(db: Db, policy: Policy): Promise<WarningRepor
   const [{ n: awaiting } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_cuts WHERE role = 'awaiting'`);
   const [{ n: inferred } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE end_inferred) AS n FROM warning_windows`);
   const years = [...new Set(train.map((r) => r.year))].sort();
-  const report: WarningReport = { as_of: as_of!, method: "rules", why: "", outcome, training_rows: train.length, training_years: years, validation_year: null, current_rows: Number(currentRows), awaiting_results: Number(awaiting), windows_inferred: Number(inferred) };
+  const report: WarningReport = { as_of, method: "rules", why: "", outcome, training_rows: train.length, training_years: years, validation_year: null, current_rows: Number(currentRows), awaiting_results: Number(awaiting), windows_inferred: Number(inferred) };
 
   // Features with no value anywhere in training (a file the user does not have) are left out; a
   // feature missing for some rows gets an indicator beside its mean-imputed value (a trainee
@@ -269,7 +266,7 @@ const PHRASE: Record<string, string> = {
   assignment_score: `'作业平均 ' || CAST(round(assignment_score) AS INTEGER) || ' 分'`,
   prior_fail_rate: `'以往培训未结业 ' || CAST(round(prior_fail_rate * prior_projects) AS INTEGER) || ' 次'`,
   prior_projects: `'以往参训 ' || prior_projects || ' 次'`,
-  hours_5y: `'五年学时 ' || CAST(round(hours_5y) AS INTEGER) || ' 学时'`,
+  hours_cycle: `'周期学时 ' || CAST(round(hours_cycle) AS INTEGER) || ' 学时'`,
   online: `'网络研修'`,
 };
 const phrase = (code: string) => `coalesce(${PHRASE[code] ?? "NULL"}, '${REASONS[code]?.zh ?? code}')`;
@@ -339,15 +336,4 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
      ORDER BY risk DESC NULLS LAST, project_id, teacher_id`,
     params,
   );
-}
-
-/** Hours per teacher over the 5-year cycle to the as-of year: 360 in all; IT 50, 25 of them practice. */
-export async function hoursCompliance(db: Db, policy: Policy, year: number): Promise<void> {
-  await runSqlFile(db, "warnings", "hours_compliance", {
-    year,
-    cycle_years: policy.hours.cycle_years,
-    cycle_hours: policy.hours.cycle_hours,
-    it_hours: policy.hours.it_hours,
-    it_practice_hours: policy.hours.it_practice_hours,
-  });
 }

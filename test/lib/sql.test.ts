@@ -1,20 +1,28 @@
+// SQL scripts (the models' .sql files) run statement by statement, split by DuckDB's own parser.
 import { describe, expect, it } from "vitest";
-import { statements, sqlFile } from "../../pipelines/lib/sql.ts";
+import { openDb } from "../../pipelines/lib/db.ts";
 
-describe("SQL files", () => {
-  it("splits a file at statement ends, keeping semicolons inside a line and dropping comment-only tails", () => {
-    expect(statements("-- head\nCREATE TABLE a AS SELECT ';' AS x;\n\nSELECT 1;  \n-- trailing note\n")).toEqual([
-      "-- head\nCREATE TABLE a AS SELECT ';' AS x",
-      "SELECT 1",
-    ]);
+describe("SQL scripts", () => {
+  it("runs each statement in order with only the parameters it names, semicolons inside strings and comments kept", async () => {
+    const db = await openDb(":memory:");
+    try {
+      await db.script(
+        `-- head; with a semicolon\nCREATE TABLE a AS SELECT ';' AS x, $one AS one;\n\n-- middle\nCREATE TABLE b AS SELECT x || $two AS y FROM a;  \n-- trailing note\n`,
+        { one: 1, two: "!", unused: 3 },
+      );
+      expect(await db.all(`SELECT x, one, y FROM a, b`)).toEqual([{ x: ";", one: 1, y: ";!" }]);
+    } finally {
+      db.close();
+    }
   });
 
-  it("stages the early-warning features and drops every stage table it made", () => {
-    const parts = statements(sqlFile("warnings", "features"));
-    const made = parts.map((s) => /CREATE OR REPLACE TABLE (_wf_\w+)/.exec(s)?.[1]).filter(Boolean);
-    const dropped = parts.map((s) => /^DROP TABLE (_wf_\w+)$/.exec(s)?.[1]).filter(Boolean);
-    expect(made.length).toBeGreaterThan(1);
-    expect(dropped.sort()).toEqual(made.sort());
-    expect(parts.some((s) => s.includes("CREATE OR REPLACE TABLE warning_features"))).toBe(true);
+  it("names the statement and the parameter when a value is missing", async () => {
+    const db = await openDb(":memory:");
+    try {
+      await expect(db.script(`CREATE TABLE a AS SELECT 1 AS x;\nCREATE TABLE b AS SELECT $gone AS y;`, {})).rejects.toThrow(/no value for \$gone.*statement 2/);
+      expect(await db.all(`SELECT x FROM a`)).toEqual([{ x: 1 }]);
+    } finally {
+      db.close();
+    }
   });
 });

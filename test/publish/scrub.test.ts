@@ -1,7 +1,9 @@
-// Comments are personal data until scrubbed (comments_public.sql): known answers on the real DuckDB.
+// Comments are personal data until scrubbed (models/comments_public.sql): known answers on the real DuckDB.
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../pipelines/lib/db.ts";
-import { runSqlFile } from "../../pipelines/lib/sql.ts";
+import { parsePolicy } from "../../pipelines/lib/policy.ts";
+import commentsPublic from "../../pipelines/models/comments_public.ts";
+import { buildModel } from "../../pipelines/models/model.ts";
 
 const CASES: [string, string, Partial<Record<"n_id_card" | "n_phone" | "n_email" | "n_qq" | "n_wechat" | "n_name", number>>][] = [
   ["王小明老师讲得差，联系电话13812345678，身份证410101199001011234", "[姓名]老师讲得差，联系电话[电话]，身份证[身份证]", { n_name: 1, n_phone: 1, n_id_card: 1 }],
@@ -23,7 +25,7 @@ describe("comment scrubbing", () => {
       await db.run(`CREATE TABLE evaluations (response_id VARCHAR, project_id VARCHAR, comment VARCHAR)`);
       for (const [i, [text]] of CASES.entries()) await db.run(`INSERT INTO evaluations VALUES ($id, 'P1', $c)`, { id: `R${i}`, c: text });
       await db.run(`INSERT INTO evaluations VALUES ('R-small', 'P2', '赵小刚老师 13900001111')`);
-      await runSqlFile(db, "analytics", "comments_public", { min_group: 3 });
+      await buildModel({ db, policy: parsePolicy({ min_group_comments: 5 }), notes: {}, memo: new Map() }, commentsPublic);
       const rows = await db.all<Record<string, unknown>>(`SELECT * FROM comments_public ORDER BY response_id`);
       // P2 has one response: below the minimum, its comment is not there at all.
       expect(rows.map((r) => r.project_id)).not.toContain("P2");

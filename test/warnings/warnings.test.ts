@@ -6,7 +6,8 @@ import { generateDemo } from "../../data/generator/demo.ts";
 import { openDb } from "../../pipelines/lib/db.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
-import { runSqlFile } from "../../pipelines/lib/sql.ts";
+import { buildModel } from "../../pipelines/models/model.ts";
+import warningFeatures from "../../pipelines/models/warning_features.ts";
 import { run } from "../../pipelines/run.ts";
 import { auc } from "../../pipelines/warnings/model.ts";
 import { csvRows, query, tmpDir, writeFiles } from "../helpers.ts";
@@ -85,7 +86,6 @@ describe("early warning with a planted risk model", () => {
     await copyFile(db, copy);
     const w = await openDb(copy);
     try {
-      const params = { as_of: warning.as_of, likert_min: 1, likert_max: 5, poor_transfer: 50 };
       const snap = () => w.all(`SELECT * EXCLUDE (final_result, transfer, at_risk) FROM warning_features WHERE role = 'train' ORDER BY project_id, teacher_id, progress`);
       // The warehouse's kind tables are views over the checked files: make them plain tables to edit them.
       for (const t of ["attendance", "submissions"]) {
@@ -96,7 +96,7 @@ describe("early warning with a planted risk model", () => {
       const before = await snap();
       await w.run(`UPDATE attendance SET status = 'absent' WHERE EXISTS (SELECT 1 FROM warning_cuts c WHERE c.project_id = attendance.project_id AND c.progress = 0.25 AND attendance.session_date > c.cut_date)`);
       await w.run(`UPDATE submissions SET submitted_at = NULL, score = 0 WHERE EXISTS (SELECT 1 FROM warning_cuts c WHERE c.project_id = submissions.project_id AND c.progress = 0.25 AND submissions.due_date > c.cut_date)`);
-      await runSqlFile(w, "warnings", "features", params);
+      await buildModel({ db: w, policy: parsePolicy({ warning: { as_of: warning.as_of } }), notes: {}, memo: new Map() }, warningFeatures);
       const after = await snap();
       const at = (rows: Record<string, unknown>[]) => rows.filter((r) => Number(r.progress) === 0.25);
       expect(at(after)).toEqual(at(before));

@@ -1,8 +1,10 @@
 -- Grain: one row per trainee and cut. As-of features (only records dated ≤ cut_date), the
 -- teacher's history before the project began, and the outcome (training rows only).
---   at_risk: final result not `pass`, or the 6-month follow-up shows poor transfer
---            (mean of application items and lesson observation, 0-100, below $poor_transfer);
---            unknown while the project's 6-month follow-up is not due (when follow-ups are collected at all).
+--   at_risk: final result not `pass`, or the follow-up of wave $transfer_wave (months after the end,
+--            6 by default) shows poor transfer (mean of application items and lesson observation,
+--            0-100, below $poor_transfer); unknown while that follow-up is not due (when
+--            follow-ups are collected at all).
+--   hours_cycle: hours in the archive over the $cycle_years years before the project's year.
 -- Each part is staged in a table of its own: the final join is then planned with exact row counts
 -- (the kind tables are views, whose estimates can be far off at national scale).
 CREATE OR REPLACE TABLE _wf_att AS
@@ -39,9 +41,9 @@ LEFT JOIN assessments a ON a.project_id = t2.project_id AND a.teacher_id = t2.te
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE _wf_hrs AS
-SELECT t.project_id, t.teacher_id, sum(h.hours) AS hours_5y
+SELECT t.project_id, t.teacher_id, sum(h.hours) AS hours_cycle
 FROM trainees t JOIN projects p USING (project_id)
-JOIN hours h ON h.teacher_id = t.teacher_id AND h.year BETWEEN p.year - 5 AND p.year - 1
+JOIN hours h ON h.teacher_id = t.teacher_id AND h.year BETWEEN p.year - $cycle_years AND p.year - 1
 GROUP BY ALL;
 
 -- Counties the hours archive covers (it holds every teacher of such a county, trained or not): a
@@ -59,7 +61,7 @@ SELECT f.project_id, f.teacher_id,
 FROM followups f
 LEFT JOIN (SELECT project_id, teacher_id, wave, avg(100.0 * (value - $likert_min) / ($likert_max - $likert_min)) AS item
            FROM followup_answers GROUP BY ALL) i USING (project_id, teacher_id, wave)
-WHERE f.wave = 6
+WHERE f.wave = $transfer_wave
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE warning_features AS
@@ -74,8 +76,8 @@ SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
        sub.score_mean AS assignment_score,
        coalesce(past.prior_projects, 0) AS prior_projects,
        past.prior_fail_rate,
-       CASE WHEN hrs.hours_5y IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE hrs.hours_5y END AS hours_5y,
-       hrs.hours_5y IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
+       CASE WHEN hrs.hours_cycle IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE hrs.hours_cycle END AS hours_cycle,
+       hrs.hours_cycle IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
        CASE WHEN p.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
        a.final_result,
        tr.transfer,
@@ -83,7 +85,7 @@ SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
             WHEN a.final_result IS NULL THEN NULL
             -- The 6-month follow-up of this project is not due yet: its outcomes are not complete,
             -- so none of its trainees is a training example (keeping only its failures would bias).
-            WHEN ww.end_date > CAST($as_of AS DATE) - INTERVAL 183 DAY AND EXISTS (SELECT 1 FROM followups) THEN NULL
+            WHEN ww.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND EXISTS (SELECT 1 FROM followups) THEN NULL
             WHEN a.final_result <> 'pass' OR tr.transfer < $poor_transfer THEN 1
             ELSE 0 END AS at_risk
 FROM (SELECT * FROM warning_cuts WHERE role <> 'awaiting') c

@@ -1,0 +1,35 @@
+// Every warehouse table the analysis builds, one file each; the runner orders them by dependsOn.
+import comments_public from "./comments_public.ts";
+import county_performance from "./county_performance.ts";
+import hours_compliance from "./hours_compliance.ts";
+import institution_scores from "./institution_scores.ts";
+import integrity_flags from "./integrity_flags.ts";
+import item_stats from "./item_stats.ts";
+import type { Model } from "./model.ts";
+import project_evidence from "./project_evidence.ts";
+import project_icc from "./project_icc.ts";
+import project_scores from "./project_scores.ts";
+import reliability from "./reliability.ts";
+import response_scores from "./response_scores.ts";
+import teacher_warnings from "./teacher_warnings.ts";
+import warning_cuts from "./warning_cuts.ts";
+import warning_features from "./warning_features.ts";
+import warning_windows from "./warning_windows.ts";
+
+export const MODELS: readonly Model[] = [
+  response_scores,
+  integrity_flags,
+  project_evidence,
+  project_scores,
+  comments_public,
+  institution_scores,
+  county_performance,
+  reliability,
+  item_stats,
+  project_icc,
+  warning_windows,
+  warning_cuts,
+  warning_features,
+  teacher_warnings,
+  hours_compliance,
+];

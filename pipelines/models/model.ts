@@ -1,0 +1,209 @@
+// The models layer: one file per warehouse table, declaring its name, grain, dependencies and
+// columns (type, meaning, checks), and how it is built (a SQL file beside it, or TypeScript that
+// returns rows as objects keyed by column). The runner orders the models by their dependencies,
+// builds each one, and checks the table against its declaration on every run: a table that lacks a
+// declared column, has one more, or breaks a check stops the run, naming table, column and rows.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { DuckDBValue } from "@duckdb/node-api";
+import { hasTable, ident, literal, type Db } from "../lib/db.ts";
+import type { Policy } from "../lib/policy.ts";
+import { writeTable, type ColumnType } from "../lib/table.ts";
+
+/** Column types as families: what a reader can rely on, whatever width DuckDB chose. */
+export type Family = "text" | "integer" | "number" | "boolean" | "date" | "timestamp";
+
+export interface ColumnSpec {
+  type: Family;
+  /** What the column means, for the data dictionary (docs/data-dictionary.md). */
+  doc: string;
+  notNull?: boolean;
+  /** Every non-null value is one of these. */
+  accepted?: readonly string[];
+  /** Every non-null value lies within [min, max]. */
+  min?: number;
+  max?: number;
+}
+
+/** What the models of one run share: the database, the policy, and notes for the manifest. */
+export interface RunContext {
+  db: Db;
+  policy: Policy;
+  /** Facts a model reports for the manifest, by model name. */
+  notes: Record<string, unknown>;
+  /** Results computed in TypeScript that a later model reuses (declared in its dependsOn). */
+  memo: Map<string, unknown>;
+}
+
+export interface Model {
+  name: string;
+  /** One row per …: in words, and as the columns that are unique together. */
+  grain: string;
+  key: readonly string[];
+  /** Tables read: input tables, or other models (built first). */
+  dependsOn: readonly string[];
+  columns: Readonly<Record<string, ColumnSpec>>;
+  /** Teacher-level or otherwise personal: never published. */
+  restricted?: boolean;
+  /**
+   * Build the table. A SQL model runs `<name>.sql` beside its declaration with the parameters
+   * `sql` returns; a TypeScript model returns its rows, objects keyed by column; `run` is SQL that
+   * TypeScript writes (a fitted model applied in DuckDB to millions of rows).
+   */
+  build:
+    | { sql: (ctx: RunContext) => Record<string, DuckDBValue> | Promise<Record<string, DuckDBValue>> }
+    | { rows: (ctx: RunContext) => Promise<Record<string, unknown>[]> }
+    | { run: (ctx: RunContext) => Promise<void> };
+  /** Run after the table is written and checked (notes for the manifest). */
+  after?: (ctx: RunContext) => Promise<void>;
+}
+
+export const defineModel = <M extends Model>(m: M): M => m;
+
+/** A table that does not match its declaration, or a dependency that cannot be met. */
+export class ModelError extends Error {
+  constructor(
+    readonly table: string,
+    readonly problems: string[],
+  ) {
+    super(`table ${table} does not meet its declaration (pipelines/models/${table}.ts):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+const MODELS_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/** The SQL of a model: pipelines/models/<name>.sql. */
+export function modelSql(name: string): string {
+  return readFileSync(path.join(MODELS_DIR, `${name}.sql`), "utf8");
+}
+
+/** Models in an order where each comes after what it depends on (stable: ties keep list order). */
+export function ordered(models: readonly Model[]): Model[] {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const out: Model[] = [];
+  const visit = (m: Model, trail: string[]) => {
+    if (done.has(m.name)) return;
+    if (visiting.has(m.name)) throw new ModelError(m.name, [`dependency cycle: ${[...trail, m.name].join(" → ")}`]);
+    visiting.add(m.name);
+    for (const d of m.dependsOn) {
+      const dep = byName.get(d);
+      if (dep) visit(dep, [...trail, m.name]);
+    }
+    visiting.delete(m.name);
+    done.add(m.name);
+    out.push(m);
+  };
+  for (const m of models) visit(m, []);
+  return out;
+}
+
+const STORAGE: Partial<Record<Family, ColumnType>> = { text: "VARCHAR", integer: "BIGINT", number: "DOUBLE", boolean: "BOOLEAN" };
+
+function familyOf(duckType: string): Family | null {
+  const t = duckType.toUpperCase();
+  if (t === "VARCHAR") return "text";
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(t)) return "integer";
+  if (/^(DOUBLE|FLOAT|DECIMAL)/.test(t)) return "number";
+  if (t === "BOOLEAN") return "boolean";
+  if (t === "DATE") return "date";
+  if (t.startsWith("TIMESTAMP")) return "timestamp";
+  return null;
+}
+
+const fits = (declared: Family, actual: Family | null) => actual === declared || (declared === "number" && actual === "integer");
+
+/** Write rows computed in TypeScript: each row must carry exactly the declared columns. */
+export async function writeRows(db: Db, model: Model, rows: Record<string, unknown>[]): Promise<void> {
+  const names = Object.keys(model.columns);
+  const declared = new Set(names);
+  const unwritable = names.filter((n) => !STORAGE[model.columns[n]!.type]);
+  if (unwritable.length) throw new ModelError(model.name, [`column(s) ${unwritable.join(", ")}: dates are built in SQL, not written from TypeScript`]);
+  rows.forEach((row, i) => {
+    const keys = Object.keys(row);
+    const extra = keys.filter((k) => !declared.has(k));
+    const missing = names.filter((n) => !(n in row));
+    if (extra.length || missing.length)
+      throw new ModelError(model.name, [
+        `row ${i + 1} ${[extra.length ? `has undeclared column(s) ${extra.join(", ")}` : "", missing.length ? `lacks declared column(s) ${missing.join(", ")}` : ""].filter(Boolean).join(" and ")}`,
+      ]);
+  });
+  await writeTable(
+    db,
+    model.name,
+    names.map((name) => ({ name, type: STORAGE[model.columns[name]!.type]! })),
+    rows.map((row) => names.map((n) => row[n])),
+  );
+}
+
+/** Check a built table against its declaration; the problems found, each with example rows. */
+export async function checkModel(db: Db, model: Model): Promise<string[]> {
+  const table = ident(model.name);
+  const actual = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE ${table}`);
+  const problems: string[] = [];
+  const declared = Object.entries(model.columns);
+  const have = new Map(actual.map((c) => [c.column_name, c.column_type]));
+  for (const [name, spec] of declared) {
+    const t = have.get(name);
+    if (t === undefined) problems.push(`column ${name}: declared but not produced`);
+    else if (!fits(spec.type, familyOf(t))) problems.push(`column ${name}: declared ${spec.type}, produced ${t}`);
+  }
+  for (const c of actual) if (!(c.column_name in model.columns)) problems.push(`column ${c.column_name}: produced but not declared`);
+  if (problems.length) return problems;
+
+  // Value checks in one pass: a count of violations per check.
+  const tests: { what: string; where: string; column: string }[] = [];
+  for (const [name, spec] of declared) {
+    const col = ident(name);
+    if (spec.notNull) tests.push({ column: name, what: `column ${name}: null values (declared not null)`, where: `${col} IS NULL` });
+    if (spec.accepted) tests.push({ column: name, what: `column ${name}: values outside ${spec.accepted.join("/")}`, where: `${col} IS NOT NULL AND CAST(${col} AS VARCHAR) NOT IN (${spec.accepted.map(literal).join(", ")})` });
+    if (spec.min !== undefined) tests.push({ column: name, what: `column ${name}: values below ${spec.min}`, where: `${col} < ${spec.min}` });
+    if (spec.max !== undefined) tests.push({ column: name, what: `column ${name}: values above ${spec.max}`, where: `${col} > ${spec.max}` });
+  }
+  if (tests.length) {
+    const [counts] = await db.all<Record<string, bigint>>(`SELECT ${tests.map((t, i) => `count(*) FILTER (WHERE ${t.where}) AS c${i}`).join(", ")} FROM ${table}`);
+    for (const [i, t] of tests.entries()) {
+      const n = Number(counts?.[`c${i}`] ?? 0);
+      if (n === 0) continue;
+      const shown = [...new Set([...model.key, t.column])].map(ident).join(", ");
+      const examples = await db.all(`SELECT ${shown} FROM ${table} WHERE ${t.where} LIMIT 3`);
+      problems.push(`${t.what}: ${n} row(s), e.g. ${show(examples)}`);
+    }
+  }
+  if (model.key.length) {
+    const key = model.key.map(ident).join(", ");
+    const dups = await db.all(`SELECT ${key}, count(*) AS copies FROM ${table} GROUP BY ${key} HAVING count(*) > 1 ORDER BY copies DESC LIMIT 3`);
+    if (dups.length) problems.push(`key (${model.key.join(", ")}) not unique, e.g. ${show(dups)}`);
+  }
+  return problems;
+}
+
+const show = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? Number(v) : v))).join("; ");
+
+/** Build one model and check it against its declaration (its dependencies must be built). */
+export async function buildModel(ctx: RunContext, m: Model): Promise<void> {
+  if ("sql" in m.build) {
+    await ctx.db.run(`DROP TABLE IF EXISTS ${ident(m.name)}`);
+    await ctx.db.script(modelSql(m.name), await m.build.sql(ctx));
+  } else if ("rows" in m.build) await writeRows(ctx.db, m, await m.build.rows(ctx));
+  else await m.build.run(ctx);
+  const problems = await checkModel(ctx.db, m);
+  if (problems.length) throw new ModelError(m.name, problems);
+  await m.after?.(ctx);
+}
+
+/** Build every model in dependency order, checking each table as it is written; seconds per model. */
+export async function runModels(models: readonly Model[], ctx: RunContext, onBuilt?: (m: Model, seconds: number) => void): Promise<Record<string, number>> {
+  const names = new Set(models.map((m) => m.name));
+  const seconds: Record<string, number> = {};
+  for (const m of ordered(models)) {
+    const t0 = performance.now();
+    for (const d of m.dependsOn) if (!names.has(d) && !(await hasTable(ctx.db, d))) throw new ModelError(m.name, [`depends on ${d}, which is neither a model nor a loaded table`]);
+    await buildModel(ctx, m);
+    seconds[m.name] = Math.round(performance.now() - t0) / 1000;
+    onBuilt?.(m, seconds[m.name]!);
+  }
+  return seconds;
+}

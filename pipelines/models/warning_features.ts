@@ -1,0 +1,49 @@
+import { count, countyCode, projectId, schoolId, share, stage, teacherId, year } from "./columns.ts";
+import { defineModel } from "./model.ts";
+import { asOf } from "./warning_windows.ts";
+
+export default defineModel({
+  name: "warning_features",
+  grain: "one row per trainee and cut; features read only records dated on or before the cut",
+  key: ["project_id", "teacher_id", "cut_date"],
+  dependsOn: ["warning_cuts", "warning_windows", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "followup_answers"],
+  restricted: true,
+  columns: {
+    project_id: projectId,
+    teacher_id: teacherId,
+    year: year(false),
+    role: { type: "text", doc: "用途 train or current", notNull: true, accepted: ["train", "current"] },
+    progress: share("进度 share of the course behind the cut"),
+    cut_date: { type: "date", doc: "截止日期", notNull: true },
+    county_code: countyCode,
+    school_id: schoolId,
+    stage,
+    rural: { type: "boolean", doc: "乡村教师 rural teacher" },
+    mode: { type: "text", doc: "培训方式 mode" },
+    sessions: count("应出勤次数 sessions not excused by the cut"),
+    absence_rate: share("缺勤率 absent over sessions not excused"),
+    late_rate: share("迟到率 late over sessions not excused"),
+    practice_absence_rate: share("实践课缺勤率"),
+    assignments_due: count("应交作业 assignments due by the cut"),
+    assignments_missing_rate: share("作业未交率 missing over due"),
+    assignment_score: { type: "number", doc: "作业平均分 mean score of submitted assignments" },
+    prior_projects: count("以往参训 earlier projects that ended before this one began", true),
+    prior_fail_rate: share("以往未结业率 share of those not passed"),
+    hours_cycle: { type: "number", doc: "周期学时 archive hours over the policy's cycle (hours.cycle_years) before the project's year", min: 0 },
+    hours_zero_filled: { type: "boolean", doc: "学时记 0 the archive covers the county and holds no record: 0 hours" },
+    online: share("网络研修 1 online, 0 otherwise", true),
+    final_result: { type: "text", doc: "结业结果 final result (outcome)" },
+    transfer: { type: "number", doc: "跟踪迁移得分 follow-up transfer score of wave warning.transfer_wave, 0-100" },
+    at_risk: { type: "integer", doc: "结局 1 at risk (not passed, or poor transfer), 0 not; null for running projects or outcomes not yet due", accepted: ["0", "1"] },
+  },
+  build: {
+    sql: async (ctx) => ({
+      likert_min: ctx.policy.likert.min,
+      likert_max: ctx.policy.likert.max,
+      poor_transfer: ctx.policy.warning.poor_transfer,
+      transfer_wave: ctx.policy.warning.transfer_wave,
+      cycle_years: ctx.policy.hours.cycle_years,
+      as_of: await asOf(ctx),
+    }),
+  },
+});

@@ -1,0 +1,104 @@
+// The models layer: tables checked against their declarations, built in dependency order.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { KINDS } from "../../pipelines/ingest/contract.ts";
+import { openDb, type Db } from "../../pipelines/lib/db.ts";
+import { parsePolicy } from "../../pipelines/lib/policy.ts";
+import { dataDictionary } from "../../pipelines/models/docs.ts";
+import { MODELS } from "../../pipelines/models/index.ts";
+import { buildModel, defineModel, ModelError, ordered, runModels, type Model, type RunContext } from "../../pipelines/models/model.ts";
+import { ROOT } from "../helpers.ts";
+
+const ctxOf = (db: Db): RunContext => ({ db, policy: parsePolicy({}), notes: {}, memo: new Map() });
+async function withDb(f: (db: Db) => Promise<void>) {
+  const db = await openDb(":memory:");
+  try {
+    await f(db);
+  } finally {
+    db.close();
+  }
+}
+
+const made = (sql: string, columns: Model["columns"], key: string[] = []) =>
+  defineModel({ name: "t", grain: "test", key, dependsOn: [], columns, build: { run: async ({ db }) => db.run(`CREATE OR REPLACE TABLE t AS ${sql}`) } });
+
+describe("a model against its declaration", () => {
+  it("fails loudly on a column declared but not produced, and on one produced but not declared", async () => {
+    await withDb(async (db) => {
+      const m = made(`SELECT 1 AS a, 'x' AS extra`, { a: { type: "integer", doc: "" }, b: { type: "number", doc: "" } });
+      const err = await buildModel(ctxOf(db), m).catch((e) => e);
+      expect(err).toBeInstanceOf(ModelError);
+      expect(err.message).toContain("table t does not meet its declaration");
+      expect(err.message).toContain("column b: declared but not produced");
+      expect(err.message).toContain("column extra: produced but not declared");
+    });
+  });
+
+  it("fails on a type of another family", async () => {
+    await withDb(async (db) => {
+      const err = await buildModel(ctxOf(db), made(`SELECT 'x' AS a`, { a: { type: "number", doc: "" } })).catch((e) => e);
+      expect(err.message).toContain("column a: declared number, produced VARCHAR");
+    });
+  });
+
+  it("names the column, the check and example rows when values break a check", async () => {
+    await withDb(async (db) => {
+      const m = made(`SELECT * FROM (VALUES (1, 'ok', 0.5), (2, NULL, 1.5), (2, 'odd', 0.2)) v(id, tier, share)`, {
+        id: { type: "integer", doc: "" },
+        tier: { type: "text", doc: "", notNull: true, accepted: ["ok"] },
+        share: { type: "number", doc: "", min: 0, max: 1 },
+      }, ["id"]);
+      const err = await buildModel(ctxOf(db), m).catch((e) => e);
+      expect(err.message).toContain(`column tier: null values (declared not null): 1 row(s), e.g. {"id":2,"tier":null}`);
+      expect(err.message).toContain(`column tier: values outside ok: 1 row(s), e.g. {"id":2,"tier":"odd"}`);
+      expect(err.message).toContain(`column share: values above 1: 1 row(s), e.g. {"id":2,"share":1.5}`);
+      expect(err.message).toContain(`key (id) not unique, e.g. {"id":2,"copies":2}`);
+    });
+  });
+
+  it("writes TypeScript rows by column name, and refuses a row with a column missing or undeclared", async () => {
+    await withDb(async (db) => {
+      const rowsModel = (rows: Record<string, unknown>[]) =>
+        defineModel({ name: "r", grain: "test", key: ["k"], dependsOn: [], columns: { k: { type: "text", doc: "" }, v: { type: "number", doc: "" } }, build: { rows: async () => rows } });
+      // Keys in any order: matched by name, not position.
+      await buildModel(ctxOf(db), rowsModel([{ v: 2.5, k: "a" }]));
+      expect(await db.all(`SELECT * FROM r`)).toEqual([{ k: "a", v: 2.5 }]);
+      await expect(buildModel(ctxOf(db), rowsModel([{ k: "a", v: 1, n_effective: 3 }]))).rejects.toThrow(/row 1 has undeclared column\(s\) n_effective/);
+      await expect(buildModel(ctxOf(db), rowsModel([{ k: "a" }]))).rejects.toThrow(/row 1 lacks declared column\(s\) v/);
+    });
+  });
+});
+
+describe("the run order", () => {
+  const m = (name: string, dependsOn: string[]) => defineModel({ name, grain: "", key: [], dependsOn, columns: {}, build: { run: async () => {} } });
+
+  it("puts every model after what it reads, whatever the list order", () => {
+    expect(ordered([m("c", ["b"]), m("b", ["a", "input"]), m("a", [])]).map((x) => x.name)).toEqual(["a", "b", "c"]);
+  });
+
+  it("refuses a cycle, and a dependency that is neither a model nor a table", async () => {
+    expect(() => ordered([m("a", ["b"]), m("b", ["a"])])).toThrow(/dependency cycle: a → b → a/);
+    await withDb(async (db) => {
+      await expect(runModels([m("a", ["nowhere"])], ctxOf(db))).rejects.toThrow(/depends on nowhere, which is neither a model nor a loaded table/);
+    });
+  });
+
+  it("every model reads only models, input kinds and the load's own tables; SQL models have their file", () => {
+    const known = new Set<string>([...MODELS.map((x) => x.name), ...KINDS, "evaluation_answers", "followup_answers", "rejects"]);
+    for (const model of MODELS) {
+      for (const d of model.dependsOn) expect(known.has(d), `${model.name} reads ${d}`).toBe(true);
+      expect(existsSync(path.join(ROOT, "pipelines", "models", `${model.name}.sql`)), model.name).toBe("sql" in model.build);
+      for (const k of model.key) expect(Object.keys(model.columns), `${model.name} key ${k}`).toContain(k);
+    }
+    expect(new Set(MODELS.map((x) => x.name)).size).toBe(MODELS.length);
+  });
+});
+
+it("docs/data-dictionary.md is generated from the declarations (run `npm run docs` after changing a model)", async () => {
+  const text = await readFile(path.join(ROOT, "docs", "data-dictionary.md"), "utf8");
+  expect(text).toBe(dataDictionary());
+  expect(text).toContain("## institution_scores");
+  expect(text).toContain("| weight | number | not null; 0.0 / 0.5 / 1.0 |");
+});
