@@ -1,7 +1,8 @@
-// Observable Framework configuration of the guopei site. `guopei site` builds with it (root and
-// data swapped for the results folder it is given); `npx observable preview` uses the default
-// export on dashboards/ once `guopei site` has written dashboards/data/ (see README).
-import { idSlug } from "./dashboards/components/slug.ts";
+// Observable Framework configuration of the guopei site. `guopei site` builds with it and
+// `guopei preview` (npm run preview) serves with it, both on a staged source folder
+// (pipelines/site/stage.ts: the pages, the notebooks and the shared modules, with the data of a
+// results folder), since Framework serves nothing from outside its root.
+import { idSlug } from "./pipelines/lib/shared/slug.ts";
 
 export interface SiteConfigOptions {
   root?: string;

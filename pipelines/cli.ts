@@ -5,6 +5,7 @@ import { PolicyError } from "./lib/policy.ts";
 import { PathError } from "./lib/paths.ts";
 import { OutputError } from "./lib/outdir.ts";
 import { EXIT, NoRowsError, run } from "./run.ts";
+import { preview } from "./site/preview.ts";
 import { buildSite } from "./site/build.ts";
 import { extract } from "./extract/extract.ts";
 import { NoBrowserError } from "./lib/browser.ts";
@@ -59,6 +60,19 @@ program
   .option("--restricted", "include teacher-level early warnings (never publish this build)", false)
   .action(async (o: { results: string; dist: string; restricted: boolean }) => {
     await buildSite(o);
+  });
+
+program
+  .command("preview")
+  .description("serve the site on a results folder while you edit dashboards/ (Framework preview, offline)")
+  .requiredOption("--results <dir>", "output folder of `guopei run`")
+  .option("--port <n>", "port", "3000")
+  .option("--restricted", "include teacher-level early warnings", false)
+  .action(async (o: { results: string; port: string; restricted: boolean }) => {
+    const p = await preview({ results: o.results, port: Number(o.port), restricted: o.restricted });
+    const stop = () => void p.stop().then(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
   });
 
 program

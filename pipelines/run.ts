@@ -13,7 +13,7 @@ import { loadPolicy, type Policy } from "./lib/policy.ts";
 import { copyCsv } from "./publish/copy.ts";
 import { pkgVersion, writeManifest } from "./publish/manifest.ts";
 import { publishOutputs } from "./publish/outputs.ts";
-import { analyse } from "./analytics/analyse.ts";
+import { analyse } from "./models/analyse.ts";
 
 export interface RunOptions {
   input: string;

@@ -1,19 +1,3 @@
-// CSV cells for people, shared by the pipeline's outputs and the site's download buttons:
-// RFC 4180 quoting, and text a spreadsheet would run as a formula defused with an apostrophe.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let s = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
-  if (typeof value === "string" && FORMULA_START.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function csvLine(values: unknown[]): string {
-  return `${values.map(csvCell).join(",")}\r\n`;
-}
-
-/** A whole CSV document with a BOM, so that Excel reads the Chinese text as UTF-8. */
-export function csvText(columns: string[], rows: unknown[][]): string {
-  return "\uFEFF" + csvLine(columns) + rows.map(csvLine).join("");
-}
+// In Node (tests, type checks) this re-exports the shared module; `guopei site` puts that same module
+// here for the browser (Framework serves nothing from outside its root).
+export * from "../../pipelines/lib/shared/csv.ts";

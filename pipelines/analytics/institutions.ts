@@ -5,7 +5,7 @@
 import type { Policy } from "../lib/policy.ts";
 import { Z95, decideTier, recommend, type ProjectScore } from "./scores.ts";
 import { betweenProjectVariance, classMean, discountedPool, lastingQuality } from "./multilevel.ts";
-import { empiricalBayes, rankIntervals } from "./stats.ts";
+import { empiricalBayes, rankIntervals } from "../lib/shared/stats.ts";
 
 export interface InstitutionScore {
   year: number;

@@ -5,7 +5,7 @@
 // reported beside it, so that straight-lining that inflates alpha shows.
 import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
-import { bootstrap, covariance, cronbachAlpha, iccOneWay, mcdonaldOmega, pearson, type GroupSummary } from "./stats.ts";
+import { bootstrap, covariance, cronbachAlpha, iccOneWay, mcdonaldOmega, pearson, type GroupSummary } from "../lib/shared/stats.ts";
 
 const SAMPLE = 5000;
 

@@ -3,7 +3,7 @@
 import type { Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { partImputer } from "./impute.ts";
-import { empiricalBayes, normalCdf, wlsFit } from "./stats.ts";
+import { empiricalBayes, normalCdf, wlsFit } from "../lib/shared/stats.ts";
 
 export interface Evidence {
   project_id: string;

@@ -16,7 +16,7 @@ import { replaceDir, resultsFor } from "../lib/outdir.ts";
 import { copyCsv } from "../publish/copy.ts";
 import type { Policy } from "../lib/policy.ts";
 import { cols, writeTable } from "../lib/table.ts";
-import { terms } from "../publish/site-data.ts";
+import { terms } from "../lib/terms.ts";
 
 /** Generalisation hierarchies, level 0 = as recorded; the last level is `*` (suppressed value). */
 export const HIERARCHY: Record<string, string[]> = {

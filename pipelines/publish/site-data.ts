@@ -6,23 +6,11 @@ import path from "node:path";
 import { hasTable, openDb, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { csvCell } from "../lib/csv.ts";
+import { terms } from "../lib/terms.ts";
 import { blankSmall, suppressCounts } from "./privacy.ts";
 import { reportFacts } from "./report-data.ts";
 import { RESTRICTED_OUTPUTS } from "./outputs.ts";
 import { annualReport, feedbackReport, type Doc, type ReportInput } from "../report/content.ts";
-
-const STOP = new Set(["身份证", "电话", "邮箱", "姓名", "微信", "QQ", "我们", "老师", "培训", "希望", "一些", "非常", "可以", "就是", "这样", "以后", "没有", "还是", "很多", "比较", "时间", "的", "了", "和", "是", "很", "太"]);
-
-/** Chinese word segmentation (Intl.Segmenter, ICU dictionary): words of two or more characters. */
-export function terms(text: string): string[] {
-  const seg = new Intl.Segmenter("zh", { granularity: "word" });
-  const out: string[] = [];
-  for (const s of seg.segment(text)) {
-    const w = s.segment.trim();
-    if (s.isWordLike && w.length >= 2 && !STOP.has(w) && !/^[\d\s\p{P}]+$/u.test(w)) out.push(w);
-  }
-  return out;
-}
 
 const EXPLORER_ROWS = 50_000;
 

@@ -3,7 +3,7 @@
 // site renders them (report and institution pages, printed to PDF) and `guopei report` writes the
 // same document to Word, so the two cannot differ. The narrative is conditional sentences over the
 // numbers: nothing is said that a number here does not show. Pure: no database, no files.
-import { DIMENSION, INTEGRITY_FLAG, KIND, INTEGRITY_LEVEL, MODE, PROGRAM, RECOMMENDATION, TIER, zh } from "../../dashboards/components/labels.ts";
+import { DIMENSION, INTEGRITY_FLAG, KIND, INTEGRITY_LEVEL, MODE, PROGRAM, RECOMMENDATION, TIER, zh } from "../lib/shared/labels.ts";
 import type { Policy } from "../lib/policy.ts";
 import type { ReportFacts } from "../publish/report-data.ts";
 

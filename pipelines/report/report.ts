@@ -4,7 +4,7 @@
 import { readFile, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
-import { idSlug } from "../../dashboards/components/slug.ts";
+import { idSlug } from "../lib/shared/slug.ts";
 import { launch, serve } from "../lib/browser.ts";
 import { openDb, type Db } from "../lib/db.ts";
 import { info } from "../lib/log.ts";

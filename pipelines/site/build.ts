@@ -1,7 +1,7 @@
 // `guopei site`: pages from dashboards/, data from the results folder, npm imports from the local
 // cache; Observable Framework builds it offline, and the result is swapped into --dist at once.
 import { spawn } from "node:child_process";
-import { cp, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { crashPoint } from "../lib/crash.ts";
@@ -10,14 +10,12 @@ import { replaceDir, resultsFor } from "../lib/outdir.ts";
 import { siteData, writeSiteData, type SiteData } from "../publish/site-data.ts";
 import { siteConfig } from "../../observablehq.config.ts";
 import { fillNpmCache, placeholderDuckDBExtensions } from "./npm-cache.ts";
+import { stageSource } from "./stage.ts";
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const PAGES = path.join(PROJECT, "dashboards");
-const NOTEBOOKS = path.join(PROJECT, "notebooks");
 const FRAMEWORK_BIN = path.join(PROJECT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
 
-/** Pages only the restricted build carries (teacher-level). */
-export const RESTRICTED_PAGES = ["warnings.md"];
+export { RESTRICTED_PAGES } from "./stage.ts";
 
 export interface SiteOptions {
   results: string;
@@ -50,22 +48,7 @@ export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
 
 async function buildInto(build: string, work: string, results: string, dist: string, opts: SiteOptions): Promise<SiteResult> {
   const src = path.join(build, "src");
-  await cp(PAGES, src, {
-    recursive: true,
-    preserveTimestamps: true,
-    filter: (f) => {
-      const rel = path.relative(PAGES, f);
-      const top = rel.split(path.sep)[0];
-      if (top === ".observablehq" || top === "data" || top === "dist") return false;
-      return opts.restricted || !RESTRICTED_PAGES.includes(rel);
-    },
-  });
-  // Research notebooks (pages) and the statistics they share with the pipeline.
-  await mkdir(path.join(src, "notebooks"), { recursive: true });
-  const keep = { preserveTimestamps: true };
-  for (const f of await readdir(NOTEBOOKS)) if (f.endsWith(".md")) await cp(path.join(NOTEBOOKS, f), path.join(src, "notebooks", f), keep);
-  await cp(path.join(NOTEBOOKS, "research.ts"), path.join(src, "components", "research.ts"), keep);
-  await cp(path.join(PROJECT, "pipelines", "analytics", "stats.ts"), path.join(src, "components", "stats.ts"), keep);
+  await stageSource(src, Boolean(opts.restricted));
   const data = await siteData(results, Boolean(opts.restricted));
   // Data files carry the results' time, so the same results give the same site byte for byte.
   const dataWeights = await writeSiteData(data, path.join(src, "data"), (await stat(path.join(results, "manifest.json"))).mtime);

@@ -1,7 +1,7 @@
 // Logistic regression and the metrics that judge it. Small and tested; the per-row work
 // (features, scoring) stays in SQL.
-import { seeded } from "../analytics/stats.ts";
-import { solve } from "../analytics/stats.ts";
+import { seeded } from "../lib/shared/stats.ts";
+import { solve } from "../lib/shared/stats.ts";
 
 export interface Logistic {
   features: string[];

@@ -1,7 +1,7 @@
 // Comparable composites: a missing evidence part is predicted (impute.ts), not re-weighted away.
 import { describe, expect, it } from "vitest";
 import { fitCaseMix, scoreProjects, type Evidence } from "../../pipelines/analytics/scores.ts";
-import { seeded } from "../../pipelines/analytics/stats.ts";
+import { seeded } from "../../pipelines/lib/shared/stats.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
 
 const policy = parsePolicy({});

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { rankInstitutions } from "../../pipelines/analytics/institutions.ts";
 import { betweenProjectVariance, classMean, discountedPool, lastingQuality } from "../../pipelines/analytics/multilevel.ts";
 import type { ProjectScore } from "../../pipelines/analytics/scores.ts";
-import { seeded } from "../../pipelines/analytics/stats.ts";
+import { seeded } from "../../pipelines/lib/shared/stats.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
 
 describe("class-to-class variance σ² (method of moments)", () => {

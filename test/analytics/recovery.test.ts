@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
-import { normalCdf, spearman } from "../../pipelines/analytics/stats.ts";
+import { normalCdf, spearman } from "../../pipelines/lib/shared/stats.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { run } from "../../pipelines/run.ts";
 import { csvRows, query, tmpDir } from "../helpers.ts";

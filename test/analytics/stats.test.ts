@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrap, covariance, cronbachAlpha, empiricalBayes, iccOneWay, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/analytics/stats.ts";
+import { bootstrap, covariance, cronbachAlpha, empiricalBayes, iccOneWay, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/lib/shared/stats.ts";
 
 describe("Cronbach's alpha", () => {
   it("matches a hand-computed textbook example (3 items, 4 respondents: 0.9643)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvText } from "../../dashboards/components/csv.ts";
+import { csvText } from "../../pipelines/lib/shared/csv.ts";
 import { runsProjects } from "../../dashboards/components/filters.ts";
 import { plainRows } from "../../dashboards/components/rows.ts";
 

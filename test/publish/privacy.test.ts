@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { blankSmall, suppressCounts } from "../../pipelines/publish/privacy.ts";
 import { publicCounties } from "../../pipelines/publish/site-data.ts";
-import { terms } from "../../pipelines/publish/site-data.ts";
+import { terms } from "../../pipelines/lib/terms.ts";
 
 describe("complementary suppression", () => {
   it("hides a small cell and a second one, so the total cannot reveal it", () => {

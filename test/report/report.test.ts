@@ -7,7 +7,7 @@ import path from "node:path";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
-import { idSlug } from "../../dashboards/components/slug.ts";
+import { idSlug } from "../../pipelines/lib/shared/slug.ts";
 import { siteData } from "../../pipelines/publish/site-data.ts";
 import type { Doc, DocTable } from "../../pipelines/report/content.ts";
 import { query, runCli, tmpDir } from "../helpers.ts";

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { idFromSlug, idSlug } from "../../dashboards/components/slug.ts";
+import { idFromSlug, idSlug } from "../../pipelines/lib/shared/slug.ts";
 import { generateDemo } from "../../data/generator/demo.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { run } from "../../pipelines/run.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auc, averagePrecision, brier, calibration, confusion, fitLogistic, predict } from "../../pipelines/warnings/model.ts";
-import { seeded } from "../../pipelines/analytics/stats.ts";
+import { seeded } from "../../pipelines/lib/shared/stats.ts";
 
 describe("metrics with known answers", () => {
   it("AUC: perfect, reversed, ties and a hand-counted case", () => {

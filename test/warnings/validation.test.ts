@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
-import { seeded } from "../../pipelines/analytics/stats.ts";
+import { seeded } from "../../pipelines/lib/shared/stats.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { run } from "../../pipelines/run.ts";
 import { auc, calibrationError, clusterWeights, platt, recalibrate, weightedAucs, wilson } from "../../pipelines/warnings/model.ts";

@@ -3,8 +3,8 @@
 import type { Db } from "../lib/db.ts";
 import { info } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
-import { MODELS } from "../models/index.ts";
-import { runModels, type RunContext } from "../models/model.ts";
+import { MODELS } from "./index.ts";
+import { runModels, type RunContext } from "./model.ts";
 import type { WarningReport } from "../warnings/warnings.ts";
 
 export interface AnalysisNotes {

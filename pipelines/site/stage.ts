@@ -1,0 +1,60 @@
+// The site's source folder, as Framework reads it: the pages of dashboards/, the research notebooks,
+// and the shared modules of pipelines/lib/shared (labels, CSV cells, slugs, statistics) placed in
+// components/, since Framework serves nothing from outside its root. Both `guopei site` and
+// `guopei preview` build their source this way, so what is previewed is what is built.
+import { cp, mkdir, readdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The folders the site is made from (tests preview a copy of the pages). */
+export interface Sources {
+  pages: string;
+  notebooks: string;
+  shared: string;
+}
+export const SOURCES: Sources = {
+  pages: path.join(PROJECT, "dashboards"),
+  notebooks: path.join(PROJECT, "notebooks"),
+  shared: path.join(PROJECT, "pipelines", "lib", "shared"),
+};
+
+/** Pages only the restricted build carries (teacher-level). */
+export const RESTRICTED_PAGES = ["warnings.md"];
+
+/** Where a source file of the repository goes in the staged folder (null: not part of the site). */
+export function stagedPath(file: string, src: string, restricted: boolean, from: Sources = SOURCES): string | null {
+  const inside = (dir: string) => {
+    const rel = path.relative(dir, file);
+    return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : null;
+  };
+  const page = inside(from.pages);
+  if (page !== null) {
+    const top = page.split(path.sep)[0];
+    if (top === ".observablehq" || top === "data" || top === "dist") return null;
+    if (!restricted && RESTRICTED_PAGES.includes(page)) return null;
+    return path.join(src, page);
+  }
+  const notebook = inside(from.notebooks);
+  if (notebook !== null) {
+    if (notebook.endsWith(".md")) return path.join(src, "notebooks", notebook);
+    if (notebook === "research.ts") return path.join(src, "components", notebook);
+    return null; // notebooks/stats.ts re-exports the shared module for Node only
+  }
+  const shared = inside(from.shared);
+  if (shared !== null && shared.endsWith(".ts")) return path.join(src, "components", shared);
+  return null;
+}
+
+/** Copy every file of the site's source into `src` (timestamps kept: the same input builds the same site). */
+export async function stageSource(src: string, restricted: boolean, from: Sources = SOURCES): Promise<void> {
+  const keep = { preserveTimestamps: true };
+  await cp(from.pages, src, { recursive: true, ...keep, filter: (f) => f === from.pages || stagedPath(f, src, restricted, from) !== null });
+  await mkdir(path.join(src, "notebooks"), { recursive: true });
+  for (const dir of [from.notebooks, from.shared])
+    for (const f of await readdir(dir)) {
+      const to = stagedPath(path.join(dir, f), src, restricted, from);
+      if (to) await cp(path.join(dir, f), to, keep);
+    }
+}
