@@ -1,14 +1,14 @@
 // Small statistics for the research notebooks (browser and Node alike), tested in test/notebooks.
-import { solve } from "./stats.js";
+import { solve, tQuantile } from "./stats.js";
 
-/** Mean with a 95 % interval (normal approximation with the t quantile replaced by 1.96 for n ≥ 30, 2.1 below). */
+/** Mean with a 95 % interval: mean ± t(0.975, n − 1) · s / √n. */
 export function meanInterval(values: (number | null | undefined)[]): { n: number; mean: number | null; low: number | null; high: number | null } {
   const v = values.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
   const n = v.length;
   if (n < 2) return { n, mean: n ? v[0]! : null, low: null, high: null };
   const mean = v.reduce((a, x) => a + x, 0) / n;
   const sd = Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
-  const half = (n >= 30 ? 1.96 : 2.1) * (sd / Math.sqrt(n));
+  const half = tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
   return { n, mean, low: mean - half, high: mean + half };
 }
 

@@ -44,6 +44,17 @@ export class EmptyInputError extends Error {}
 /** A header that maps to no valid shape of its kind: the file is refused, whoever read the header. */
 class HeaderProblem extends Error {}
 
+/**
+ * Whether a failed typed pass says something about the file (it is refused, the rest loads) or about
+ * the machine or the code (out of memory, a full disk, an interruption, a bug): those stop the run,
+ * and the previous results stay as they were.
+ */
+export function isInputError(e: unknown): boolean {
+  if (e instanceof HeaderProblem) return true;
+  const message = e instanceof Error ? e.message : String(e);
+  return /^(Invalid Input Error|Conversion Error|Parser Error)\b/.test(message);
+}
+
 const SQL_TYPE: Record<string, string> = { id: "VARCHAR", text: "VARCHAR", enum: "VARCHAR", int: "BIGINT", num: "DOUBLE", date: "DATE", ts: "TIMESTAMP", bool: "BOOLEAN" };
 
 function emptyTableSql(spec: KindSpec): string {
@@ -171,6 +182,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
           await pass(undefined);
         }
       } catch (e) {
+        if (!isInputError(e)) throw e;
         outcome.status = "refused";
         // One sentence a user can act on: never a temporary path (the file's own path instead).
         const first = (e as Error).message.split("\n")[0]!.split(part.csv).join(part.file.path).replace(/\/\S*\.work\/\S*/g, part.file.path);

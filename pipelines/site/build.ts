@@ -9,7 +9,7 @@ import { info } from "../lib/log.ts";
 import { replaceDir, resultsFor } from "../lib/outdir.ts";
 import { siteData, writeSiteData, type SiteData } from "../publish/site-data.ts";
 import { siteConfig } from "../../observablehq.config.ts";
-import { fillNpmCache, placeholderDuckDBExtensions } from "./npm-cache.ts";
+import { fillNpmCache, linkNodeModules, placeholderDuckDBExtensions, unlinkNodeModules } from "./npm-cache.ts";
 import { stageSource } from "./stage.ts";
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -41,6 +41,7 @@ export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
     try {
       return await buildInto(build, work, results, dist, opts);
     } finally {
+      await unlinkNodeModules(build);
       await rm(build, { recursive: true, force: true });
     }
   });
@@ -53,6 +54,7 @@ async function buildInto(build: string, work: string, results: string, dist: str
   // Data files carry the results' time, so the same results give the same site byte for byte.
   const dataWeights = await writeSiteData(data, path.join(src, "data"), (await stat(path.join(results, "manifest.json"))).mtime);
   await fillNpmCache(src);
+  await linkNodeModules(build);
   await placeholderDuckDBExtensions(src);
   crashPoint("site:prepared");
   const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);

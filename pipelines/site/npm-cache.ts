@@ -2,7 +2,7 @@
 // unreachable here (and unreliable in mainland China). Framework first looks in
 // <root>/.observablehq/cache/_npm/<name>@<version>/_esm.js, so we fill that cache with one
 // self-contained esbuild bundle per package, made from the packages installed by npm.
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -58,4 +58,20 @@ export async function placeholderDuckDBExtensions(root: string, duckdbVersion = 
     await mkdir(dir, { recursive: true });
     for (const ext of ["json", "parquet"]) await writeFile(path.join(dir, `${ext}.duckdb_extension.wasm`), "");
   }
+}
+
+/**
+ * The shared modules import packages by bare name (jstat): Framework bundles such "node imports"
+ * from the node_modules it finds above its root, so the staged folder gets a link to the project's
+ * (a junction on Windows, which needs no special rights).
+ */
+export async function linkNodeModules(dir: string): Promise<void> {
+  await symlink(NODE_MODULES, path.join(dir, "node_modules"), "junction");
+}
+
+/** Remove that link (unlink: never the folder it points to). */
+export async function unlinkNodeModules(dir: string): Promise<void> {
+  await unlink(path.join(dir, "node_modules")).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== "ENOENT") throw e;
+  });
 }

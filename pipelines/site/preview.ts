@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { siteConfig } from "../../observablehq.config.ts";
 import { info } from "../lib/log.ts";
 import { siteData, writeSiteData } from "../publish/site-data.ts";
-import { fillNpmCache, placeholderDuckDBExtensions } from "./npm-cache.ts";
+import { fillNpmCache, linkNodeModules, placeholderDuckDBExtensions, unlinkNodeModules } from "./npm-cache.ts";
 import { SOURCES, stagedPath, stageSource, type Sources } from "./stage.ts";
 
 const FRAMEWORK_BIN = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."), "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
@@ -47,6 +47,7 @@ export async function preview(opts: PreviewOptions): Promise<Preview> {
         child.kill();
         await exited;
       }
+      await unlinkNodeModules(dir);
       await rm(dir, { recursive: true, force: true });
     })());
   try {
@@ -54,6 +55,7 @@ export async function preview(opts: PreviewOptions): Promise<Preview> {
     const data = await siteData(results, restricted);
     await writeSiteData(data, path.join(src, "data"), (await stat(path.join(results, "manifest.json"))).mtime);
     await fillNpmCache(src);
+    await linkNodeModules(dir);
     await placeholderDuckDBExtensions(src);
     const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
     await writeFile(path.join(dir, "observablehq.config.js"), `export default ${JSON.stringify(siteConfig({ root: "src", restricted, institutions }), null, 2)};\n`);

@@ -43,7 +43,7 @@ export function stagedPath(file: string, src: string, restricted: boolean, from:
     return null; // notebooks/stats.ts re-exports the shared module for Node only
   }
   const shared = inside(from.shared);
-  if (shared !== null && shared.endsWith(".ts")) return path.join(src, "components", shared);
+  if (shared !== null && shared.endsWith(".ts") && !shared.endsWith(".d.ts")) return path.join(src, "components", shared);
   return null;
 }
 

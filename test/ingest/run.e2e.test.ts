@@ -1,4 +1,5 @@
 // The foundation's promises, each on real files through the real pipeline.
+import { existsSync } from "node:fs";
 import { copyFile, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
@@ -239,6 +240,18 @@ describe("files that cannot be loaded are refused whole, the rest loads, the exi
     expect(result.exitCode).toBe(2);
     const m = await manifest(out);
     expect(m.files.find((f) => f.path === "trainees.csv")!.message).toContain("teacher_id (学员编号)");
+  });
+
+  it("does not call a file bad when the machine failed: out of memory stops the run (exit 1), refuses nothing, keeps the previous results", async () => {
+    const input = await tmpDir();
+    await writeFiles(input, MINI);
+    const out = await tmpDir();
+    await writeFiles(out, {});
+    const r = await runCli(["run", "--input", input, "--out", out], { GUOPEI_MEMORY_LIMIT: "2MB" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Out of Memory Error/);
+    expect(r.stderr).not.toMatch(/拒收 refused/);
+    expect(existsSync(path.join(out, "manifest.json"))).toBe(false);
   });
 
   it("does not follow a symlink out of the input folder", async () => {

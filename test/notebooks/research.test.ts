@@ -6,8 +6,8 @@ describe("notebook statistics", () => {
     const r = meanInterval([2, 4, 4, 4, 5, 5, 7, 9, null]);
     expect(r.n).toBe(8);
     expect(r.mean).toBe(5);
-    // sd = √(32/7); half-width 2.1 · sd / √8
-    expect(r.high! - r.mean!).toBeCloseTo(2.1 * Math.sqrt(32 / 7) / Math.sqrt(8), 10);
+    // sd = √(32/7); half-width t(0.975, 7) · sd / √8 with t(0.975, 7) = 2.364624 (statistical tables)
+    expect(r.high! - r.mean!).toBeCloseTo(2.364624 * Math.sqrt(32 / 7) / Math.sqrt(8), 5);
   });
   it("standardised least squares recovers an exact linear relation", () => {
     const rows = Array.from({ length: 50 }, (_, i) => ({ a: i, b: (i * 7) % 11, y: 3 + 2 * i - 0.5 * ((i * 7) % 11) }));

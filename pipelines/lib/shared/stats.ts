@@ -1,4 +1,5 @@
 // Small, tested statistics. Each function names its method; tests check known answers.
+import jStat from "jstat";
 
 /** Standard normal CDF (Zelen & Severo 26.2.17 via erf, |error| < 1.5e-7). */
 export function normalCdf(z: number): number {
@@ -8,6 +9,11 @@ export function normalCdf(z: number): number {
 }
 
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+/** Student's t quantile with df degrees of freedom (jStat, a maintained library). */
+export function tQuantile(p: number, df: number): number {
+  return jStat.studentt.inv(p, df);
+}
+
 export function normalQuantile(p: number): number {
   if (p <= 0) return -Infinity;
   if (p >= 1) return Infinity;
