@@ -44,6 +44,8 @@ export async function templateWorkbook(kind: Kind): Promise<ExcelJS.Workbook> {
   const spec = SPECS[kind];
   const wb = new ExcelJS.Workbook();
   wb.creator = "guopei";
+  // A fixed date in the file's properties: the same version writes the same bytes.
+  wb.created = wb.modified = new Date(Date.UTC(2026, 0, 1));
   // The data sheet is named after the kind: a filled template is recognised by its sheet name.
   const ws = wb.addWorksheet(kind, { views: [{ state: "frozen", ySplit: 1 }] });
   const items = itemColumns(kind);

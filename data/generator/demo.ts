@@ -8,6 +8,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { csvLine } from "../../pipelines/lib/csv.ts";
+import { seeded } from "../../pipelines/lib/shared/stats.ts";
 
 export interface DemoOptions {
   out: string;
@@ -21,16 +22,9 @@ export interface DemoOptions {
   archiveAll?: boolean;
 }
 
-/** mulberry32: small, fast, seedable; the same seed gives the same province. */
+/** The pipeline's seeded generator (mulberry32): the same seed gives the same province. */
 export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seeded(seed);
   const normal = () => {
     const u = Math.max(next(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
@@ -436,6 +430,8 @@ async function writeDemo(out: string, opts: DemoOptions): Promise<DemoSummary> {
 
   // Expert reviews arrive as a workbook with Chinese headers.
   const wb = new ExcelJS.Workbook();
+  // A fixed date in the file's properties: the same seed gives the same bytes.
+  wb.created = wb.modified = new Date(Date.UTC(2026, 0, 1));
   const ws = wb.addWorksheet("专家评审");
   ws.addRow(["项目编号", "专家编号", "评审日期", "方案设计", "实施过程", "组织管理", "培训成效"]);
   for (const row of reviews) ws.addRow(row);

@@ -17,6 +17,7 @@ import { copyCsv } from "../publish/copy.ts";
 import type { Policy } from "../lib/policy.ts";
 import { cols, writeTable } from "../lib/table.ts";
 import { terms } from "../lib/terms.ts";
+import { createMeasures } from "../models/model.ts";
 
 /** Generalisation hierarchies, level 0 = as recorded; the last level is `*` (suppressed value). */
 export const HIERARCHY: Record<string, string[]> = {
@@ -85,13 +86,14 @@ async function buildExtract(results: string, work: string, out: string, k: numbe
   const db = await openDb(":memory:");
   try {
     await db.run(`ATTACH ${literal(path.join(results, "guopei.duckdb"))} AS wh (READ_ONLY)`);
+    await createMeasures(db);
     const salt = randomBytes(16).toString("hex");
     await db.run(`SET VARIABLE salt = ${literal(salt)}`);
 
     // Trainee records: pseudonym, quasi-identifiers, project attributes, outcomes.
     await db.run(`
       CREATE TABLE ex_trainees_raw AS
-      WITH att AS (SELECT project_id, teacher_id, avg(CASE WHEN status IN ('present', 'late') THEN 1.0 WHEN status = 'absent' THEN 0.0 END) AS attendance_rate FROM wh.attendance GROUP BY ALL),
+      WITH att AS (SELECT project_id, teacher_id, attendance_rate(status) AS attendance_rate FROM wh.attendance GROUP BY ALL),
            fu AS (SELECT project_id, teacher_id, avg(observation_score) AS observation_score FROM wh.followups GROUP BY ALL),
            fa AS (SELECT project_id, teacher_id, avg(value) AS followup_items_mean FROM wh.followup_answers GROUP BY ALL)
       SELECT 'P' || substr(sha256(getvariable('salt') || t.teacher_id), 1, 16) AS person,

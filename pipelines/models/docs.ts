@@ -1,12 +1,44 @@
 // docs/data-dictionary.md, generated from the model declarations (npm run docs): every warehouse
 // table the analysis builds, its grain, what it reads, and each column with its type, checks and meaning.
 import { MODELS } from "./index.ts";
-import { ordered, type ColumnSpec } from "./model.ts";
+import { modelSql, ordered, type ColumnSpec } from "./model.ts";
+
+/** The macros of measures.sql with the comment above each. */
+export function measures(): { name: string; signature: string; doc: string }[] {
+  const out: { name: string; signature: string; doc: string }[] = [];
+  let doc: string[] = [];
+  for (const line of modelSql("measures").split("\n")) {
+    const m = /^CREATE OR REPLACE MACRO (\w+)\(([^)]*)\)/.exec(line);
+    if (m) {
+      out.push({ name: m[1]!, signature: `${m[1]}(${m[2]})`, doc: doc.join(" ") });
+      doc = [];
+    } else if (line.startsWith("-- ")) doc.push(line.slice(3));
+    else if (!line.startsWith("    ")) doc = [];
+  }
+  return out;
+}
 
 const checks = (c: ColumnSpec) =>
   [c.notNull ? "not null" : "", c.accepted ? c.accepted.join(" / ") : "", c.min !== undefined || c.max !== undefined ? `${c.min ?? "−∞"} … ${c.max ?? "∞"}` : ""].filter(Boolean).join("; ");
 
 const cell = (s: string) => s.replaceAll("|", "\\|");
+
+/** The same dictionary as data, for the methods page (restricted tables only in the restricted build). */
+export function dictionaryData(restricted: boolean) {
+  return {
+    measures: measures(),
+    tables: ordered(MODELS)
+      .filter((m) => restricted || !m.restricted)
+      .map((m) => ({
+        name: m.name,
+        grain: m.grain,
+        key: [...m.key],
+        reads: [...m.dependsOn],
+        restricted: Boolean(m.restricted),
+        columns: Object.entries(m.columns).map(([name, c]) => ({ name, type: c.type, checks: checks(c), doc: c.doc })),
+      })),
+  };
+}
 
 export function dataDictionary(): string {
   const lines = [
@@ -19,6 +51,10 @@ export function dataDictionary(): string {
     "the column and example rows. Restricted tables hold teacher-level data and are never published.",
     "",
   ];
+  lines.push("## Shared measures 共用指标", "", "Macros stored in the warehouse (`pipelines/models/measures.sql`), one definition each, used by the models, the site data and the extracts.", "");
+  lines.push("| measure | meaning |", "| --- | --- |");
+  for (const m of measures()) lines.push(`| \`${m.signature}\` | ${cell(m.doc)} |`);
+  lines.push("");
   for (const m of ordered(MODELS)) {
     lines.push(`## ${m.name}${m.restricted ? " (restricted 限内部使用)" : ""}`, "");
     lines.push(`- **Grain**: ${m.grain}; key (${m.key.join(", ")}).`);

@@ -8,7 +8,7 @@ WITH cycle AS (
            sum(hours) AS hours, sum(coalesce(it_hours, 0)) AS it_hours, sum(coalesce(it_practice_hours, 0)) AS it_practice_hours,
            min(year) AS first_year
     FROM hours
-    WHERE year BETWEEN $year - $cycle_years + 1 AND $year
+    WHERE in_cycle(year, $year, $cycle_years)
     GROUP BY ALL
 ),
 home AS (

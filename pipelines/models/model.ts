@@ -194,10 +194,16 @@ export async function buildModel(ctx: RunContext, m: Model): Promise<void> {
   await m.after?.(ctx);
 }
 
+/** The shared measures (models/measures.sql): macros stored in the warehouse, created before any model. */
+export async function createMeasures(db: Db): Promise<void> {
+  await db.script(modelSql("measures"));
+}
+
 /** Build every model in dependency order, checking each table as it is written; seconds per model. */
 export async function runModels(models: readonly Model[], ctx: RunContext, onBuilt?: (m: Model, seconds: number) => void): Promise<Record<string, number>> {
   const names = new Set(models.map((m) => m.name));
   const seconds: Record<string, number> = {};
+  await createMeasures(ctx.db);
   for (const m of ordered(models)) {
     const t0 = performance.now();
     for (const d of m.dependsOn) if (!names.has(d) && !(await hasTable(ctx.db, d))) throw new ModelError(m.name, [`depends on ${d}, which is neither a model nor a loaded table`]);

@@ -42,17 +42,17 @@ ex AS (
 ),
 att AS (
     SELECT project_id,
-           count(*) FILTER (WHERE status IN ('present', 'late')) / nullif(count(*) FILTER (WHERE status <> 'excused'), 0) AS attendance_rate
+           attendance_rate(status) AS attendance_rate
     FROM attendance GROUP BY ALL
 ),
 res AS (
     SELECT project_id, count(*) FILTER (WHERE final_result IS NOT NULL) AS n_results,
-           avg(CASE WHEN final_result = 'pass' THEN 1.0 WHEN final_result IS NOT NULL THEN 0.0 END) AS completion_rate
+           avg(passed(final_result)) AS completion_rate
     FROM assessments GROUP BY ALL
 ),
 fu_items AS (
     SELECT a.project_id, a.teacher_id,
-           avg(100.0 * (a.value - coalesce(i.scale_min, $likert_min)) / (coalesce(i.scale_max, $likert_max) - coalesce(i.scale_min, $likert_min))) AS item_score
+           avg(to100(a.value, coalesce(i.scale_min, $likert_min), coalesce(i.scale_max, $likert_max))) AS item_score
     FROM followup_answers a LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
     GROUP BY ALL
 ),
@@ -61,8 +61,8 @@ fu_obs AS (
 ),
 fu AS (
     SELECT project_id, count(*) AS n_followed,
-           avg(CASE WHEN item_score IS NOT NULL AND obs IS NOT NULL THEN (item_score + obs) / 2 ELSE coalesce(item_score, obs) END) AS followup_score,
-           stddev_samp(CASE WHEN item_score IS NOT NULL AND obs IS NOT NULL THEN (item_score + obs) / 2 ELSE coalesce(item_score, obs) END) AS followup_sd
+           avg(transfer(item_score, obs)) AS followup_score,
+           stddev_samp(transfer(item_score, obs)) AS followup_sd
     FROM fu_items FULL JOIN fu_obs USING (project_id, teacher_id)
     GROUP BY ALL
 )

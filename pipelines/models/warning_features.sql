@@ -9,12 +9,12 @@
 -- (the kind tables are views, whose estimates can be far off at national scale).
 CREATE OR REPLACE TABLE _wf_att AS
 SELECT c.project_id, c.cut_date, a.teacher_id,
-       count(*) FILTER (WHERE a.status <> 'excused') AS sessions,
-       count(*) FILTER (WHERE a.status IN ('present', 'late')) AS attended,
+       count(*) FILTER (WHERE counted_session(a.status)) AS sessions,
+       count(*) FILTER (WHERE attended(a.status)) AS attended,
        count(*) FILTER (WHERE a.status = 'late') AS late,
        count(*) FILTER (WHERE a.status = 'absent') AS absent,
-       count(*) FILTER (WHERE a.session_type = 'practice' AND a.status <> 'excused') AS practice_sessions,
-       count(*) FILTER (WHERE a.session_type = 'practice' AND a.status IN ('present', 'late')) AS practice_attended
+       count(*) FILTER (WHERE a.session_type = 'practice' AND counted_session(a.status)) AS practice_sessions,
+       count(*) FILTER (WHERE a.session_type = 'practice' AND attended(a.status)) AS practice_attended
 FROM warning_cuts c
 JOIN attendance a ON a.project_id = c.project_id AND a.session_date <= c.cut_date
 GROUP BY ALL;
@@ -32,7 +32,7 @@ CREATE OR REPLACE TABLE _wf_past AS
 -- Earlier projects of the same teacher that had ended before this one started.
 SELECT t.project_id, t.teacher_id,
        count(*) AS prior_projects,
-       avg(CASE WHEN a.final_result = 'pass' THEN 0.0 WHEN a.final_result IS NOT NULL THEN 1.0 END) AS prior_fail_rate
+       avg(1 - passed(a.final_result)) AS prior_fail_rate
 FROM trainees t
 JOIN warning_windows p ON p.project_id = t.project_id
 JOIN trainees t2 ON t2.teacher_id = t.teacher_id AND t2.project_id <> t.project_id
@@ -43,7 +43,7 @@ GROUP BY ALL;
 CREATE OR REPLACE TABLE _wf_hrs AS
 SELECT t.project_id, t.teacher_id, sum(h.hours) AS hours_cycle
 FROM trainees t JOIN projects p USING (project_id)
-JOIN hours h ON h.teacher_id = t.teacher_id AND h.year BETWEEN p.year - $cycle_years AND p.year - 1
+JOIN hours h ON h.teacher_id = t.teacher_id AND in_cycle(h.year, p.year - 1, $cycle_years)
 GROUP BY ALL;
 
 -- Counties the hours archive covers (it holds every teacher of such a county, trained or not): a
@@ -56,11 +56,10 @@ SELECT DISTINCT county_code FROM (
 
 CREATE OR REPLACE TABLE _wf_transfer AS
 SELECT f.project_id, f.teacher_id,
-       avg(CASE WHEN i.item IS NOT NULL AND f.observation_score IS NOT NULL THEN (i.item + f.observation_score) / 2
-                ELSE coalesce(i.item, f.observation_score) END) AS transfer
+       avg(transfer(i.item, f.observation_score)) AS transfer
 FROM followups f
-LEFT JOIN (SELECT project_id, teacher_id, wave, avg(100.0 * (value - $likert_min) / ($likert_max - $likert_min)) AS item
-           FROM followup_answers GROUP BY ALL) i USING (project_id, teacher_id, wave)
+LEFT JOIN (SELECT a.project_id, a.teacher_id, a.wave, avg(to100(a.value, coalesce(n.scale_min, $likert_min), coalesce(n.scale_max, $likert_max))) AS item
+           FROM followup_answers a LEFT JOIN instrument n ON lower(n.item_id) = a.item_id GROUP BY ALL) i USING (project_id, teacher_id, wave)
 WHERE f.wave = $transfer_wave
 GROUP BY ALL;
 
@@ -79,6 +78,7 @@ SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
        CASE WHEN hrs.hours_cycle IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE hrs.hours_cycle END AS hours_cycle,
        hrs.hours_cycle IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
        CASE WHEN p.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
+       rules_hit(1 - att.attended / nullif(att.sessions, 0), (sub.due - sub.submitted) / nullif(sub.due, 0)) AS rules_hit,
        a.final_result,
        tr.transfer,
        CASE WHEN c.role = 'current' THEN NULL

@@ -6,7 +6,7 @@ export default defineModel({
   name: "warning_features",
   grain: "one row per trainee and cut; features read only records dated on or before the cut",
   key: ["project_id", "teacher_id", "cut_date"],
-  dependsOn: ["warning_cuts", "warning_windows", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "followup_answers"],
+  dependsOn: ["warning_cuts", "warning_windows", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "followup_answers", "instrument"],
   restricted: true,
   columns: {
     project_id: projectId,
@@ -32,6 +32,7 @@ export default defineModel({
     hours_cycle: { type: "number", doc: "周期学时 archive hours over the policy's cycle (hours.cycle_years) before the project's year", min: 0 },
     hours_zero_filled: { type: "boolean", doc: "学时记 0 the archive covers the county and holds no record: 0 hours" },
     online: share("网络研修 1 online, 0 otherwise", true),
+    rules_hit: { type: "integer", doc: "规则命中 the transparent rules hit (absence ≥ 10 %, assignments behind): 0, 1 or 2 (macro rules_hit)", notNull: true, accepted: ["0", "1", "2"] },
     final_result: { type: "text", doc: "结业结果 final result (outcome)" },
     transfer: { type: "number", doc: "跟踪迁移得分 follow-up transfer score of wave warning.transfer_wave, 0-100" },
     at_risk: { type: "integer", doc: "结局 1 at risk (not passed, or poor transfer), 0 not; null for running projects or outcomes not yet due", accepted: ["0", "1"] },

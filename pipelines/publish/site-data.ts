@@ -11,6 +11,7 @@ import { blankSmall, suppressCounts } from "./privacy.ts";
 import { reportFacts } from "./report-data.ts";
 import { RESTRICTED_OUTPUTS } from "./outputs.ts";
 import { annualReport, feedbackReport, type Doc, type ReportInput } from "../report/content.ts";
+import { dictionaryData } from "../models/docs.ts";
 
 const EXPLORER_ROWS = 50_000;
 
@@ -34,7 +35,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
   const db = await openDb(path.join(resultsDir, "guopei.duckdb"), { readOnly: true });
   try {
     const files: Record<string, unknown> = {};
-    files["meta.json"] = { generated: manifest.finished_at, versions: manifest.versions, policy, restricted, analysis: manifest.analysis };
+    files["meta.json"] = { generated: manifest.finished_at, versions: manifest.versions, policy, restricted, analysis: manifest.analysis, dictionary: dictionaryData(restricted) };
 
     files["overview.json"] = plain(
       await db.all(`
@@ -45,7 +46,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
                           count(*) FILTER (WHERE tier = 'unqualified') AS unqualified, count(*) FILTER (WHERE tier = 'insufficient_data') AS insufficient
                    FROM project_scores WHERE year IS NOT NULL GROUP BY year),
              t AS (SELECT pr.year, count(*) AS enrolments, count(DISTINCT t.teacher_id) AS teachers FROM trainees t JOIN projects pr USING (project_id) GROUP BY ALL),
-             a AS (SELECT pr.year, avg(CASE WHEN final_result = 'pass' THEN 1.0 WHEN final_result IS NOT NULL THEN 0.0 END) AS completion
+             a AS (SELECT pr.year, avg(passed(final_result)) AS completion
                    FROM assessments a JOIN projects pr USING (project_id) GROUP BY ALL),
              c AS (SELECT year, sum(teachers_trained) / nullif(sum(teachers_total), 0) AS coverage FROM county_performance GROUP BY ALL)
         SELECT p.year, projects, institutions, responses, enrolments, teachers, round(satisfaction, 2) AS satisfaction, round(mean_score, 2) AS mean_score,

@@ -1,7 +1,6 @@
 // Logistic regression and the metrics that judge it. Small and tested; the per-row work
 // (features, scoring) stays in SQL.
-import { seeded } from "../lib/shared/stats.ts";
-import { solve } from "../lib/shared/stats.ts";
+import { quantile as sortedQuantile, seeded, solve } from "../lib/shared/stats.ts";
 
 export interface Logistic {
   features: string[];
@@ -225,11 +224,7 @@ export function* clusterDraws(clusters: string[], b: number, seed: number): Gene
 
 /** The p-quantile of a sample (linear interpolation), NaNs left out. */
 export function quantile(xs: number[], p: number): number {
-  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const at = p * (s.length - 1);
-  const lo = Math.floor(at);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
+  return sortedQuantile(xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b), p);
 }
 
 /** Wilson 95 % interval of k successes in n. */

@@ -143,7 +143,8 @@ export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: R
 }
 
 const matrix = (rows: Row[], features: readonly string[]) => rows.map((r) => features.map((f) => (r[f] === null || r[f] === undefined ? null : Number(r[f]))));
-const ruleScore = (r: Row) => (Number(r.absence_rate ?? 0) >= 0.1 ? 1 : 0) + (Number(r.assignments_missing_rate ?? 0) > 0 ? 1 : 0);
+/** The transparent rules' count for a row (warning_features.rules_hit, the macro rules_hit in models/measures.sql). */
+const ruleScore = (r: Row) => Number(r.rules_hit);
 
 /**
  * Fit, validate and apply the early-warning model (or the rules) on warning_features as of the
@@ -153,7 +154,7 @@ export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promi
   const outcome = `at risk = final result not pass, or follow-up transfer (wave ${policy.warning.transfer_wave}) below ${policy.warning.poor_transfer}/100`;
 
   const train = (await db.all<Row>(
-    `SELECT f.year, f.project_id, CAST(p.start_date AS VARCHAR) AS start_date, f.at_risk, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
+    `SELECT f.year, f.project_id, CAST(p.start_date AS VARCHAR) AS start_date, f.at_risk, f.rules_hit, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
      FROM (SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL) f
      LEFT JOIN projects p USING (project_id)
      LEFT JOIN (SELECT project_id, teacher_id, any_value(title) AS title FROM trainees GROUP BY ALL) t USING (project_id, teacher_id)
@@ -305,10 +306,11 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
       return g.length >= 20 ? g.reduce((a, r) => a + r.at_risk, 0) / g.length : null;
     });
     rates.forEach((v, k) => (params[`r${k}`] = v));
-    const score = `((coalesce(absence_rate, 0) >= 0.1)::INT + (coalesce(assignments_missing_rate, 0) > 0)::INT)`;
+    const score = `rules_hit`;
     risk = `CASE ${score} WHEN 0 THEN CAST($r0 AS DOUBLE) WHEN 1 THEN CAST($r1 AS DOUBLE) ELSE CAST($r2 AS DOUBLE) END`;
-    contributions = `[{'c': CASE WHEN coalesce(absence_rate, 0) >= 0.1 THEN 1.0 ELSE 0.0 END, 'code': 'absence_rate', 'text': ${phrase("absence_rate")}},
-                      {'c': CASE WHEN coalesce(assignments_missing_rate, 0) > 0 THEN 1.0 ELSE 0.0 END, 'code': 'assignments_missing_rate', 'text': ${phrase("assignments_missing_rate")}}]`;
+    // Each rule alone is the same macro with the other input left out.
+    contributions = `[{'c': CAST(rules_hit(absence_rate, NULL) AS DOUBLE), 'code': 'absence_rate', 'text': ${phrase("absence_rate")}},
+                      {'c': CAST(rules_hit(NULL, assignments_missing_rate) AS DOUBLE), 'code': 'assignments_missing_rate', 'text': ${phrase("assignments_missing_rate")}}]`;
     params.rule_score_levels = true;
     method = "rules";
   }
@@ -322,7 +324,7 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
        SELECT year, project_id, teacher_id, county_code, school_id, stage, rural, progress, cut_date,
               ${risk} AS risk,
               list_reverse_sort(list_filter(${contributions}, x -> x.c > 0.05)) AS reasons_list,
-              ((coalesce(absence_rate, 0) >= 0.1)::INT + (coalesce(assignments_missing_rate, 0) > 0)::INT) AS rules_hit
+              rules_hit
        FROM warning_features WHERE role = 'current'
      )
      SELECT year, project_id, teacher_id, round(risk, 4) AS risk,
