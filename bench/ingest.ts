@@ -2,7 +2,7 @@
 // of the same files on the same machine). Prints rows/s, peak memory and the ratio; asserts nothing.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile, copyFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile, copyFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateDemo } from "../data/generator/demo.ts";
@@ -63,7 +63,32 @@ function measure(mode: "ours" | "floor", input: string, target: string): { secon
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
 
+/** `guopei site` on a results folder, timed; the largest page data file the browser downloads. */
+async function measureSite(results: string, copies: number): Promise<{ seconds: number; largestPageBytes: number; largestPage: string }> {
+  const dist = path.join(WORK, `site-x${copies}`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "guopei.mjs"), "site", "--results", results, "--dist", dist], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`site failed: ${r.stderr}`);
+  const seconds = (performance.now() - t0) / 1000;
+  let largest = { bytes: 0, file: "" };
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const f = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(f);
+      else if (f.includes(`${path.sep}_file${path.sep}`)) {
+        const { size } = await stat(f);
+        if (size > largest.bytes) largest = { bytes: size, file: path.relative(dist, f) };
+      }
+    }
+  };
+  await walk(dist);
+  await rm(dist, { recursive: true, force: true });
+  return { seconds, largestPageBytes: largest.bytes, largestPage: largest.file };
+}
+
 const scales = (process.env.BENCH_COPIES ?? "1,10,91").split(",").map(Number);
+/** One object per size, written to bench-results.json so that runs can be compared. */
+const results: { copies: number; load_s: number; floor_s: number; analyse_s: number; whole_s: number; peak_mib: number; site_s: number; largest_page_bytes: number; largest_page: string }[] = [];
 console.log("copies | responses | attendance | trainees | rows in | load s | floor s | load/floor | rows/s | analyse s | whole run s | run peak MiB | floor peak MiB");
 for (const copies of scales) {
   const input = await buildFolder(copies);
@@ -83,5 +108,10 @@ for (const copies of scales) {
     [copies, rowsOf("evaluations"), rowsOf("attendance"), rowsOf("trainees"), rows, load.toFixed(1), floor.seconds.toFixed(1), (load / floor.seconds).toFixed(2), Math.round(rows / load), manifest.step_seconds.analyse!.toFixed(1), ours.seconds.toFixed(1), Math.round(ours.maxRssMiB), Math.round(floor.maxRssMiB)].join(" | "),
   );
   console.log(`  analysis steps (s): ${JSON.stringify(manifest.analysis.seconds)}`);
+  const site = await measureSite(out, copies);
+  console.log(`  site: ${site.seconds.toFixed(1)} s, largest page data ${(site.largestPageBytes / 1e6).toFixed(2)} MB (${site.largestPage})`);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  results.push({ copies, load_s: round(load), floor_s: round(floor.seconds), analyse_s: round(manifest.step_seconds.analyse!), whole_s: round(ours.seconds), peak_mib: Math.round(ours.maxRssMiB), site_s: round(site.seconds), largest_page_bytes: site.largestPageBytes, largest_page: site.largestPage });
+  await writeFile(path.join(ROOT, "bench-results.json"), `${JSON.stringify(results, null, 2)}\n`);
   await rm(path.join(WORK, `floor-x${copies}.duckdb`), { force: true });
 }

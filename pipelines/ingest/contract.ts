@@ -33,6 +33,11 @@ export interface KindSpec {
   forbidden?: RegExp;
 }
 
+/**
+ * The kinds in load order: a kind is loaded after every kind its references point to (a trainee's
+ * project must be loaded before the trainee's reference to it can be checked). test/ingest/contract
+ * keeps it so.
+ */
 export const KINDS = [
   "institutions",
   "counties",

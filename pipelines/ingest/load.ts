@@ -257,43 +257,9 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     const key = spec.key.map(ident);
     const content = [...spec.cols.map((c) => c.name), ...itemCols].map(ident);
 
-    // Keys: the first row (file order, then line) stays; a later copy identical in content is a
-    // repeated delivery (`duplicate_row`), a later row with other content conflicts (`duplicate_key`).
     await db.run(`CREATE TEMP TABLE bad (_file VARCHAR, _line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR)`);
-    await db.run(`
-      INSERT INTO bad
-      -- Candidates by a 64-bit hash of the key (cheap to group over tens of millions of rows);
-      -- the window below then compares the real keys, so a hash collision cannot reject a row.
-      WITH dupkeys AS (SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1),
-      ranked AS (
-        SELECT _file, _line, ${key.join(", ")},
-          hash(${content.join(", ")}) AS h,
-          row_number() OVER w AS rn,
-          first_value(hash(${content.join(", ")})) OVER w AS first_h,
-          first_value(_file) OVER w AS first_file,
-          first_value(_line) OVER w AS first_line
-        FROM stg WHERE hash(${key.join(", ")}) IN (SELECT kh FROM dupkeys)
-        WINDOW w AS (PARTITION BY ${key.join(", ")} ORDER BY _order, _line)
-      )
-      SELECT _file, _line, ${literal(spec.key.join("+"))},
-        CASE WHEN h = first_h THEN 'duplicate_row' ELSE 'duplicate_key' END,
-        concat_ws(' | ', ${key.map((k) => `CAST(${k} AS VARCHAR)`).join(", ")}) || ' (first: ' || first_file || ' line ' || first_line || ')'
-      FROM ranked WHERE rn > 1`);
-
-    for (const ref of spec.refs) {
-      if (!suppliedKinds.includes(ref.kind)) {
-        skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
-        continue;
-      }
-      const on = ref.cols.map((c, i) => `p.${ident(ref.parentCols[i]!)} = s.${ident(c)}`).join(" AND ");
-      await db.run(`
-        INSERT INTO bad
-        SELECT s._file, s._line, ${literal(ref.cols.join("+"))}, 'unknown_reference',
-          concat_ws(' | ', ${ref.cols.map((c) => `CAST(s.${ident(c)} AS VARCHAR)`).join(", ")})
-        FROM stg s
-        WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}
-          AND NOT EXISTS (SELECT 1 FROM ${ident(ref.kind)} p WHERE ${on})`);
-    }
+    await rejectRepeatedKeys(db, spec, content);
+    await rejectUnknownReferences(db, kind, spec, suppliedKinds, skippedChecks);
 
     await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad`);
     await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
@@ -339,3 +305,46 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   return { outcomes, parts: accounts, skippedChecks, tables, suppliedKinds };
 }
 
+/** Rows of `stg` whose key came before (file order, then line) go to `bad`. */
+async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[]): Promise<void> {
+  const key = spec.key.map(ident);
+  // Keys: the first row (file order, then line) stays; a later copy identical in content is a
+  // repeated delivery (`duplicate_row`), a later row with other content conflicts (`duplicate_key`).
+  await db.run(`
+    INSERT INTO bad
+    -- Candidates by a 64-bit hash of the key (cheap to group over tens of millions of rows);
+    -- the window below then compares the real keys, so a hash collision cannot reject a row.
+    WITH dupkeys AS (SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1),
+    ranked AS (
+      SELECT _file, _line, ${key.join(", ")},
+        hash(${content.join(", ")}) AS h,
+        row_number() OVER w AS rn,
+        first_value(hash(${content.join(", ")})) OVER w AS first_h,
+        first_value(_file) OVER w AS first_file,
+        first_value(_line) OVER w AS first_line
+      FROM stg WHERE hash(${key.join(", ")}) IN (SELECT kh FROM dupkeys)
+      WINDOW w AS (PARTITION BY ${key.join(", ")} ORDER BY _order, _line)
+    )
+    SELECT _file, _line, ${literal(spec.key.join("+"))},
+      CASE WHEN h = first_h THEN 'duplicate_row' ELSE 'duplicate_key' END,
+      concat_ws(' | ', ${key.map((k) => `CAST(${k} AS VARCHAR)`).join(", ")}) || ' (first: ' || first_file || ' line ' || first_line || ')'
+    FROM ranked WHERE rn > 1`);
+}
+
+/** Rows of `stg` naming a parent row that is not loaded go to `bad` (or the check is listed as skipped). */
+async function rejectUnknownReferences(db: Db, kind: Kind, spec: KindSpec, suppliedKinds: Kind[], skippedChecks: string[]): Promise<void> {
+  for (const ref of spec.refs) {
+    if (!suppliedKinds.includes(ref.kind)) {
+      skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
+      continue;
+    }
+    const on = ref.cols.map((c, i) => `p.${ident(ref.parentCols[i]!)} = s.${ident(c)}`).join(" AND ");
+    await db.run(`
+      INSERT INTO bad
+      SELECT s._file, s._line, ${literal(ref.cols.join("+"))}, 'unknown_reference',
+        concat_ws(' | ', ${ref.cols.map((c) => `CAST(s.${ident(c)} AS VARCHAR)`).join(", ")})
+      FROM stg s
+      WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}
+        AND NOT EXISTS (SELECT 1 FROM ${ident(ref.kind)} p WHERE ${on})`);
+  }
+}

@@ -1,8 +1,8 @@
 // The one rule for CSV cells people open in a spreadsheet: text starting with = + - @, tab or CR is
-// defused with an apostrophe (numbers stay numbers). In JavaScript it lives with the site's
-// components (csvCell, shipped to the browser for downloads); guardSql is the same rule in SQL, which
-// copyCsv (publish/copy.ts) applies to every text column of every CSV the pipeline writes.
-export { csvCell, csvLine } from "./shared/csv.ts";
+// defused with an apostrophe (numbers stay numbers). In JavaScript it is lib/shared/csv.ts (also
+// shipped to the browser for downloads); guardSql is the same rule in SQL, which copyCsv
+// (publish/copy.ts) applies to every text column of every CSV the pipeline writes.
+export { csvCell, csvLine, csvText } from "./shared/csv.ts";
 
 /** SQL for one text cell with spreadsheet formulas defused (the same rule as `csvCell`). */
 export function guardSql(expr: string): string {

@@ -5,7 +5,7 @@ import { mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hasTable, openDb, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
-import { csvCell } from "../lib/csv.ts";
+import { csvText } from "../lib/csv.ts";
 import { terms } from "../lib/terms.ts";
 import { blankSmall, suppressCounts } from "./privacy.ts";
 import { reportFacts } from "./report-data.ts";
@@ -15,9 +15,10 @@ import { dictionaryData } from "../models/docs.ts";
 
 const EXPLORER_ROWS = 50_000;
 
-function csvText(rows: Record<string, unknown>[]): string {
+/** Rows as CSV for the researchers' SQL page (DuckDB-Wasm reads it; no BOM). */
+function rowsCsv(rows: Record<string, unknown>[]): string {
   const columns = Object.keys(rows[0] ?? {});
-  return [columns.join(","), ...rows.map((r) => columns.map((c) => csvCell(typeof r[c] === "bigint" ? Number(r[c]) : r[c])).join(","))].join("\n") + "\n";
+  return csvText(columns, rows.map((r) => columns.map((c) => (typeof r[c] === "bigint" ? Number(r[c]) : r[c]))), { bom: false });
 }
 
 const num = (v: unknown, digits = 2) => (v === null || v === undefined ? null : Math.round(Number(v) * 10 ** digits) / 10 ** digits);
@@ -113,7 +114,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
 
     // The explorer's table: anonymous responses of projects with enough responses, capped so a
     // page stays light (a seeded sample beyond the cap, and the page says how many rows it has).
-    files["explorer-evaluations.csv"] = csvText(
+    files["explorer-evaluations.csv"] = rowsCsv(
       await db.all(`
         SELECT r.year, r.project_id, r.institution_id, p.program, p.mode, p.stage, round(r.score, 2) AS response_score,
                r.straight_line, r.too_fast, r.burst, r.weight, r.duration_seconds

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SPECS, canonicalHeader, kindOfFile } from "../../pipelines/ingest/contract.ts";
+import { KINDS, SPECS, canonicalHeader, kindOfFile } from "../../pipelines/ingest/contract.ts";
 
 describe("kindOfFile", () => {
   it("takes the kind from the name's first word, with separators after it", () => {
@@ -27,5 +27,12 @@ describe("canonicalHeader", () => {
     expect(SPECS.evaluations.forbidden?.test("学员编号")).toBe(true);
     expect(SPECS.evaluations.forbidden?.test("teacher_id")).toBe(true);
     expect(SPECS.evaluations.forbidden?.test("comment")).toBe(false);
+  });
+});
+
+describe("load order", () => {
+  it("loads every kind after the kinds its references point to", () => {
+    for (const [i, kind] of KINDS.entries())
+      for (const ref of SPECS[kind].refs) expect(KINDS.indexOf(ref.kind), `${kind} refers to ${ref.kind}`).toBeLessThan(i);
   });
 });

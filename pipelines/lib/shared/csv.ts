@@ -13,7 +13,10 @@ export function csvLine(values: unknown[]): string {
   return `${values.map(csvCell).join(",")}\r\n`;
 }
 
-/** A whole CSV document with a BOM, so that Excel reads the Chinese text as UTF-8. */
-export function csvText(columns: string[], rows: unknown[][]): string {
-  return "\uFEFF" + csvLine(columns) + rows.map(csvLine).join("");
+/**
+ * A whole CSV document, by default with a BOM so that Excel reads the Chinese text as UTF-8
+ * (the pipeline's own outputs are written by DuckDB with the same cell rule, publish/copy.ts).
+ */
+export function csvText(columns: string[], rows: unknown[][], { bom = true } = {}): string {
+  return (bom ? "\uFEFF" : "") + csvLine(columns) + rows.map(csvLine).join("");
 }
