@@ -2,6 +2,8 @@
 // Validation SQL is generated from these specs, so a rule lives in exactly one place.
 
 export type ColType = "id" | "text" | "int" | "num" | "date" | "ts" | "bool" | "enum";
+/** The DuckDB type each contract type is stored as (typed pass and empty tables alike). */
+export const SQL_TYPE: Record<ColType, string> = { id: "VARCHAR", text: "VARCHAR", enum: "VARCHAR", int: "BIGINT", num: "DOUBLE", date: "DATE", ts: "TIMESTAMP", bool: "BOOLEAN" };
 
 export interface ColSpec {
   name: string;

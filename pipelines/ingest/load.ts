@@ -8,7 +8,7 @@ import PQueue from "p-queue";
 import { ident, literal, type Db } from "../lib/db.ts";
 import { info, progress } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
-import { KINDS, SPECS, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
+import { KINDS, SPECS, SQL_TYPE, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
 import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
 import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
@@ -55,7 +55,6 @@ export function isInputError(e: unknown): boolean {
   return /^(Invalid Input Error|Conversion Error|Parser Error)\b/.test(message);
 }
 
-const SQL_TYPE: Record<string, string> = { id: "VARCHAR", text: "VARCHAR", enum: "VARCHAR", int: "BIGINT", num: "DOUBLE", date: "DATE", ts: "TIMESTAMP", bool: "BOOLEAN" };
 
 function emptyTableSql(spec: KindSpec): string {
   const cols = spec.cols.map((c) => `${ident(c.name)} ${SQL_TYPE[c.type]}`);

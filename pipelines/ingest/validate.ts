@@ -3,7 +3,7 @@
 // are written into the SQL; values from the files only ever travel as bound parameters or
 // through read_csv.
 import { ident, literal } from "../lib/db.ts";
-import type { ColSpec, KindSpec } from "./contract.ts";
+import { SQL_TYPE, type ColSpec, type KindSpec } from "./contract.ts";
 
 export interface ItemScale {
   min: number;
@@ -245,7 +245,7 @@ FROM s2`;
 }
 
 function castNull(col: ColSpec): string {
-  const t = { id: "VARCHAR", text: "VARCHAR", enum: "VARCHAR", int: "BIGINT", num: "DOUBLE", date: "DATE", ts: "TIMESTAMP", bool: "BOOLEAN" }[col.type];
+  const t = SQL_TYPE[col.type];
   return `CAST(NULL AS ${t})`;
 }
 
@@ -273,9 +273,4 @@ export function rowRules(spec: KindSpec): RowRule[] {
     rules.push({ cols: ["scale_min", "scale_max"], column: "scale_max", reason: "scale_max_not_above_min", cond: `"scale_max" <= "scale_min"` });
   }
   return rules;
-}
-
-/** Contract columns that define a row's content (for telling a repeated row from a conflicting key). */
-export function contentColumns(spec: KindSpec, itemCols: string[]): string[] {
-  return [...spec.cols.map((c) => c.name), ...itemCols];
 }
