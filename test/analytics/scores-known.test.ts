@@ -97,3 +97,31 @@ describe("tiers and recommendations", () => {
     expect(recommend({ tier: "insufficient_data", pExcellent: NaN, pQualified: NaN }, true, L)).toBe("review");
   });
 });
+
+describe("case mix", () => {
+  // 40 projects of 4 institutions (10 each, half online): evaluation = 70 + 5 × institution − 6 online.
+  const rows = Array.from({ length: 40 }, (_, i) => {
+    const inst = i % 4;
+    const online = i % 8 < 4;
+    return project(`P${i}`, { institution_id: `I${inst}`, mode: online ? "online" : "face_to_face", rural_share: 0.5, eval_raw: 70 + 5 * inst - (online ? 6 : 0), eval_sd: 10 });
+  });
+
+  it("learns the online effect within institutions (−6) and puts every project on the average mix (±3)", () => {
+    const mix = fitCaseMix(rows);
+    expect(mix.applied).toBe(true);
+    expect(mix.coef[mix.terms.indexOf("mode:online")]).toBeCloseTo(-6, 8);
+    expect(mix.means[mix.terms.indexOf("mode:online")]).toBeCloseTo(0.5, 12);
+    const scored = score(rows);
+    // Online: raw + 6 × (1 − 0.5); face to face: raw − 6 × 0.5 → equal within an institution.
+    expect(by(scored, "P0").adjustment).toBeCloseTo(3, 8);
+    expect(by(scored, "P4").adjustment).toBeCloseTo(-3, 8);
+    expect(by(scored, "P0").evalAdjusted).toBeCloseTo(by(scored, "P4").evalAdjusted!, 8);
+    expect(by(scored, "P0").reasons).toContain("个案调整 case-mix +3.0 (online)");
+  });
+
+  it("is not applied with fewer than 30 projects or 3 institutions", () => {
+    expect(fitCaseMix(rows.slice(0, 29)).applied).toBe(false);
+    expect(fitCaseMix(rows.filter((r) => r.institution_id !== "I2" && r.institution_id !== "I3")).applied).toBe(false);
+    expect(by(score(rows.slice(0, 29)), "P0").adjustment).toBe(0);
+  });
+});
