@@ -11,6 +11,15 @@ export const countyCode: ColumnSpec = { type: "text", doc: "县区代码 county 
 export const teacherId: ColumnSpec = { type: "text", doc: "教师编号 teacher id (personal: restricted tables only)", notNull: true };
 export const schoolId: ColumnSpec = { type: "text", doc: "学校编号 school id" };
 export const stage: ColumnSpec = { type: "text", doc: "学段 school stage" };
+/** A project's attributes from the projects file, as the project tables carry them. */
+export const projectAttributes: Record<string, ColumnSpec> = {
+  institution_id: institutionId,
+  county_code: countyCode,
+  program: { type: "text", doc: "项目类别 programme" },
+  category: { type: "text", doc: "子类 category" },
+  mode: { type: "text", doc: "培训方式 mode" },
+  stage,
+};
 export const score100 = (doc: string, notNull = false): ColumnSpec => ({ type: "number", doc, notNull, min: 0, max: 100 });
 export const share = (doc: string, notNull = false): ColumnSpec => ({ type: "number", doc, notNull, min: 0, max: 1 });
 export const count = (doc: string, notNull = false): ColumnSpec => ({ type: "integer", doc, notNull, min: 0 });

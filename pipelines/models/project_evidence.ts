@@ -1,4 +1,4 @@
-import { count, countyCode, institutionId, projectId, score100, share, stage, year } from "./columns.ts";
+import { count, projectAttributes, projectId, score100, share, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 
 export default defineModel({
@@ -9,12 +9,7 @@ export default defineModel({
   columns: {
     project_id: projectId,
     year: year(false),
-    institution_id: institutionId,
-    county_code: countyCode,
-    program: { type: "text", doc: "项目类别 programme" },
-    category: { type: "text", doc: "子类 category" },
-    mode: { type: "text", doc: "培训方式 mode" },
-    stage,
+    ...projectAttributes,
     enrolled: count("计划人数 enrolled (projects file)"),
     population: count("应参训人数 population the evaluation was sent to"),
     n_trainees: count("名单人数 trainees on the roster (null: no roster)"),

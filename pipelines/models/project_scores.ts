@@ -1,6 +1,6 @@
 import { info } from "../lib/log.ts";
 import { fitCaseMix, loadEvidence, scoreProjects, type ProjectScore } from "../analytics/scores.ts";
-import { bound, count, countyCode, institutionId, probability, projectId, score100, share, stage, TIERS, year } from "./columns.ts";
+import { bound, count, probability, projectAttributes, projectId, score100, share, TIERS, year } from "./columns.ts";
 import { defineModel, type RunContext } from "./model.ts";
 
 /** The scored projects of this run, for the models that rank from them (institution_scores). */
@@ -14,12 +14,7 @@ export default defineModel({
   columns: {
     year: year(false),
     project_id: projectId,
-    institution_id: institutionId,
-    county_code: countyCode,
-    program: { type: "text", doc: "项目类别 programme" },
-    category: { type: "text", doc: "子类 category" },
-    mode: { type: "text", doc: "培训方式 mode" },
-    stage,
+    ...projectAttributes,
     n_responses: count("问卷数 loaded responses", true),
     n_used: { type: "number", doc: "有效问卷 sum of integrity weights", min: 0 },
     n_excluded: count("剔除问卷 responses with weight 0"),
