@@ -1,0 +1,65 @@
+// Reliability and ICC on tables built by hand (analytics/reliability.ts), on the real DuckDB.
+import { describe, expect, it } from "vitest";
+import { projectIcc, reliability } from "../../pipelines/analytics/reliability.ts";
+import { openDb, type Db } from "../../pipelines/lib/db.ts";
+import { parsePolicy } from "../../pipelines/lib/policy.ts";
+
+// Fourteen responses of 2025 in 3 projects. Dimension "content": q1 and q2 identical (α = 1) for the 12
+// clean responses; the 2 suspicious ones (weight 0.5) answer q2 opposite to q1. Dimension "gains":
+// q3 and the reversed q4 = 6 − q3 (after reverse coding identical again); q3 left blank by 2 responses.
+async function province(): Promise<Db> {
+  const db = await openDb(":memory:");
+  await db.run(`CREATE TABLE instrument (item_id VARCHAR, dimension VARCHAR, reverse BOOLEAN, scale_min INTEGER, scale_max INTEGER)`);
+  await db.run(`INSERT INTO instrument VALUES ('q1', 'content', false, 1, 5), ('q2', 'content', false, 1, 5), ('q3', 'gains', false, 1, 5), ('q4', 'gains', true, 1, 5)`);
+  await db.run(`CREATE TABLE response_scores (response_id VARCHAR, project_id VARCHAR, year BIGINT, weight DOUBLE, score DOUBLE)`);
+  await db.run(`CREATE TABLE evaluation_answers (response_id VARCHAR, item_id VARCHAR, value INTEGER)`);
+  for (let i = 0; i < 14; i++) {
+    const id = `R${String(i).padStart(2, "0")}`;
+    const v = (i % 5) + 1;
+    const suspicious = i >= 12;
+    await db.run(`INSERT INTO response_scores VALUES ($id, $p, 2025, $w, $s)`, { id, p: `P${i % 3}`, w: suspicious ? 0.5 : 1, s: 10 * ((i % 3) + 1) });
+    await db.run(`INSERT INTO evaluation_answers VALUES ($id, 'q1', $v), ($id, 'q2', $v2)`, { id, v, v2: suspicious ? 6 - v : v });
+    if (i !== 3 && i !== 7) await db.run(`INSERT INTO evaluation_answers VALUES ($id, 'q3', $v), ($id, 'q4', $r)`, { id, v, r: 6 - v });
+  }
+  return db;
+}
+
+describe("reliability by hand", () => {
+  it("α = 1 for identical items (reverse coding applied), with suspicious responses deflating it, and item statistics", async () => {
+    const db = await province();
+    try {
+      const { dims, items } = await reliability(db, parsePolicy({}));
+      const content = dims.find((d) => d.dimension === "content")!;
+      expect(content.n_items).toBe(2);
+      expect(content.n_responses).toBe(12);
+      expect(content.alpha).toBeCloseTo(1, 10);
+      expect(content.alpha_with_suspicious).toBeLessThan(0.99);
+      expect(content.warning).toMatch(/^suspicious responses deflate alpha \(1\.00 → /);
+      expect(Number.isNaN(content.omega)).toBe(true); // two items: no factor
+      const gains = dims.find((d) => d.dimension === "gains")!;
+      expect(gains.n_responses).toBe(10);
+      expect(gains.alpha).toBeCloseTo(1, 10);
+      expect(gains.warning).toBe("");
+      const q3 = items.find((i) => i.item_id === "q3")!;
+      expect(q3.nonresponse).toBeCloseTo(2 / 14, 12);
+      expect(q3.item_total_r).toBeCloseTo(1, 10);
+      // q1 over all 14 responses: values 1 2 3 4 5 1 2 3 4 5 1 2 3 4 → mean 40/14.
+      expect(items.find((i) => i.item_id === "q1")!.mean).toBeCloseTo(40 / 14, 12);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("ICC of three projects (5, 5 and 4 responses) that agree within and differ between: 1, k0 = (14 − 66/14)/2", async () => {
+    const db = await province();
+    try {
+      const [row] = await projectIcc(db, parsePolicy({ min_responses: 2 }));
+      expect(row).toMatchObject({ year: 2025, n_projects: 3 });
+      expect(row!.k0).toBeCloseTo((14 - 66 / 14) / 2, 12);
+      expect(row!.icc1).toBeCloseTo(1, 12);
+      expect(row!.icck).toBeCloseTo(1, 12);
+    } finally {
+      db.close();
+    }
+  });
+});
