@@ -12,9 +12,9 @@ export interface Db {
   all<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
   /**
    * Run a script of several statements in order (split by DuckDB's own parser), binding each one
-   * only the `$name` parameters it uses.
+   * only the `$name` parameters it uses; an error names the script (`label`) and the statement.
    */
-  script(sql: string, params?: Record<string, DuckDBValue>): Promise<void>;
+  script(sql: string, params?: Record<string, DuckDBValue>, label?: string): Promise<void>;
   /** Another connection to the same database, for statements run side by side; close it after use. */
   connect(): Promise<Db>;
   /** Close this connection (and the database, for the connection openDb returned). */
@@ -64,11 +64,11 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
         throw withStatement(e, sql);
       }
     },
-    async script(sql, params = {}) {
+    async script(sql, params = {}, label = "script") {
       const extracted = await conn.extractStatements(sql);
       for (let i = 0; i < extracted.count; i++) {
         const t0 = performance.now();
-        const text = `statement ${i + 1}: ${headOf(sql.split(/;\s*\n/)[i] ?? "")}`;
+        const text = `${label}, statement ${i + 1} of ${extracted.count}`;
         try {
           const prepared = await extracted.prepare(i);
           const names = Array.from({ length: prepared.parameterCount }, (_, j) => prepared.parameterName(j + 1));

@@ -100,7 +100,10 @@ export function ordered(models: readonly Model[]): Model[] {
   return out;
 }
 
-const STORAGE: Partial<Record<Family, ColumnType>> = { text: "VARCHAR", integer: "BIGINT", number: "DOUBLE", boolean: "BOOLEAN" };
+/** The DuckDB type each family is stored as. */
+export const SQL_TYPES = { text: "VARCHAR", integer: "BIGINT", number: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP" } as const satisfies Record<Family, string>;
+/** Families the Appender writes from TypeScript (dates are built in SQL). */
+const STORAGE: Partial<Record<Family, ColumnType>> = { text: SQL_TYPES.text, integer: SQL_TYPES.integer, number: SQL_TYPES.number, boolean: SQL_TYPES.boolean };
 
 function familyOf(duckType: string): Family | null {
   const t = duckType.toUpperCase();
@@ -186,7 +189,7 @@ const show = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify
 export async function buildModel(ctx: RunContext, m: Model): Promise<void> {
   if ("sql" in m.build) {
     await ctx.db.run(`DROP TABLE IF EXISTS ${ident(m.name)}`);
-    await ctx.db.script(modelSql(m.name), await m.build.sql(ctx));
+    await ctx.db.script(modelSql(m.name), await m.build.sql(ctx), `models/${m.name}.sql`);
   } else if ("rows" in m.build) await writeRows(ctx.db, m, await m.build.rows(ctx));
   else await m.build.run(ctx);
   const problems = await checkModel(ctx.db, m);
@@ -196,7 +199,7 @@ export async function buildModel(ctx: RunContext, m: Model): Promise<void> {
 
 /** The shared measures (models/measures.sql): macros stored in the warehouse, created before any model. */
 export async function createMeasures(db: Db): Promise<void> {
-  await db.script(modelSql("measures"));
+  await db.script(modelSql("measures"), {}, "models/measures.sql");
 }
 
 /** Build every model in dependency order, checking each table as it is written; seconds per model. */

@@ -78,7 +78,7 @@ SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
        CASE WHEN hrs.hours_cycle IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE hrs.hours_cycle END AS hours_cycle,
        hrs.hours_cycle IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
        CASE WHEN p.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
-       rules_hit(1 - att.attended / nullif(att.sessions, 0), (sub.due - sub.submitted) / nullif(sub.due, 0)) AS rules_hit,
+       rules_hit(absence_rate, assignments_missing_rate) AS rules_hit,
        a.final_result,
        tr.transfer,
        CASE WHEN c.role = 'current' THEN NULL

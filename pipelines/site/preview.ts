@@ -2,19 +2,13 @@
 // source (stage.ts) that follows every edit of dashboards/, notebooks/ and the shared modules, so a
 // saved page shows in the browser at once. The staged folder lives in the system's temporary folder
 // and is removed when the preview stops.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { watch, type FSWatcher } from "node:fs";
-import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { siteConfig } from "../../observablehq.config.ts";
 import { info } from "../lib/log.ts";
-import { siteData, writeSiteData } from "../publish/site-data.ts";
-import { fillNpmCache, linkNodeModules, placeholderDuckDBExtensions, unlinkNodeModules } from "./npm-cache.ts";
-import { SOURCES, stagedPath, stageSource, type Sources } from "./stage.ts";
-
-const FRAMEWORK_BIN = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."), "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
+import { framework, prepareProject, removeProject, SOURCES, stagedPath, type Sources } from "./stage.ts";
 
 export interface PreviewOptions {
   results: string;
@@ -47,18 +41,10 @@ export async function preview(opts: PreviewOptions): Promise<Preview> {
         child.kill();
         await exited;
       }
-      await unlinkNodeModules(dir);
-      await rm(dir, { recursive: true, force: true });
+      await removeProject(dir);
     })());
   try {
-    await stageSource(src, restricted, from);
-    const data = await siteData(results, restricted);
-    await writeSiteData(data, path.join(src, "data"), (await stat(path.join(results, "manifest.json"))).mtime);
-    await fillNpmCache(src);
-    await linkNodeModules(dir);
-    await placeholderDuckDBExtensions(src);
-    const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
-    await writeFile(path.join(dir, "observablehq.config.js"), `export default ${JSON.stringify(siteConfig({ root: "src", restricted, institutions }), null, 2)};\n`);
+    await prepareProject(dir, results, restricted, from);
     // Every saved source file is copied into the staged folder; Framework reloads the page.
     for (const root of [from.pages, from.notebooks, from.shared])
       watchers.push(
@@ -75,7 +61,7 @@ export async function preview(opts: PreviewOptions): Promise<Preview> {
         }),
       );
     const port = opts.port ?? 3000;
-    child = spawn(process.execPath, [FRAMEWORK_BIN, "preview", "--port", String(port), "--no-open"], { cwd: dir, env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" } });
+    child = framework(dir, ["preview", "--port", String(port), "--no-open"]);
     const url = await new Promise<string>((resolve, reject) => {
       let log = "";
       const onData = (d: Buffer) => {

@@ -2,11 +2,16 @@
 // and the shared modules of pipelines/lib/shared (labels, CSV cells, slugs, statistics) placed in
 // components/, since Framework serves nothing from outside its root. Both `guopei site` and
 // `guopei preview` build their source this way, so what is previewed is what is built.
-import { cp, mkdir, readdir } from "node:fs/promises";
+import { spawn, type ChildProcess } from "node:child_process";
+import { cp, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { siteConfig } from "../../observablehq.config.ts";
+import { siteData, writeSiteData, type SiteData } from "../publish/site-data.ts";
+import { fillNpmCache, linkNodeModules, placeholderDuckDBExtensions, unlinkNodeModules } from "./npm-cache.ts";
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const FRAMEWORK_BIN = path.join(PROJECT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
 
 /** The folders the site is made from (tests preview a copy of the pages). */
 export interface Sources {
@@ -57,4 +62,34 @@ export async function stageSource(src: string, restricted: boolean, from: Source
       const to = stagedPath(path.join(dir, f), src, restricted, from);
       if (to) await cp(path.join(dir, f), to, keep);
     }
+}
+
+/**
+ * A Framework project in `dir` on a results folder: the staged source in `dir/src`, its page data,
+ * the npm cache, the link to node_modules, and the configuration. What `guopei site` builds and
+ * `guopei preview` serves.
+ */
+export async function prepareProject(dir: string, results: string, restricted: boolean, from: Sources = SOURCES): Promise<{ src: string; data: SiteData; dataWeights: Record<string, number> }> {
+  const src = path.join(dir, "src");
+  await stageSource(src, restricted, from);
+  const data = await siteData(results, restricted);
+  // Data files carry the results' time, so the same results give the same site byte for byte.
+  const dataWeights = await writeSiteData(data, path.join(src, "data"), (await stat(path.join(results, "manifest.json"))).mtime);
+  await fillNpmCache(src);
+  await linkNodeModules(dir);
+  await placeholderDuckDBExtensions(src);
+  const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
+  await writeFile(path.join(dir, "observablehq.config.js"), `export default ${JSON.stringify(siteConfig({ root: "src", restricted, institutions }), null, 2)};\n`);
+  return { src, data, dataWeights };
+}
+
+/** Remove a project folder: the node_modules link first (unlinked, never followed). */
+export async function removeProject(dir: string): Promise<void> {
+  await unlinkNodeModules(dir);
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Observable Framework's command line in a project folder (`build` or `preview …`). */
+export function framework(dir: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, [FRAMEWORK_BIN, ...args], { cwd: dir, env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" } });
 }

@@ -306,8 +306,7 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
       return g.length >= 20 ? g.reduce((a, r) => a + r.at_risk, 0) / g.length : null;
     });
     rates.forEach((v, k) => (params[`r${k}`] = v));
-    const score = `rules_hit`;
-    risk = `CASE ${score} WHEN 0 THEN CAST($r0 AS DOUBLE) WHEN 1 THEN CAST($r1 AS DOUBLE) ELSE CAST($r2 AS DOUBLE) END`;
+    risk = `CASE rules_hit WHEN 0 THEN CAST($r0 AS DOUBLE) WHEN 1 THEN CAST($r1 AS DOUBLE) ELSE CAST($r2 AS DOUBLE) END`;
     // Each rule alone is the same macro with the other input left out.
     contributions = `[{'c': CAST(rules_hit(absence_rate, NULL) AS DOUBLE), 'code': 'absence_rate', 'text': ${phrase("absence_rate")}},
                       {'c': CAST(rules_hit(NULL, assignments_missing_rate) AS DOUBLE), 'code': 'assignments_missing_rate', 'text': ${phrase("assignments_missing_rate")}}]`;

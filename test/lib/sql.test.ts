@@ -19,7 +19,7 @@ describe("SQL scripts", () => {
   it("names the statement and the parameter when a value is missing", async () => {
     const db = await openDb(":memory:");
     try {
-      await expect(db.script(`CREATE TABLE a AS SELECT 1 AS x;\nCREATE TABLE b AS SELECT $gone AS y;`, {})).rejects.toThrow(/no value for \$gone.*statement 2/);
+      await expect(db.script(`CREATE TABLE a AS SELECT 1 AS x;\nCREATE TABLE b AS SELECT $gone AS y;`, {})).rejects.toThrow(/no value for \$gone \(in: script, statement 2 of 2\)/);
       expect(await db.all(`SELECT x FROM a`)).toEqual([{ x: 1 }]);
     } finally {
       db.close();

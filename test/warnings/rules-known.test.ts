@@ -3,19 +3,17 @@
 import { describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/lib/db.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
-import { checkModel, createMeasures } from "../../pipelines/models/model.ts";
+import { checkModel, createMeasures, SQL_TYPES } from "../../pipelines/models/model.ts";
 import teacherWarnings from "../../pipelines/models/teacher_warnings.ts";
 import warningFeatures from "../../pipelines/models/warning_features.ts";
 import { earlyWarning } from "../../pipelines/warnings/warnings.ts";
-
-const STORAGE = { text: "VARCHAR", integer: "BIGINT", number: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP" } as const;
 
 /** warning_features as declared, with three trainees of one running project. */
 async function running(): Promise<Db> {
   const db = await openDb(":memory:");
   await createMeasures(db);
   const cols = Object.entries(warningFeatures.columns);
-  await db.run(`CREATE TABLE warning_features (${cols.map(([n, c]) => `"${n}" ${STORAGE[c.type]}`).join(", ")})`);
+  await db.run(`CREATE TABLE warning_features (${cols.map(([n, c]) => `"${n}" ${SQL_TYPES[c.type]}`).join(", ")})`);
   // T1: 3 absences of 10 sessions and 1 of 2 assignments missing (both rules); T2: absent 1 of 10
   // (10 %: the absence rule); T3: neither.
   const rows = [
