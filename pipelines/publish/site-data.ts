@@ -21,7 +21,8 @@ function rowsCsv(rows: Record<string, unknown>[]): string {
   return csvText(columns, rows.map((r) => columns.map((c) => (typeof r[c] === "bigint" ? Number(r[c]) : r[c]))), { bom: false });
 }
 
-const num = (v: unknown, digits = 2) => (v === null || v === undefined ? null : Math.round(Number(v) * 10 ** digits) / 10 ** digits);
+// In two steps, as the CSV outputs round (publish/outputs.ts): the same data gives the same page data.
+const num = (v: unknown, digits = 2) => (v === null || v === undefined ? null : Math.round(Number(Number(v).toFixed(9)) * 10 ** digits) / 10 ** digits);
 const plain = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])));
 
 export interface SiteData {
