@@ -4,7 +4,10 @@
 // are left out or blanked), so a document built from them can be published.
 import { hasTable, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
-import { OUTPUTS } from "./outputs.ts";
+import { plain, select } from "./entity.ts";
+import { HOURS_BY_COUNTY } from "./entities/hours.ts";
+import { DIMENSION_SCORES } from "./entities/institutions.ts";
+import { NORMS } from "./entities/projects.ts";
 
 export interface DimensionRow {
   year: number;
@@ -65,12 +68,10 @@ export interface ReportFacts {
   norms: NormRow[];
 }
 
-const plain = <T>(rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]))) as T[];
-
 export async function reportFacts(db: Db, policy: Policy): Promise<ReportFacts> {
   const minN = policy.min_group_public;
-  const dimensions = plain<DimensionRow>(await db.all(OUTPUTS["dimension_scores.csv"]!, { likert_min: policy.likert.min, likert_max: policy.likert.max, min_group: minN }));
-  const hours = (await hasTable(db, "hours_compliance")) ? plain<HoursRow>(await db.all(OUTPUTS["hours_by_county.csv"]!, { min_group: minN })) : [];
+  const dimensions = await select<DimensionRow>(db, DIMENSION_SCORES, policy);
+  const hours = (await hasTable(db, "hours_compliance")) ? await select<HoursRow>(db, HOURS_BY_COUNTY, policy) : [];
   const warnings = (await hasTable(db, "teacher_warnings"))
     ? plain<WarningsRow>(
         await db.all(`SELECT year, count(*) AS assessed, count(*) FILTER (WHERE level = 'high') AS high, count(*) FILTER (WHERE level = 'medium') AS medium FROM teacher_warnings GROUP BY year ORDER BY year`),
@@ -89,6 +90,6 @@ export async function reportFacts(db: Db, policy: Policy): Promise<ReportFacts> 
       { min: minN },
     ),
   );
-  const norms = plain<NormRow>(await db.all(OUTPUTS["norms.csv"]!, { policy_version: policy.version }));
+  const norms = await select<NormRow>(db, NORMS, policy);
   return { dimensions, hours, warnings, flags, norms };
 }

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { execFileSync } from "node:child_process";
+import { csvParseRows } from "d3-dsv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { idFromSlug, idSlug } from "../../pipelines/lib/shared/slug.ts";
 import { generateDemo } from "../../data/generator/demo.ts";
@@ -175,6 +176,27 @@ describe("the site, built offline, in Chromium", () => {
       expect(Number(await tab.locator("#observablehq-main table td").first().innerText())).toBe(Number(expected!.n));
       expect(problems).toEqual([]);
       await tab.screenshot({ path: path.join(SHOTS, "public-explorer.png"), fullPage: true });
+    } finally {
+      await tab.close();
+      await srv.close();
+    }
+  });
+
+  it("downloads a table as CSV that reads back row for row (d3-dsv in the browser)", async () => {
+    const srv = await serve(publicDist);
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${srv.url}/projects`, { waitUntil: "networkidle" });
+      await tab.waitForSelector("#observablehq-main .gp-download");
+      const bar = await tab.locator("#observablehq-main .gp-table-bar").first().innerText();
+      // The bytes as saved (a text decoder would drop the BOM that Excel needs to read UTF-8).
+      const bytes = Buffer.from(await tab.evaluate(async () => [...new Uint8Array(await (await fetch(document.querySelector<HTMLAnchorElement>("#observablehq-main .gp-download")!.href)).arrayBuffer())]));
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const rows = csvParseRows(bytes.subarray(3).toString("utf8"));
+      expect(rows.length - 1).toBe(Number(bar.match(/(\d+) 行/)![1]));
+      expect(rows.length).toBeGreaterThan(10);
+      expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);
+      expect(rows[0]!.some((label) => /[\u4e00-\u9fff]/.test(label))).toBe(true);
     } finally {
       await tab.close();
       await srv.close();

@@ -1,16 +1,22 @@
-// CSV cells for people, shared by the pipeline's outputs and the site's download buttons:
-// RFC 4180 quoting, and text a spreadsheet would run as a formula defused with an apostrophe.
-const FORMULA_START = /^[=+\-@\t\r]/;
+// CSV for people, shared by the pipeline and the site's download buttons: d3-dsv writes it
+// (RFC 4180 quoting), and text a spreadsheet would run as a formula is defused with an apostrophe
+// first (numbers stay numbers). The same rule in SQL is guardSql (lib/csv.ts).
+import { csvFormatRows } from "d3-dsv";
 
-export function csvCell(value: unknown): string {
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** One cell as a spreadsheet should see it: empty for null, formulas defused. */
+export function guardCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  let s = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
-  if (typeof value === "string" && FORMULA_START.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  if (typeof value === "number" || typeof value === "bigint") return Number.isFinite(Number(value)) ? String(value) : "";
+  const s = String(value);
+  return typeof value === "string" && FORMULA_START.test(s) && !NUMBER.test(s) ? `'${s}` : s;
 }
 
+/** One row as a line of CSV (for writers that stream). */
 export function csvLine(values: unknown[]): string {
-  return `${values.map(csvCell).join(",")}\r\n`;
+  return `${csvFormatRows([values.map(guardCell)])}\n`;
 }
 
 /**
@@ -18,5 +24,5 @@ export function csvLine(values: unknown[]): string {
  * (the pipeline's own outputs are written by DuckDB with the same cell rule, publish/copy.ts).
  */
 export function csvText(columns: string[], rows: unknown[][], { bom = true } = {}): string {
-  return (bom ? "\uFEFF" : "") + csvLine(columns) + rows.map(csvLine).join("");
+  return `${bom ? "\uFEFF" : ""}${csvFormatRows([columns, ...rows].map((row) => row.map(guardCell)))}\n`;
 }

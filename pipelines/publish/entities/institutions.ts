@@ -1,0 +1,60 @@
+// Institutions: rankings with intervals and rank ranges, the sensitivity of the rank to case-mix
+// adjustment and shrinkage, dimension profiles, and the Institutions page's rows (an institution
+// below the policy's minimum of responses shows no score).
+import { blankSmall } from "../privacy.ts";
+import { num, r, select, type Entity } from "../entity.ts";
+
+// Dimension profiles: each response's dimension score (items reverse-coded and rescaled 0-100, as in
+// response_scores), weighted by its integrity weight; the province (institution_id empty) and each
+// institution with at least the policy's minimum of responses, with its percentile among them.
+export const DIMENSION_SCORES = `WITH item AS (
+         SELECT r.year, r.institution_id, r.response_id, r.weight, coalesce(i.dimension, 'overall') AS dimension,
+                avg(100.0 * ((CASE WHEN coalesce(i.reverse, false) THEN coalesce(i.scale_min, $likert_min) + coalesce(i.scale_max, $likert_max) - a.value ELSE a.value END)
+                     - coalesce(i.scale_min, $likert_min)) / (coalesce(i.scale_max, $likert_max) - coalesce(i.scale_min, $likert_min))) AS v
+         FROM evaluation_answers a JOIN response_scores r USING (response_id) LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
+         WHERE r.weight > 0 AND r.year IS NOT NULL
+         GROUP BY ALL),
+       g AS (
+         SELECT year, institution_id, dimension, count(*) AS n_responses, sum(weight * v) / sum(weight) AS score, GROUPING(institution_id) AS province
+         FROM item GROUP BY GROUPING SETS ((year, dimension), (year, institution_id, dimension))),
+       -- (ranked on the score rounded to 6 places: sums in parallel differ in the last bits, and ties must stay ties)
+       shown AS (SELECT * FROM g WHERE province = 1 OR (institution_id IS NOT NULL AND n_responses >= $min_group))
+       SELECT year, CASE WHEN province = 1 THEN NULL ELSE institution_id END AS institution_id, dimension, n_responses, round(score, 2) AS score,
+              CASE WHEN province = 0 THEN round(100 * percent_rank() OVER (PARTITION BY year, dimension, province ORDER BY round(score, 6)), 0) END AS percentile
+       FROM shown
+       ORDER BY year, institution_id NULLS FIRST, dimension`;
+
+export const institutions: Entity = {
+  csv: {
+    "institution_rankings.csv": `
+    SELECT s.year, s.institution_id, i.name, s.n_projects, s.n_responses, ${r("s.score")}, ${r("s.ci_low")}, ${r("s.ci_high")},
+           s.rank, s.tier, s.recommendation, round(s.rank_low, 1) AS rank_low, round(s.rank_high, 1) AS rank_high,
+           ${r("s.raw_score")}, ${r("s.adjusted_score")}, ${r("s.shrink_weight", 3)}, ${r("s.p_excellent", 3)}, ${r("s.p_qualified", 3)}, i.type,
+           s.n_projects_scored, ${r("s.class_score")}, ${r("s.class_ci_low")}, ${r("s.class_ci_high")}, ${r("s.sigma2_projects", 3)}, ${r("s.tau2_institutions", 3)}, s.reasons,
+           s.rank_sim_low, s.rank_sim_high, ${r("s.multi_year_score")}, ${r("s.multi_year_ci_low")}, ${r("s.multi_year_ci_high")}, s.multi_year_years
+    FROM institution_scores s LEFT JOIN institutions i USING (institution_id)
+    ORDER BY s.year, s.rank NULLS LAST, s.institution_id`,
+    "institution_sensitivity.csv": `
+    SELECT year, institution_id, rank_raw, rank_adjusted, rank AS rank_shrunk,
+           ${r("raw_score")}, ${r("adjusted_score")}, ${r("shrunk_score")},
+           rank_adjusted - rank_raw AS move_adjustment, rank - rank_adjusted AS move_shrinkage
+    FROM institution_scores ORDER BY year, rank`,
+    "dimension_scores.csv": DIMENSION_SCORES,
+  },
+  async site({ db, policy }) {
+    const rows = await select(
+      db,
+      `SELECT s.year, s.institution_id, i.name, i.type, s.n_projects, s.n_responses, s.score, s.ci_low, s.ci_high, s.rank,
+              round(s.rank_low, 1) AS rank_low, round(s.rank_high, 1) AS rank_high, round(s.rank_sim_low, 1) AS rank_sim_low, round(s.rank_sim_high, 1) AS rank_sim_high,
+              s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.rank_raw, s.rank_adjusted, s.shrink_weight, s.n_projects_scored, s.class_score, s.reasons,
+              ${r("s.multi_year_score")}, s.multi_year_years
+       FROM institution_scores s LEFT JOIN institutions i USING (institution_id) ORDER BY s.year, s.rank NULLS LAST, s.institution_id`,
+      policy,
+    );
+    const shown = blankSmall(rows, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score", "multi_year_score"], policy.min_group_public);
+    const rounded = ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score"] as const;
+    return {
+      "institutions.json": shown.map((row) => ({ ...row, ...Object.fromEntries(rounded.map((k) => [k, num(row[k])])), shrink_weight: num(row.shrink_weight, 3) })),
+    };
+  },
+};

@@ -1,0 +1,23 @@
+// Anonymous responses for the researchers' SQL page: responses of projects with enough responses,
+// capped so a page stays light (a seeded sample beyond the cap; the page says how many rows it has).
+import { csvText } from "../../lib/csv.ts";
+import { select, type Entity } from "../entity.ts";
+
+const EXPLORER_ROWS = 50_000;
+
+export const responses: Entity = {
+  async site({ db, policy }) {
+    const rows = await select(
+      db,
+      `SELECT r.year, r.project_id, r.institution_id, p.program, p.mode, p.stage, round(r.score, 2) AS response_score,
+              r.straight_line, r.too_fast, r.burst, r.weight, r.duration_seconds
+       FROM response_scores r JOIN project_scores p USING (project_id)
+       WHERE p.n_responses >= $min_group
+       USING SAMPLE reservoir(${EXPLORER_ROWS} ROWS) REPEATABLE (3)`,
+      policy,
+    );
+    const columns = Object.keys(rows[0] ?? {});
+    // CSV for DuckDB-Wasm (no BOM).
+    return { "explorer-evaluations.csv": csvText(columns, rows.map((row) => columns.map((c) => row[c])), { bom: false }) };
+  },
+};
