@@ -15,11 +15,12 @@ const onlyExperts = (id: string, n_reviews: number, expert_sd: number | null): E
 
 describe("expert evidence", () => {
   const rows = [onlyExperts("one", 1, null), onlyExperts("two", 2, 4), onlyExperts("four", 4, 6)];
-  const scored = scoreProjects(rows, policy, fitCaseMix(rows));
-  const se = (id: string) => scored.find((s) => s.e.project_id === id)!.se;
+  // Scored inside each test (not at collection), so that mutation testing sees which test runs what.
+  const scored = () => scoreProjects(rows, policy, fitCaseMix(rows));
+  const se = (id: string) => scored().find((s) => s.e.project_id === id)!.se;
 
   it("a single review: the assumed reviewer SD of 5 points", () => {
-    expect(scored.find((s) => s.e.project_id === "one")!.score).toBe(80);
+    expect(scored().find((s) => s.e.project_id === "one")!.score).toBe(80);
     expect(se("one")).toBeCloseTo(5, 10);
   });
 
@@ -29,6 +30,6 @@ describe("expert evidence", () => {
   });
 
   it("no tier without evaluations, whatever the experts say", () => {
-    expect(scored.every((s) => s.decision.tier === "insufficient_data")).toBe(true);
+    expect(scored().every((s) => s.decision.tier === "insufficient_data")).toBe(true);
   });
 });

@@ -30,8 +30,8 @@ const year = (y: number) => [
   scored(`B1-${y}`, y, "B", 70, { adjustment: -25, expert: 70 }), scored(`B2-${y}`, y, "B", 74, { adjustment: -25 }),
   scored(`C1-${y}`, y, "C", 90), scored(`C2-${y}`, y, "C", 94),
 ];
-const out = rankInstitutions([...year(2024), ...year(2025)], policy);
-const at = (y: number, id: string) => out.find((r) => r.year === y && r.institution_id === id)!;
+// Computed inside each test (not at import), so that mutation testing sees which test runs what.
+const at = (y: number, id: string) => rankInstitutions([...year(2024), ...year(2025)], policy).find((r) => r.year === y && r.institution_id === id)!;
 const SD = Math.sqrt(0.96 * 4 + 0.04 ** 2 * (100 / 3)); // 1.97315
 
 describe("institution model arithmetic", () => {

@@ -20,8 +20,9 @@ const evidence = [
   project("C25", 2025, "I3", 96), project("D25", 2025, "I3", 97), project("H25", 2025, "I4", 94), project("K25", 2025, "I4", 95, { integrity_suspect: "top_mark_block" }),
   project("E25", 2025, "I5", 80), project("F25", 2025, "I5", 82), project("L25", 2025, "I5", 81, { n_responses: 5, n_effective: 5 }),
 ];
-const ranked = rankInstitutions(scoreProjects(evidence, policy, fitCaseMix(evidence)), policy);
-const at = (year: number, id: string) => ranked.find((r) => r.year === year && r.institution_id === id)!;
+// Computed inside each test (not at import), so that mutation testing sees which test runs what.
+const rank = () => rankInstitutions(scoreProjects(evidence, policy, fitCaseMix(evidence)), policy);
+const at = (year: number, id: string) => rank().find((r) => r.year === year && r.institution_id === id)!;
 
 describe("institution decisions", () => {
   it("counts projects and scored projects per institution and year", () => {
@@ -51,7 +52,7 @@ describe("institution decisions", () => {
   });
 
   it("ranks the ranked institutions by their shrunk score, 1 the highest", () => {
-    const year = ranked.filter((r) => r.year === 2025 && r.rank !== null).sort((a, b) => a.rank! - b.rank!);
+    const year = rank().filter((r) => r.year === 2025 && r.rank !== null).sort((a, b) => a.rank! - b.rank!);
     expect(year.map((r) => r.institution_id).slice(-2)).toEqual(["I5", "I1"]);
     expect(year.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
     for (let k = 1; k < year.length; k++) expect(year[k - 1]!.score!).toBeGreaterThan(year[k]!.score!);

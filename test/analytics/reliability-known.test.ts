@@ -62,4 +62,57 @@ describe("reliability by hand", () => {
       db.close();
     }
   });
+
+  it("three items: α by its formula, ω with its interval, warnings when α is low and straight-lining lifts it", async () => {
+    // 2024, dimension "mixed": q5 = v, q6 = 6 − v (not reversed in the instrument), q7 = v, for 12
+    // clean responses; 4 suspicious ones answer 1 1 1 or 5 5 5. Another 2023 response stands alone.
+    const db = await openDb(":memory:");
+    try {
+      await db.run(`CREATE TABLE instrument (item_id VARCHAR, dimension VARCHAR, reverse BOOLEAN, scale_min INTEGER, scale_max INTEGER)`);
+      await db.run(`INSERT INTO instrument VALUES ('q5', 'mixed', false, 1, 5), ('q6', 'mixed', false, 1, 5), ('q7', 'mixed', false, 1, 5)`);
+      await db.run(`CREATE TABLE response_scores (response_id VARCHAR, project_id VARCHAR, year BIGINT, weight DOUBLE, score DOUBLE)`);
+      await db.run(`CREATE TABLE evaluation_answers (response_id VARCHAR, item_id VARCHAR, value INTEGER)`);
+      const clean: number[][] = [];
+      const all: number[][] = [];
+      for (let i = 0; i < 16; i++) {
+        const suspicious = i >= 12;
+        const v = suspicious ? (i % 2 ? 5 : 1) : (i % 5) + 1;
+        // q7 differs from q5 on a few responses, so that the items are not collinear (ω needs a factor).
+        const row = suspicious ? [v, v, v] : [v, 6 - v, i % 4 === 0 ? Math.min(5, v + 1) : v];
+        (suspicious ? all : (clean.push(row), all)).push(row);
+        await db.run(`INSERT INTO response_scores VALUES ($id, 'P', 2024, $w, 50)`, { id: `S${i}`, w: suspicious ? 0.25 : 1 });
+        await db.run(`INSERT INTO evaluation_answers VALUES ($id, 'q5', $a), ($id, 'q6', $b), ($id, 'q7', $c)`, { id: `S${i}`, a: row[0]!, b: row[1]!, c: row[2]! });
+      }
+      await db.run(`INSERT INTO response_scores VALUES ('T1', 'P', 2023, 1, 50)`);
+      await db.run(`INSERT INTO evaluation_answers VALUES ('T1', 'q5', 3), ('T1', 'q6', 3), ('T1', 'q7', 3)`);
+      const variance = (xs: number[]) => {
+        const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+        return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+      };
+      // α = k/(k − 1) · (1 − Σ var(item) / var(total)).
+      const alpha = (m: number[][]) => 1.5 * (1 - [0, 1, 2].reduce((a, j) => a + variance(m.map((r) => r[j]!)), 0) / variance(m.map((r) => r[0]! + r[1]! + r[2]!)));
+      const { dims, items } = await reliability(db, parsePolicy({}));
+      // 2023 has one response: item statistics, but no α (fewer than 10).
+      expect(dims.map((d) => d.year)).toEqual([2024]);
+      expect(items.filter((i) => i.year === 2023).map((i) => i.item_id)).toEqual(["q5", "q6", "q7"]);
+      expect(items.find((i) => i.year === 2023)!.item_total_r).toBeNaN();
+      const d = dims[0]!;
+      expect(d).toMatchObject({ dimension: "mixed", n_items: 3, n_responses: 12 });
+      expect(d.alpha).toBeCloseTo(alpha(clean), 10);
+      expect(d.alpha_with_suspicious).toBeCloseTo(alpha(all), 10);
+      expect(alpha(clean)).toBeLessThan(0.7);
+      expect(d.warning).toBe(`unreliable: alpha ${alpha(clean).toFixed(2)} < 0.7; straight-lining inflates alpha (${alpha(clean).toFixed(2)} → ${alpha(all).toFixed(2)} with suspicious responses)`);
+      expect(Number.isFinite(d.omega)).toBe(true);
+      expect(d.alpha_low).toBeLessThanOrEqual(d.alpha);
+      expect(d.alpha_high).toBeGreaterThanOrEqual(d.alpha);
+      expect(d.omega_low).toBeLessThanOrEqual(d.omega_high);
+      // q6 against the rest (q5 + q7): negative for the clean responses.
+      expect(items.find((i) => i.year === 2024 && i.item_id === "q6")!.item_total_r).toBeLessThan(-0.9);
+      expect(items.find((i) => i.year === 2024 && i.item_id === "q5")!.sd).toBeCloseTo(Math.sqrt(variance(all.map((r) => r[0]!))), 10);
+      // ICC needs three projects of the minimum size: one project gives no row.
+      expect(await projectIcc(db, parsePolicy({ min_responses: 2 }))).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
 });

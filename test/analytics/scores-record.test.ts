@@ -1,0 +1,102 @@
+// A project's whole record on a year worked out by hand (analytics/scores.ts): score, error, interval,
+// tier, recommendation, parts used and missing, warnings, response rate and the reasons as printed.
+// Five projects, fewer than 30 (no case-mix adjustment) and fewer than 10 per part (nothing imputed).
+import { describe, expect, it } from "vitest";
+import { fitCaseMix, scoreProjects, Z95, type Evidence } from "../../pipelines/analytics/scores.ts";
+import { empiricalBayes, normalCdf } from "../../pipelines/lib/shared/stats.ts";
+import { parsePolicy } from "../../pipelines/lib/policy.ts";
+
+const policy = parsePolicy({});
+const project = (id: string, over: Partial<Evidence>): Evidence =>
+  ({
+    project_id: id, year: 2025, institution_id: "I1", county_code: null, program: "provincial", category: "c", mode: "face_to_face", stage: "primary",
+    enrolled: 40, population: 40, rural_share: null, n_trainees: 40, n_responses: 30, n_effective: 30, n_excluded: 0, eval_raw: 80, eval_sd: 10, eval_unweighted: 80,
+    n_reviews: 0, expert_score: null, expert_sd: null, attendance_rate: null, n_results: 0, completion_rate: null, attendance_score: null,
+    n_followed: 0, followup_score: null, followup_sd: null, integrity_suspect: null, ...over,
+  }) as Evidence;
+
+const ROWS = [
+  // 2024: I1's category c scored 60 (unqualified): its 2025 projects of that category carry it.
+  project("P0", { year: 2024, eval_raw: 60 }),
+  // All four parts; 3 responses excluded.
+  project("P1", { n_excluded: 3, n_reviews: 1, expert_score: 70, attendance_score: 90, attendance_rate: 0.9, completion_rate: 0.8, n_results: 25, followup_score: 60, n_followed: 10, followup_sd: 20 }),
+  // Another institution, evaluation only, more responses than its population.
+  project("P2", { institution_id: "I2", eval_raw: 90, population: 20 }),
+  // Too few responses for a tier, population unknown (0).
+  project("P3", { eval_raw: 70, n_responses: 5, n_effective: 5, population: 0 }),
+  // No evaluation at all: two reviews only.
+  project("P4", { eval_raw: null, eval_sd: null, n_responses: 0, n_effective: null, n_reviews: 2, expert_score: 85, expert_sd: 4 }),
+];
+// Scored inside each test (not at collection), so that mutation testing sees which test runs what.
+const get = (id: string) => scoreProjects(ROWS, policy, fitCaseMix(ROWS)).find((s) => s.e.project_id === id)!;
+// Every class has SD 10, so the pooled and moderated SDs are 10 too: evaluation SE = 10/√n.
+const EVAL_SE = Math.sqrt(100 / 30);
+
+describe("a project's whole record", () => {
+  it("all four parts: weighted score, error from the weighted variances, review for an uncertain qualified", () => {
+    const p = get("P1");
+    expect(p.score).toBeCloseTo(0.5 * 80 + 0.2 * 70 + 0.15 * 90 + 0.15 * 60, 10); // 76.5
+    const att = 100 * Math.sqrt(0.25 * (0.9 * 0.1) / 40 + 0.25 * (0.8 * 0.2) / 25);
+    const se = Math.sqrt(0.25 * EVAL_SE ** 2 + 0.04 * 25 + 0.0225 * att ** 2 + 0.0225 * (20 / Math.sqrt(10)) ** 2);
+    expect(p.se).toBeCloseTo(se, 10);
+    expect(p.ciLow).toBeCloseTo(76.5 - Z95 * se, 10);
+    expect(p.ciHigh).toBeCloseTo(76.5 + Z95 * se, 10);
+    expect(p.decision.pQualified).toBeCloseTo(normalCdf(1.5 / se), 10); // 0.798: under 0.8, so not "keep"
+    expect(p.decision.tier).toBe("qualified");
+    expect(p.recommendation).toBe("review");
+    expect(p.evidence).toEqual(["evaluation", "expert", "attendance", "followup"]);
+    expect([p.missing, p.imputed, p.warnings]).toEqual([[], [], []]);
+    expect(p.responseRate).toBe(0.75);
+    // Against the year's means (evaluation (80 + 90 + 70)/3 = 80, expert (70 + 85)/2 = 77.5, the
+    // others its own): expert 0.2 × (70 − 77.5) = −1.5 first, then the zero deltas in their order.
+    expect(p.reasons).toBe("专家评审 expert -1.5; 匿名评估 evaluation +0.0; 考勤与结业 attendance +0.0; 剔除可疑问卷 excluded 3 suspicious responses; 上年不合格 previous year unqualified");
+  });
+
+  it("exactly on the excellent line is excellent (P = ½), kept; parts missing are re-weighted", () => {
+    const p = get("P2");
+    expect(p.score).toBe(90);
+    expect(p.se).toBeCloseTo(EVAL_SE, 10);
+    expect(p.decision.pExcellent).toBeCloseTo(0.5, 8);
+    expect(p.decision.tier).toBe("excellent");
+    expect(p.recommendation).toBe("keep");
+    expect(p.ciHigh).toBeCloseTo(90 + Z95 * EVAL_SE, 10);
+    expect(p.missing).toEqual(["expert", "attendance", "followup"]);
+    expect(p.responseRate).toBe(1.5);
+    expect(p.reasons).toBe("匿名评估 evaluation +10.0; 缺少 missing expert+attendance+followup: weights re-scaled");
+  });
+
+  it("too few responses: a score and its error, but no tier, a warning and no response rate without a population", () => {
+    const p = get("P3");
+    expect(p.score).toBe(70);
+    expect(p.se).toBeCloseTo(Math.sqrt(100 / 5), 10);
+    expect(p.decision.tier).toBe("insufficient_data");
+    expect(p.recommendation).toBe("review");
+    expect(p.warnings).toEqual(["only 5 responses (< 10): no tier"]);
+    expect(p.responseRate).toBeNull();
+    expect(p.reasons).toBe("匿名评估 evaluation -10.0; 缺少 missing expert+attendance+followup: weights re-scaled; 上年不合格 previous year unqualified");
+  });
+
+  it("no evaluation: the reviews alone, their SD over √2, no tier, and no evaluation to adjust", () => {
+    const p = get("P4");
+    expect(p.score).toBe(85);
+    expect(p.evalAdjusted).toBeNull();
+    expect(p.se).toBeCloseTo(4 / Math.SQRT2, 10);
+    expect(p.decision.tier).toBe("insufficient_data");
+    expect(p.warnings).toEqual(["no evaluation responses: no tier"]);
+    expect(p.evidence).toEqual(["expert"]);
+    expect(p.missing).toEqual(["evaluation", "attendance", "followup"]);
+    expect(p.responseRate).toBe(0);
+    expect(p.reasons).toBe("专家评审 expert +7.5; 缺少 missing evaluation+attendance+followup: weights re-scaled; 上年不合格 previous year unqualified");
+  });
+
+  it("lists projects by their empirical-Bayes estimate within year and programme", () => {
+    const ids = ["P1", "P2", "P3", "P4"];
+    const ps = ids.map(get);
+    const eb = empiricalBayes(ps.map((p) => p.score!), ps.map((p) => p.se));
+    ps.forEach((p, i) => expect(p.shrunk).toBeCloseTo(eb.shrunk[i]!, 10));
+    // The 2024 project is alone in its year: shrunk to itself.
+    expect(get("P0").shrunk).toBeCloseTo(60, 10);
+    expect(get("P0").decision.tier).toBe("unqualified");
+    expect(get("P0").reasons).toBe("匿名评估 evaluation +0.0; 缺少 missing expert+attendance+followup: weights re-scaled");
+  });
+});
