@@ -1,0 +1,183 @@
+// The early warning's learned path on warning_features built by hand (warnings/warnings.ts): the
+// out-of-time split, the release gate, and the SQL that scores running trainees giving the same
+// risk as the released model and its recalibration computed here in JavaScript; the time-ordered
+// split of a single year; the rules' observed rates when the model is not released; the fairness text.
+import { describe, expect, it } from "vitest";
+import { openDb, type Db } from "../../pipelines/lib/db.ts";
+import { setQuiet } from "../../pipelines/lib/log.ts";
+import { parsePolicy } from "../../pipelines/lib/policy.ts";
+import { seeded } from "../../pipelines/lib/shared/stats.ts";
+import { checkModel, createMeasures, SQL_TYPES } from "../../pipelines/models/model.ts";
+import teacherWarnings from "../../pipelines/models/teacher_warnings.ts";
+import warningFeatures from "../../pipelines/models/warning_features.ts";
+import { fitLogistic, platt, predict, recalibrate, wilson } from "../../pipelines/warnings/model.ts";
+import { earlyWarning, fairness, FEATURES, type Row } from "../../pipelines/warnings/warnings.ts";
+
+setQuiet(true);
+const policy = parsePolicy({});
+
+interface Trainee {
+  project_id: string;
+  teacher_id: string;
+  year: number;
+  role: "train" | "current";
+  start: string;
+  f: Record<(typeof FEATURES)[number], number>;
+  at_risk: number | null;
+}
+
+/**
+ * Trainees of `projects` projects a year, 15 each. At risk when the assignment score (plus noise)
+ * is under 65; absences and missing assignments (what the rules read) are unrelated to the outcome
+ * when `learnable`, and the outcome is a coin toss otherwise.
+ */
+function trainees(years: number[], projects: number, learnable: boolean, current = 0): Trainee[] {
+  const rand = seeded(42);
+  const out: Trainee[] = [];
+  const make = (year: number, p: number, role: "train" | "current") => {
+    for (let t = 0; t < 15; t++) {
+      const f = {
+        progress: [0.25, 0.5, 0.75][t % 3]!,
+        absence_rate: Math.round(rand() * 4) / 10,
+        late_rate: Math.round(rand() * 3) / 10,
+        practice_absence_rate: Math.round(rand() * 2) / 10,
+        assignments_missing_rate: t % 4 === 0 ? 0.5 : 0,
+        assignment_score: Math.round(50 + rand() * 45),
+        prior_projects: t % 3,
+        prior_fail_rate: (t % 3) * 0.2,
+        hours_cycle: 100 + 10 * (t % 7),
+        online: p % 2,
+      };
+      const risky = learnable ? f.assignment_score + 6 * (rand() - 0.5) < 65 : rand() < 0.3;
+      out.push({ project_id: `${role === "current" ? "C" : "P"}${year}-${String(p).padStart(2, "0")}`, teacher_id: `T${year}-${p}-${t}`, year, role, start: `${year}-03-${String(p + 1).padStart(2, "0")}`, f, at_risk: role === "current" ? null : risky ? 1 : 0 });
+    }
+  };
+  for (const year of years) for (let p = 0; p < projects; p++) make(year, p, "train");
+  for (let p = 0; p < current; p++) make(2025, p, "current");
+  return out;
+}
+
+async function warehouse(rows: Trainee[]): Promise<Db> {
+  const db = await openDb(":memory:");
+  await createMeasures(db);
+  await db.run(`CREATE TABLE warning_features (${Object.entries(warningFeatures.columns).map(([n, c]) => `"${n}" ${SQL_TYPES[c.type]}`).join(", ")})`);
+  await db.run(`CREATE TABLE projects (project_id VARCHAR, start_date DATE)`);
+  await db.run(`CREATE TABLE trainees (project_id VARCHAR, teacher_id VARCHAR, title VARCHAR)`);
+  await db.run(`CREATE TABLE warning_cuts (project_id VARCHAR, role VARCHAR)`);
+  await db.run(`CREATE TABLE warning_windows (project_id VARCHAR, end_inferred BOOLEAN)`);
+  const values = rows.map((r) => {
+    const f = r.f;
+    return `('${r.project_id}', '${r.teacher_id}', ${r.year}, '${r.role}', ${f.progress}, DATE '${r.year}-06-01', 'C1', 'S1', 'primary', ${r.teacher_id.endsWith("1")}, 20, ${f.absence_rate}, ${f.late_rate}, ${f.practice_absence_rate}, 4, ${f.assignments_missing_rate}, ${f.assignment_score}, ${f.prior_projects}, ${f.prior_fail_rate}, ${f.hours_cycle}, ${f.online}, rules_hit(${f.absence_rate}, ${f.assignments_missing_rate}), ${r.at_risk ?? "NULL"})`;
+  });
+  await db.run(
+    `INSERT INTO warning_features (project_id, teacher_id, year, role, progress, cut_date, county_code, school_id, stage, rural, sessions, absence_rate, late_rate, practice_absence_rate, assignments_due, assignments_missing_rate, assignment_score, prior_projects, prior_fail_rate, hours_cycle, online, rules_hit, at_risk) VALUES ${values.join(", ")}`,
+  );
+  const projects = [...new Map(rows.map((r) => [r.project_id, r.start])).entries()];
+  await db.run(`INSERT INTO projects VALUES ${projects.map(([id, start]) => `('${id}', DATE '${start}')`).join(", ")}`);
+  return db;
+}
+
+const X = (rows: Trainee[]) => rows.map((r) => FEATURES.map((f) => r.f[f]));
+
+describe("the early warning's model path", () => {
+  it("trains on the earlier year, validates on the latest, releases, and scores running trainees in SQL as the model does", async () => {
+    const rows = trainees([2023, 2024], 20, true, 4);
+    const db = await warehouse(rows);
+    try {
+      const report = await earlyWarning(db, policy, "2025-06-01");
+      const val = rows.filter((r) => r.year === 2024);
+      expect(report.method).toBe("model");
+      expect(report.why).toMatch(/^model released \(out of time: trained on 2023, validated on 2024\): AUC 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] against the rules' 0\.\d{3}; risks recalibrated \(Platt\)$/);
+      expect([report.training_years, report.validation_year, report.training_rows, report.current_rows]).toEqual([[2023, 2024], 2024, 600, 60]);
+      expect(report.metrics).toMatchObject({ validation_rows: 300, validation_projects: 20, base_rate: val.filter((r) => r.at_risk === 1).length / 300 });
+      expect(report.missing_indicators).toEqual([]);
+      expect(report.coefficients!.assignment_score).toBeLessThan(-1);
+      // The same model and recalibration, fitted here: the SQL's risk is theirs, to its 4 places.
+      const fit = rows.filter((r) => r.year === 2023);
+      const m = fitLogistic([...FEATURES], X(fit), fit.map((r) => r.at_risk!));
+      const c = platt(predict(m, X(val)), val.map((r) => r.at_risk!));
+      const current = rows.filter((r) => r.role === "current");
+      const expected = recalibrate(predict(m, X(current)), c);
+      const got = await db.all<{ teacher_id: string; risk: number; level: string; reasons: string; method: string }>(`SELECT teacher_id, risk, level, reasons, method FROM teacher_warnings`);
+      expect(got.length).toBe(60);
+      const byId = new Map(got.map((g) => [g.teacher_id, g]));
+      current.forEach((r, i) => expect(byId.get(r.teacher_id)!.risk).toBeCloseTo(expected[i]!, 3));
+      for (const g of got) expect(g.level).toBe(g.risk >= 0.5 ? "high" : g.risk >= 0.25 ? "medium" : "low");
+      expect(got.every((g) => g.method === "model")).toBe(true);
+      // The riskiest trainee's reasons name its own assignment score.
+      const top = current.reduce((a, r) => (byId.get(r.teacher_id)!.risk > byId.get(a.teacher_id)!.risk ? r : a));
+      expect(byId.get(top.teacher_id)!.reasons).toContain(`作业平均 ${top.f.assignment_score} 分`);
+      expect(await checkModel(db, teacherWarnings)).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("one year of outcomes: a time-ordered split, the first 60 % of projects by start date train", async () => {
+    const db = await warehouse(trainees([2024], 12, true, 1));
+    try {
+      const report = await earlyWarning(db, policy, "2025-06-01");
+      // 12 projects started 2024-03-01 … 03-12: the first floor(12 × 0.6) = 7 train.
+      expect(report.metrics!.validated).toBe("time-ordered split within 2024: trained on the 7 projects that started first (to 2024-03-07), validated on the 5 that started later");
+      expect(report.metrics!.validation_rows).toBe(75);
+    } finally {
+      db.close();
+    }
+    const few = await warehouse(trainees([2024], 9, true, 1));
+    try {
+      expect((await earlyWarning(few, policy, "2025-06-01")).why).toBe("too few past projects with outcomes to validate a model: transparent rules used");
+    } finally {
+      few.close();
+    }
+  });
+
+  it("not released when it cannot beat chance: the rules, with each rule group's observed rate as the risk", async () => {
+    const rows = trainees([2023, 2024], 20, false, 2);
+    const db = await warehouse(rows);
+    try {
+      const report = await earlyWarning(db, policy, "2025-06-01");
+      expect(report.method).toBe("rules");
+      expect(report.why).toMatch(/^model not released \(out of time: trained on 2023, validated on 2024\): AUC 0\.\d{3} < 0\.7; .*transparent rules used$/);
+      const hit = (r: Trainee) => (r.f.absence_rate >= 0.1 ? 1 : 0) + (r.f.assignments_missing_rate > 0 ? 1 : 0);
+      const train = rows.filter((r) => r.role === "train");
+      const rate = (k: number) => {
+        const g = train.filter((r) => hit(r) === k);
+        return g.length >= 20 ? g.filter((r) => r.at_risk === 1).length / g.length : null;
+      };
+      const got = await db.all<{ teacher_id: string; risk: number | null }>(`SELECT teacher_id, risk FROM teacher_warnings`);
+      for (const g of got) {
+        const r = rows.find((x) => x.teacher_id === g.teacher_id)!;
+        const want = rate(hit(r));
+        if (want === null) expect(g.risk).toBeNull();
+        else expect(g.risk).toBeCloseTo(want, 4);
+      }
+      expect(new Set(got.map((g) => g.risk)).size).toBeGreaterThan(1);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("fairness of the warning", () => {
+  it("names a group missed over 1.5 times as often as the best, intervals apart, with Wilson intervals", () => {
+    // Stage A: 40 at risk, 20 missed (50 %); stage B: 40 at risk, 4 missed (10 %); stage C: 19 at risk (too few to compare).
+    const rows: Row[] = [];
+    const high: boolean[] = [];
+    const y: number[] = [];
+    const add = (stage: string, atRisk: number, missed: number, safe: number) => {
+      for (let i = 0; i < atRisk; i++) rows.push({ year: 2024, progress: 0.5, at_risk: 1, rural: null, stage }), high.push(i >= missed), y.push(1);
+      for (let i = 0; i < safe; i++) rows.push({ year: 2024, progress: 0.5, at_risk: 0, rural: null, stage }), high.push(false), y.push(0);
+    };
+    add("A", 40, 20, 10);
+    add("B", 40, 4, 10);
+    add("C", 19, 19, 0);
+    const { groups, flagged } = fairness(rows, high, y);
+    const pct = (x: number) => (100 * x).toFixed(0);
+    const [aLo, aHi] = wilson(20, 40);
+    const [bLo, bHi] = wilson(4, 40);
+    expect(flagged).toEqual([`stage A misses 50 % of its at-risk trainees [${pct(aLo)}, ${pct(aHi)}], stage B 10 % [${pct(bLo)}, ${pct(bHi)}]`]);
+    expect(groups.map((g) => [g.group, g.positives])).toEqual([["stage A", 40], ["stage B", 40], ["stage C", 19]]);
+    // Rural unknown for all: no rural/urban groups.
+    expect(groups.some((g) => g.dimension === "rural 乡村/urban 城镇")).toBe(false);
+  });
+});
