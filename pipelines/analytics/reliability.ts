@@ -129,9 +129,11 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
       const alphaOf = (m: number[][]) => cronbachAlpha(covariance(m));
       const omegaOf = (m: number[][]) => mcdonaldOmega(covariance(m));
       const alpha = alphaOf(clean);
-      const omega = itemIds.length >= 3 ? omegaOf(clean) : NaN;
+      // ω needs a factor to be identified: three items at least.
+      const hasOmega = itemIds.length >= 3;
+      const omega = hasOmega ? omegaOf(clean) : NaN;
       const [aLo, aHi] = bootstrap(clean, alphaOf, 200, 0.95, year ?? 0);
-      const [oLo, oHi] = itemIds.length >= 3 ? bootstrap(clean, omegaOf, 100, 0.95, (year ?? 0) + 1) : [NaN, NaN];
+      const [oLo, oHi] = hasOmega ? bootstrap(clean, omegaOf, 100, 0.95, (year ?? 0) + 1) : [NaN, NaN];
       const alphaAll = alphaOf(all);
       const warnings: string[] = [];
       const { alpha_min: floor, straight_lining_shift: shift } = policy.reliability;
@@ -139,11 +141,9 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
       // Suspicious responses moving alpha by more than the stated shift, either way, is worth a look.
       if (alphaAll - alpha > shift) warnings.push(`straight-lining inflates alpha (${alpha.toFixed(2)} → ${alphaAll.toFixed(2)} with suspicious responses)`);
       if (alpha - alphaAll > shift) warnings.push(`suspicious responses deflate alpha (${alpha.toFixed(2)} → ${alphaAll.toFixed(2)} with them)`);
-      // ω needs a factor to be identified: three items at least.
-      const hasOmega = itemIds.length >= 3;
       dims.push({
         year, dimension, n_items: itemIds.length, n_responses: clean.length, alpha, alpha_low: aLo, alpha_high: aHi,
-        omega: hasOmega ? omega : NaN, omega_low: hasOmega ? oLo : NaN, omega_high: hasOmega ? oHi : NaN,
+        omega, omega_low: oLo, omega_high: oHi,
         alpha_with_suspicious: alphaAll, warning: warnings.join("; "),
       });
     }

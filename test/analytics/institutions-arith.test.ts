@@ -9,14 +9,14 @@ import { parsePolicy } from "../../pipelines/lib/policy.ts";
 
 const policy = parsePolicy({});
 
-function scored(id: string, year: number, inst: string, score: number, over: { adjustment?: number; evidence?: string[]; imputed?: string[]; expert?: number; n?: number; total?: number } = {}): ProjectScore {
+function scored(id: string, year: number, inst: string, score: number, over: { adjustment?: number; evidence?: string[]; imputed?: string[]; expert?: number; attendance?: number; followup?: number; n?: number; total?: number; tier?: string; pQualified?: number; se?: number } = {}): ProjectScore {
   const n = over.n ?? 40;
   const e = {
-    project_id: id, year, institution_id: inst, n_responses: over.total ?? n, n_effective: n, expert_score: over.expert ?? null, attendance_score: null, followup_score: null, integrity_suspect: null,
+    project_id: id, year, institution_id: inst, n_responses: over.total ?? n, n_effective: n, expert_score: over.expert ?? null, attendance_score: over.attendance ?? null, followup_score: over.followup ?? null, integrity_suspect: null,
   } as unknown as Evidence;
   return {
-    e, evalAdjusted: score, adjustment: over.adjustment ?? 0, score, se: 2, ciLow: null, ciHigh: null, evidence: over.evidence ?? ["evaluation"], missing: [],
-    decision: { tier: "qualified", pExcellent: 0.5, pQualified: 0.9 }, recommendation: "keep", reasons: "", warnings: [], responseRate: null, imputed: over.imputed ?? [], shrunk: null,
+    e, evalAdjusted: score, adjustment: over.adjustment ?? 0, score, se: over.se ?? 2, ciLow: null, ciHigh: null, evidence: over.evidence ?? ["evaluation"], missing: [],
+    decision: { tier: (over.tier ?? "qualified") as ProjectScore["decision"]["tier"], pExcellent: 0.5, pQualified: over.pQualified ?? 0.9 }, recommendation: "keep", reasons: "", warnings: [], responseRate: null, imputed: over.imputed ?? [], shrunk: null,
   };
 }
 
@@ -127,5 +127,79 @@ describe("institution model arithmetic", () => {
     const one = rankInstitutions([scored("X", 2025, "X", 70)], policy);
     expect(one[0]!.sigma2).toBe(0);
     expect(one[0]!.postSd).toBeCloseTo(2, 9);
+  });
+
+  it("two single projects: σ² from their spread (50 − 4 = 46); nothing ranked, so no shrinkage and no ranks", () => {
+    const two = rankInstitutions([scored("X", 2025, "X", 70), scored("Y", 2025, "Y", 80)], policy);
+    expect(two[0]!.sigma2).toBeCloseTo(46, 9);
+    expect(two.map((r) => [r.rank, r.rankRaw, r.rankAdjusted, r.rankLow, r.rankSimHigh])).toEqual([[null, null, null, null, null], [null, null, null, null, null]]);
+    // The multi-year view of an unranked year is the institution's own estimate: sd √(46 + 4) = √50.
+    expect(two[0]!.multiYearScore).toBeCloseTo(70, 9);
+    expect(two[0]!.multiYearCiLow).toBeCloseTo(70 - Z95 * Math.sqrt(50), 9);
+    expect(two[0]!.multiYearYears).toBe(1);
+  });
+
+  it("leaves out of the estimate projects with no tier, no score or no institution, but counts them", () => {
+    const ps = [...year(2025), scored("A3", 2025, "A", 10, { tier: "insufficient_data" }), scored("N1", 2025, "", 10)];
+    const a = rankInstitutions(ps, policy).find((r) => r.institution_id === "A")!;
+    expect([a.n_projects, a.n_projects_scored, a.n_responses]).toEqual([3, 2, 130]);
+    expect(a.adjusted).toBeCloseTo(82, 9);
+    expect(rankInstitutions(ps, policy).map((r) => r.institution_id)).toEqual(["A", "B", "C"]);
+  });
+
+  it("weights this year's classes by their responses (at least 1 each)", () => {
+    const ps = [scored("A1", 2025, "A", 80, { n: 40 }), scored("A2", 2025, "A", 84, { n: 60 }), scored("B1", 2025, "B", 70, { n: 0 }), scored("B2", 2025, "B", 74, { n: 0 })];
+    const [a, b] = rankInstitutions(ps, policy);
+    // (40 × 80 + 60 × 84)/100 = 82.4; variance (0.4² + 0.6²) × 4 = 2.08. B: 0 responses count 1 each.
+    expect(a!.classScore).toBeCloseTo(82.4, 9);
+    expect(a!.classCiHigh).toBeCloseTo(82.4 + Z95 * Math.sqrt(2.08), 9);
+    expect(b!.classScore).toBeCloseTo(72, 9);
+  });
+
+  it("the evidence parts: attendance and follow-up compared only where two projects have them; ±1 point is no gap", () => {
+    const ps = [
+      scored("A1", 2025, "A", 80, { attendance: 70, followup: 20 }), scored("A2", 2025, "A", 80, { attendance: 70 }),
+      scored("B1", 2025, "B", 81, { attendance: 90 }), scored("B2", 2025, "B", 81, { attendance: 90 }),
+    ];
+    const [a, b] = rankInstitutions(ps, policy);
+    // Evaluation: A 80 vs the province's 80.5 (−0.5, no gap); attendance: A 70 vs 80 (−10); follow-up on one project only: not compared.
+    // Equal scores: the weakest is the first by id.
+    expect(a!.reasons).toBe("最弱项目 weakest A1 80.0, 最强 strongest A2 80.0; 考勤与结业 attendance -10.0 vs 2025 全省 province mean");
+    expect(b!.reasons).toBe("最弱项目 weakest B1 81.0, 最强 strongest B2 81.0; 考勤与结业 attendance +10.0 vs 2025 全省 province mean");
+    // Exactly one point apart is not a gap either.
+    const edge = rankInstitutions([scored("A1", 2025, "A", 79), scored("A2", 2025, "A", 79), scored("B1", 2025, "B", 81), scored("B2", 2025, "B", 81)], policy);
+    expect(edge.map((r) => r.reasons)).toEqual(["最弱项目 weakest A1 79.0, 最强 strongest A2 79.0", "最弱项目 weakest B1 81.0, 最强 strongest B2 81.0"]);
+  });
+});
+
+describe("institution memory", () => {
+  // Eight steady institutions (scores 84-88) and D; drop after three unqualified years (policy).
+  const three = parsePolicy({ institutions: { drop_after_unqualified_years: 3 } });
+  const steady = (y: number) => Array.from({ length: 8 }, (_, i) => [scored(`N${i}a-${y}`, y, `N${i}`, 84 + (i % 5), { se: 1 }), scored(`N${i}b-${y}`, y, `N${i}`, 85 + (i % 5), { se: 1 })]).flat();
+  const d = (y: number, v: number, se = 1) => [scored(`D1-${y}`, y, "D", v, { se }), scored(`D2-${y}`, y, "D", v, { se })];
+
+  it("a likely failure after an unqualified year is dropped; without that year it is reviewed", () => {
+    const history = [...steady(2024), ...d(2024, 60), ...steady(2025), ...d(2025, 70.5, 2)];
+    const rows = rankInstitutions(history, three);
+    const d25 = rows.find((r) => r.year === 2025 && r.institution_id === "D")!;
+    expect(d25.tier).toBe("unqualified");
+    expect(d25.pQualified).toBeGreaterThan(0.025);
+    expect(d25.pQualified).toBeLessThan(0.1);
+    expect(d25.recommendation).toBe("drop");
+    // Two years in a row is not yet the policy's three: no streak reason.
+    expect(d25.reasons).not.toContain("连续");
+    const alone = rankInstitutions([...steady(2025), ...d(2025, 70.5, 2)], three).find((r) => r.institution_id === "D")!;
+    expect(alone.recommendation).toBe("review");
+  });
+
+  it("says when last year's review did not help: unqualified again", () => {
+    const rows = rankInstitutions([...steady(2024), ...d(2024, 74, 1), ...steady(2025), ...d(2025, 60)], three);
+    const d24 = rows.find((r) => r.year === 2024 && r.institution_id === "D")!;
+    expect(d24.recommendation).toBe("review");
+    const d25 = rows.find((r) => r.year === 2025 && r.institution_id === "D")!;
+    expect(d25.reasons).toContain("2024 年建议复核，本年仍不合格 review advised for 2024, unqualified again");
+    // A review followed by a qualified year says nothing of it.
+    const better = rankInstitutions([...steady(2024), ...d(2024, 74, 1), ...steady(2025), ...d(2025, 86)], three).find((r) => r.year === 2025 && r.institution_id === "D")!;
+    expect(better.reasons).not.toContain("建议复核");
   });
 });

@@ -106,11 +106,49 @@ describe("reliability by hand", () => {
       expect(d.alpha_low).toBeLessThanOrEqual(d.alpha);
       expect(d.alpha_high).toBeGreaterThanOrEqual(d.alpha);
       expect(d.omega_low).toBeLessThanOrEqual(d.omega_high);
-      // q6 against the rest (q5 + q7): negative for the clean responses.
-      expect(items.find((i) => i.year === 2024 && i.item_id === "q6")!.item_total_r).toBeLessThan(-0.9);
+      // q6 against the rest (q5 + q7), over the clean responses: Pearson's r by its formula.
+      const pearson = (a: number[], b: number[]) => {
+        const ma = a.reduce((s, x) => s + x, 0) / a.length;
+        const mb = b.reduce((s, x) => s + x, 0) / b.length;
+        const sab = a.reduce((s, x, i) => s + (x - ma) * (b[i]! - mb), 0);
+        return sab / Math.sqrt(a.reduce((s, x) => s + (x - ma) ** 2, 0) * b.reduce((s, x) => s + (x - mb) ** 2, 0));
+      };
+      expect(items.find((i) => i.year === 2024 && i.item_id === "q6")!.item_total_r).toBeCloseTo(pearson(clean.map((r) => r[1]!), clean.map((r) => r[0]! + r[2]!)), 10);
+      expect(items.find((i) => i.year === 2024 && i.item_id === "q5")!.item_total_r).toBeCloseTo(pearson(clean.map((r) => r[0]!), clean.map((r) => r[1]! + r[2]!)), 10);
+      // Item statistics of each year are that year's: q5's mean in 2023 is the lone response's 3.
+      expect(items.find((i) => i.year === 2023 && i.item_id === "q5")!.mean).toBe(3);
       expect(items.find((i) => i.year === 2024 && i.item_id === "q5")!.sd).toBeCloseTo(Math.sqrt(variance(all.map((r) => r[0]!))), 10);
       // ICC needs three projects of the minimum size: one project gives no row.
       expect(await projectIcc(db, parsePolicy({ min_responses: 2 }))).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("ICC of three projects with spread within: MSB 1600, MSW 300/9, k0 4; projects without a year form their own group", async () => {
+    // Scores 10 20 10 20 | 30 40 30 40 | 50 60 50 60: means 15, 35, 55; SSB = 4 × 800 = 3200 over 2 df,
+    // SSW = 3 × 100 over 9 df. ICC(1) = (MSB − MSW)/(MSB + 3 MSW), ICC(k) = (MSB − MSW)/MSB.
+    const db = await openDb(":memory:");
+    try {
+      await db.run(`CREATE TABLE response_scores (response_id VARCHAR, project_id VARCHAR, year BIGINT, weight DOUBLE, score DOUBLE)`);
+      for (const year of ["2025", "NULL"])
+        for (const [p, base] of [["A", 10], ["B", 30], ["C", 50]] as const)
+          for (let i = 0; i < 4; i++) await db.run(`INSERT INTO response_scores VALUES ('${p}${year}${i}', '${p}${year}', ${year}, 1, ${base + (i % 2) * 10})`);
+      // A response weighted 0 (excluded as suspicious) does not count.
+      await db.run(`INSERT INTO response_scores VALUES ('X', 'A2025', 2025, 0, 99)`);
+      const rows = await projectIcc(db, parsePolicy({ min_responses: 4 }));
+      const msb = 1600;
+      const msw = 300 / 9;
+      expect(rows.map((r) => r.year)).toEqual([2025, null]);
+      for (const r of rows) {
+        expect(r.n_projects).toBe(3);
+        expect(r.k0).toBeCloseTo(4, 12);
+        expect(r.icc1).toBeCloseTo((msb - msw) / (msb + 3 * msw), 10);
+        expect(r.icck).toBeCloseTo((msb - msw) / msb, 10);
+        expect(r.icc1_low).toBeLessThanOrEqual(r.icc1_high);
+      }
+      // Below the minimum of responses a project is left out, and fewer than three give no row.
+      expect(await projectIcc(db, parsePolicy({ min_responses: 5 }))).toEqual([]);
     } finally {
       db.close();
     }
