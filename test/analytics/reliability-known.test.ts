@@ -24,6 +24,16 @@ async function province(): Promise<Db> {
   return db;
 }
 
+/** A fresh in-memory DuckDB for one test, closed after it. */
+async function inMemory(test: (db: Db) => Promise<void>): Promise<void> {
+  const db = await openDb(":memory:");
+  try {
+    await test(db);
+  } finally {
+    db.close();
+  }
+}
+
 describe("reliability by hand", () => {
   it("α = 1 for identical items (reverse coding applied), with suspicious responses deflating it, and item statistics", async () => {
     const db = await province();
@@ -66,8 +76,7 @@ describe("reliability by hand", () => {
   it("three items: α by its formula, ω with its interval, warnings when α is low and straight-lining lifts it", async () => {
     // 2024, dimension "mixed": q5 = v, q6 = 6 − v (not reversed in the instrument), q7 = v, for 12
     // clean responses; 4 suspicious ones answer 1 1 1 or 5 5 5. Another 2023 response stands alone.
-    const db = await openDb(":memory:");
-    try {
+    await inMemory(async (db) => {
       await db.run(`CREATE TABLE instrument (item_id VARCHAR, dimension VARCHAR, reverse BOOLEAN, scale_min INTEGER, scale_max INTEGER)`);
       await db.run(`INSERT INTO instrument VALUES ('q5', 'mixed', false, 1, 5), ('q6', 'mixed', false, 1, 5), ('q7', 'mixed', false, 1, 5)`);
       await db.run(`CREATE TABLE response_scores (response_id VARCHAR, project_id VARCHAR, year BIGINT, weight DOUBLE, score DOUBLE)`);
@@ -120,16 +129,13 @@ describe("reliability by hand", () => {
       expect(items.find((i) => i.year === 2024 && i.item_id === "q5")!.sd).toBeCloseTo(Math.sqrt(variance(all.map((r) => r[0]!))), 10);
       // ICC needs three projects of the minimum size: one project gives no row.
       expect(await projectIcc(db, parsePolicy({ min_responses: 2 }))).toEqual([]);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it("ICC of three projects with spread within: MSB 1600, MSW 300/9, k0 4; projects without a year form their own group", async () => {
     // Scores 10 20 10 20 | 30 40 30 40 | 50 60 50 60: means 15, 35, 55; SSB = 4 × 800 = 3200 over 2 df,
     // SSW = 3 × 100 over 9 df. ICC(1) = (MSB − MSW)/(MSB + 3 MSW), ICC(k) = (MSB − MSW)/MSB.
-    const db = await openDb(":memory:");
-    try {
+    await inMemory(async (db) => {
       await db.run(`CREATE TABLE response_scores (response_id VARCHAR, project_id VARCHAR, year BIGINT, weight DOUBLE, score DOUBLE)`);
       for (const year of ["2025", "NULL"])
         for (const [p, base] of [["A", 10], ["B", 30], ["C", 50]] as const)
@@ -149,8 +155,6 @@ describe("reliability by hand", () => {
       }
       // Below the minimum of responses a project is left out, and fewer than three give no row.
       expect(await projectIcc(db, parsePolicy({ min_responses: 5 }))).toEqual([]);
-    } finally {
-      db.close();
-    }
+    });
   });
 });

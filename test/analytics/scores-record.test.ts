@@ -5,15 +5,10 @@ import { describe, expect, it } from "vitest";
 import { caseMixAdjustment, caseMixVariance, fitCaseMix, scoreProjects, Z95, type Evidence } from "../../pipelines/analytics/scores.ts";
 import { empiricalBayes, normalCdf } from "../../pipelines/lib/shared/stats.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
+import { evidence } from "./evidence.ts";
 
 const policy = parsePolicy({});
-const project = (id: string, over: Partial<Evidence>): Evidence =>
-  ({
-    project_id: id, year: 2025, institution_id: "I1", county_code: null, program: "provincial", category: "c", mode: "face_to_face", stage: "primary",
-    enrolled: 40, population: 40, rural_share: null, n_trainees: 40, n_responses: 30, n_effective: 30, n_excluded: 0, eval_raw: 80, eval_sd: 10, eval_unweighted: 80,
-    n_reviews: 0, expert_score: null, expert_sd: null, attendance_rate: null, n_results: 0, completion_rate: null, attendance_score: null,
-    n_followed: 0, followup_score: null, followup_sd: null, integrity_suspect: null, ...over,
-  }) as Evidence;
+const project = evidence;
 
 const ROWS = [
   // 2024: I1's category c scored 60 (unqualified): its 2025 projects of that category carry it.
