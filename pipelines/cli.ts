@@ -7,6 +7,7 @@ import { OutputError } from "./lib/outdir.ts";
 import { EXIT, NoRowsError, run } from "./run.ts";
 import { preview } from "./site/preview.ts";
 import { buildSite } from "./site/build.ts";
+import { DEFAULT_PAGE_BUDGET_KB } from "./site/budget.ts";
 import { extract } from "./extract/extract.ts";
 import { NoBrowserError } from "./lib/browser.ts";
 import { report } from "./report/report.ts";
@@ -58,8 +59,11 @@ program
   .requiredOption("--results <dir>", "output folder of `guopei run`")
   .requiredOption("--dist <dir>", "folder for the built site")
   .option("--restricted", "include teacher-level early warnings (never publish this build)", false)
-  .action(async (o: { results: string; dist: string; restricted: boolean }) => {
-    await buildSite(o);
+  .option("--page-budget-kb <kB>", "most data a page may open; a heavier page fails the build (0: no limit)", String(DEFAULT_PAGE_BUDGET_KB))
+  .action(async (o: { results: string; dist: string; restricted: boolean; pageBudgetKb: string }) => {
+    const pageBudgetKb = Number(o.pageBudgetKb);
+    if (!Number.isFinite(pageBudgetKb) || pageBudgetKb < 0) throw new Error(`--page-budget-kb must be a number of kB ≥ 0, not "${o.pageBudgetKb}"`);
+    await buildSite({ ...o, pageBudgetKb });
   });
 
 program

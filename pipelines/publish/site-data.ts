@@ -9,6 +9,7 @@ import { reportFacts } from "./report-data.ts";
 import { ENTITIES } from "./entities/index.ts";
 import { annualReport, feedbackReport, type Doc, type ReportInput } from "../report/content.ts";
 import { dictionaryData } from "../models/docs.ts";
+import { idSlug } from "../lib/shared/slug.ts";
 
 // Re-exported for the report (guopei report) and the privacy tests.
 export { completeYears } from "./entities/overview.ts";
@@ -55,7 +56,8 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
       const doc = feedbackReport(input, String(r.institution_id), Number(r.year));
       if (doc) (feedback[String(r.institution_id)] ??= {})[Number(r.year)] = doc;
     }
-    files["feedback.json"] = feedback;
+    // One file per institution (its page reads its own, not every institution's).
+    for (const [id, docs] of Object.entries(feedback)) files[feedbackFile(id)] = docs;
 
     return { files };
   } finally {
@@ -63,12 +65,16 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
   }
 }
 
+/** The page data file of one institution's feedback reports (by year), named by its slug. */
+export const feedbackFile = (institutionId: string) => `feedback/${idSlug(institutionId)}.json`;
+
 /** Write the page data; `mtime` (the results' time) is stamped on each file, as Framework publishes it. */
 export async function writeSiteData(data: SiteData, dir: string, mtime: Date): Promise<Record<string, number>> {
   await mkdir(dir, { recursive: true });
   const weights: Record<string, number> = {};
   for (const [name, value] of Object.entries(data.files)) {
     const text = typeof value === "string" ? value : JSON.stringify(value);
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);
     await utimes(path.join(dir, name), mtime, mtime);
     weights[name] = Buffer.byteLength(text);

@@ -6,6 +6,7 @@ import { crashPoint } from "../lib/crash.ts";
 import { info } from "../lib/log.ts";
 import { replaceDir, resultsFor } from "../lib/outdir.ts";
 import type { SiteData } from "../publish/site-data.ts";
+import { DEFAULT_PAGE_BUDGET_KB, overBudget, pageWeights, type PageWeight } from "./budget.ts";
 import { framework, prepareProject, removeProject } from "./stage.ts";
 
 export { RESTRICTED_PAGES } from "./stage.ts";
@@ -14,11 +15,15 @@ export interface SiteOptions {
   results: string;
   dist: string;
   restricted?: boolean;
+  /** Most data a page may open, in kB (default 1024; 0: no limit). */
+  pageBudgetKb?: number;
 }
 
 export interface SiteResult {
   dist: string;
   dataWeights: Record<string, number>;
+  /** The data each page opens, heaviest first. */
+  pages: PageWeight[];
   /** The page data the site was built from (the report's documents among them). */
   data: SiteData;
 }
@@ -40,14 +45,23 @@ export async function buildSite(opts: SiteOptions): Promise<SiteResult> {
 }
 
 async function buildInto(build: string, work: string, results: string, dist: string, opts: SiteOptions): Promise<SiteResult> {
-  const { data, dataWeights } = await prepareProject(build, results, Boolean(opts.restricted));
+  const { src, data, dataWeights } = await prepareProject(build, results, Boolean(opts.restricted));
+  // Checked before Framework builds: a page too heavy to open fails the build, the previous site stays.
+  const pages = await pageWeights(src, dataWeights);
+  const budget = opts.pageBudgetKb ?? DEFAULT_PAGE_BUDGET_KB;
+  const over = overBudget(pages, budget);
+  if (over.length)
+    throw new Error(
+      `页面数据超出预算 page data over the budget of ${budget} kB per page (about ${Math.ceil(budget / 128)} s each on a 10 Mbit/s line):\n  ${over.join("\n  ")}\n` +
+        `Build anyway with --page-budget-kb 0 (or a larger budget); the previous site in ${dist} is unchanged.`,
+    );
   crashPoint("site:prepared");
   await frameworkBuild(build);
   crashPoint("site:built");
   for (const f of await readdir(path.join(build, "dist"))) await rename(path.join(build, "dist", f), path.join(work, f));
   info(`网站 site → ${dist} (${(await readdir(work)).length - 1} entries${opts.restricted ? ", restricted" : ""})`);
-  info(`  页面数据 page data (kB): ${Object.entries(dataWeights).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)}`).join(", ")}`);
-  return { dist, dataWeights, data };
+  info(`  页面数据 page data (kB, heaviest pages): ${pages.slice(0, 5).map((p) => `${p.page} ${(p.bytes / 1024).toFixed(1)}`).join(", ")}`);
+  return { dist, dataWeights, pages, data };
 }
 
 function frameworkBuild(dir: string): Promise<void> {

@@ -8,7 +8,7 @@ import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
 import { idSlug } from "../../pipelines/lib/shared/slug.ts";
-import { siteData } from "../../pipelines/publish/site-data.ts";
+import { feedbackFile, siteData } from "../../pipelines/publish/site-data.ts";
 import type { Doc, DocTable } from "../../pipelines/report/content.ts";
 import { query, runCli, tmpDir } from "../helpers.ts";
 
@@ -31,7 +31,7 @@ describe("guopei report", () => {
   let names: { institution_id: string; name: string }[];
   let year: number;
   let doc: Doc;
-  let feedback: Record<string, Record<number, Doc>>;
+  let feedback: (institutionId: string) => Record<number, Doc>;
   beforeAll(async () => {
     const input = await tmpDir();
     await generateDemo({ out: input, scale: 0.3, seed: 3 });
@@ -44,7 +44,8 @@ describe("guopei report", () => {
     names = await query(path.join(results, "guopei.duckdb"), `SELECT s.institution_id, i.name FROM institution_scores s JOIN institutions i USING (institution_id) WHERE s.year = ${year}`);
     const data = await siteData(results, false);
     doc = (data.files["report.json"] as Record<number, Doc>)[year]!;
-    feedback = data.files["feedback.json"] as Record<string, Record<number, Doc>>;
+    // One page data file per institution.
+    feedback = (id) => data.files[feedbackFile(id)] as Record<number, Doc>;
   }, 300_000);
 
   const tables = () => doc.sections.flatMap((s) => s.blocks.flatMap((b) => ("table" in b ? [b.table as DocTable] : [])));
@@ -101,7 +102,7 @@ describe("guopei report", () => {
       const text = squash(pdfText(path.join(out, "institutions", `${idSlug(one.institution_id)}.pdf`)));
       expect(text).toContain(squash(one.name));
       for (const s of FEEDBACK) expect(text).toContain(squash(s));
-      const fb = feedback[one.institution_id]![year]!;
+      const fb = feedback(one.institution_id)[year]!;
       expect(fb.sections.map((s) => s.title)).toEqual(FEEDBACK);
       for (const p of fb.sections.find((s) => s.id === "projects")!.blocks.flatMap((b) => ("table" in b ? b.table.rows.map((r) => r[0]!) : []))) expect(text).toContain(squash(p));
     }

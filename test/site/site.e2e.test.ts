@@ -126,6 +126,18 @@ describe("the site, built offline, in Chromium", () => {
     expect(names.some((n) => n.includes("hours-schools"))).toBe(false);
   });
 
+  it("fails a build whose pages open more data than the budget, and leaves the built site as it was", async () => {
+    const before = await readFile(path.join(publicDist, "index.html"), "utf8");
+    // Each institution's page opens its own feedback file, not every institution's.
+    const names = (await files(publicDist)).map((f) => path.relative(publicDist, f).split(path.sep).join("/"));
+    expect(names.filter((n) => n.startsWith("_file/data/feedback/")).length).toBeGreaterThan(10);
+    expect(names.some((n) => /feedback\.[0-9a-f]+\.json$/.test(n))).toBe(false);
+    await expect(buildSite({ results, dist: publicDist, pageBudgetKb: 100 })).rejects.toThrow(/over the budget of 100 kB per page[^]*projects: [\d,]+ kB \(projects\.json/);
+    expect(await readFile(path.join(publicDist, "index.html"), "utf8")).toBe(before);
+    // The demo's heaviest page is within the default budget.
+    expect(Math.max(...Object.values(weights))).toBeLessThan(1024 * 1024);
+  });
+
   it("opens the Overview on the latest complete year, and says so when a year still running is chosen", async () => {
     const srv = await serve(publicDist);
     try {
