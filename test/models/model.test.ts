@@ -85,6 +85,17 @@ describe("the run order", () => {
     });
   });
 
+  it("times each model and, apart, all the checks together", async () => {
+    await withDb(async (db) => {
+      const built = (name: string, dependsOn: string[]) =>
+        defineModel({ name, grain: "", key: ["k"], dependsOn, columns: { k: { type: "integer", doc: "", notNull: true } }, build: { run: async (ctx) => void (await ctx.db.run(`CREATE OR REPLACE TABLE ${name} AS SELECT range AS k FROM range(1000)`)) } });
+      const seconds = await runModels([built("b", ["a"]), built("a", [])], ctxOf(db));
+      expect(Object.keys(seconds)).toEqual(["a", "b", "checks"]);
+      expect(seconds.checks).toBeGreaterThan(0);
+      expect(seconds.checks).toBeLessThanOrEqual(seconds.a! + seconds.b! + 0.002);
+    });
+  });
+
   it("every model reads only models, input kinds and the load's own tables; SQL models have their file", () => {
     const known = new Set<string>([...MODELS.map((x) => x.name), ...KINDS, "evaluation_answers", "followup_answers", "rejects"]);
     for (const model of MODELS) {
