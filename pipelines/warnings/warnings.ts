@@ -77,7 +77,7 @@ export interface Row {
 }
 
 /** A project's half for cross-fitting, fixed by its id. */
-const hashHalf = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 2;
+export const hashHalf = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 2;
 
 /**
  * Which past outcomes train and which validate: with two or more years, the latest year validates

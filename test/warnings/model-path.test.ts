@@ -10,8 +10,8 @@ import { seeded } from "../../pipelines/lib/shared/stats.ts";
 import { checkModel, createMeasures, SQL_TYPES } from "../../pipelines/models/model.ts";
 import teacherWarnings from "../../pipelines/models/teacher_warnings.ts";
 import warningFeatures from "../../pipelines/models/warning_features.ts";
-import { fitLogistic, platt, predict, recalibrate, wilson } from "../../pipelines/warnings/model.ts";
-import { earlyWarning, fairness, FEATURES, type Row } from "../../pipelines/warnings/warnings.ts";
+import { brier, calibration, calibrationError, confusion, fitLogistic, platt, predict, recalibrate, wilson } from "../../pipelines/warnings/model.ts";
+import { earlyWarning, fairness, FEATURES, hashHalf, type Row } from "../../pipelines/warnings/warnings.ts";
 
 setQuiet(true);
 const policy = parsePolicy({});
@@ -22,7 +22,7 @@ interface Trainee {
   year: number;
   role: "train" | "current";
   start: string;
-  f: Record<(typeof FEATURES)[number], number>;
+  f: Record<(typeof FEATURES)[number], number | null>;
   at_risk: number | null;
 }
 
@@ -31,7 +31,7 @@ interface Trainee {
  * is under 65; absences and missing assignments (what the rules read) are unrelated to the outcome
  * when `learnable`, and the outcome is a coin toss otherwise.
  */
-function trainees(years: number[], projects: number, learnable: boolean, current = 0): Trainee[] {
+function trainees(years: number[], projects: number, learnable: boolean, current = 0, gaps = false): Trainee[] {
   const rand = seeded(42);
   const out: Trainee[] = [];
   const make = (year: number, p: number, role: "train" | "current") => {
@@ -49,7 +49,10 @@ function trainees(years: number[], projects: number, learnable: boolean, current
         online: p % 2,
       };
       const risky = learnable ? f.assignment_score + 6 * (rand() - 0.5) < 65 : rand() < 0.3;
-      out.push({ project_id: `${role === "current" ? "C" : "P"}${year}-${String(p).padStart(2, "0")}`, teacher_id: `T${year}-${p}-${t}`, year, role, start: `${year}-03-${String(p + 1).padStart(2, "0")}`, f, at_risk: role === "current" ? null : risky ? 1 : 0 });
+      // With gaps: no assignment marked yet for one trainee in five, no earlier project (so no
+      // earlier failure rate) for a third, and no hours archive at all.
+      const shown: Trainee["f"] = gaps ? { ...f, assignment_score: t % 5 === 4 ? null : f.assignment_score, prior_fail_rate: f.prior_projects === 0 ? null : f.prior_fail_rate, hours_cycle: null } : f;
+      out.push({ project_id: `${role === "current" ? "C" : "P"}${year}-${String(p).padStart(2, "0")}`, teacher_id: `T${year}-${p}-${t}`, year, role, start: `${year}-03-${String(p + 1).padStart(2, "0")}`, f: shown, at_risk: role === "current" ? null : risky ? 1 : 0 });
     }
   };
   for (const year of years) for (let p = 0; p < projects; p++) make(year, p, "train");
@@ -67,7 +70,8 @@ async function warehouse(rows: Trainee[]): Promise<Db> {
   await db.run(`CREATE TABLE warning_windows (project_id VARCHAR, end_inferred BOOLEAN)`);
   const values = rows.map((r) => {
     const f = r.f;
-    return `('${r.project_id}', '${r.teacher_id}', ${r.year}, '${r.role}', ${f.progress}, DATE '${r.year}-06-01', 'C1', 'S1', 'primary', ${r.teacher_id.endsWith("1")}, 20, ${f.absence_rate}, ${f.late_rate}, ${f.practice_absence_rate}, 4, ${f.assignments_missing_rate}, ${f.assignment_score}, ${f.prior_projects}, ${f.prior_fail_rate}, ${f.hours_cycle}, ${f.online}, rules_hit(${f.absence_rate}, ${f.assignments_missing_rate}), ${r.at_risk ?? "NULL"})`;
+    const v = (x: number | null) => (x === null ? "NULL" : String(x));
+    return `('${r.project_id}', '${r.teacher_id}', ${r.year}, '${r.role}', ${f.progress}, DATE '${r.year}-06-01', 'C1', 'S1', 'primary', ${r.teacher_id.endsWith("1")}, 20, ${f.absence_rate}, ${f.late_rate}, ${f.practice_absence_rate}, 4, ${f.assignments_missing_rate}, ${v(f.assignment_score)}, ${f.prior_projects}, ${v(f.prior_fail_rate)}, ${v(f.hours_cycle)}, ${f.online}, rules_hit(${f.absence_rate}, ${f.assignments_missing_rate}), ${r.at_risk ?? "NULL"})`;
   });
   await db.run(
     `INSERT INTO warning_features (project_id, teacher_id, year, role, progress, cut_date, county_code, school_id, stage, rural, sessions, absence_rate, late_rate, practice_absence_rate, assignments_due, assignments_missing_rate, assignment_score, prior_projects, prior_fail_rate, hours_cycle, online, rules_hit, at_risk) VALUES ${values.join(", ")}`,
@@ -77,7 +81,8 @@ async function warehouse(rows: Trainee[]): Promise<Db> {
   return db;
 }
 
-const X = (rows: Trainee[]) => rows.map((r) => FEATURES.map((f) => r.f[f]));
+const X = (rows: Trainee[], features: readonly string[] = FEATURES) =>
+  rows.map((r) => features.map((f) => (f.endsWith("_missing") ? (r.f[f.slice(0, -8) as (typeof FEATURES)[number]] === null ? 1 : 0) : r.f[f as (typeof FEATURES)[number]])));
 
 describe("the early warning's model path", () => {
   it("trains on the earlier year, validates on the latest, releases, and scores running trainees in SQL as the model does", async () => {
@@ -113,6 +118,59 @@ describe("the early warning's model path", () => {
     }
   });
 
+  it("recalibrates by cross-fitting over two halves of the validation projects (a fixed hash of the id)", async () => {
+    const rows = trainees([2023, 2024], 20, true, 1);
+    const db = await warehouse(rows);
+    try {
+      const report = await earlyWarning(db, policy, "2025-06-01");
+      const fit = rows.filter((r) => r.year === 2023);
+      const val = rows.filter((r) => r.year === 2024);
+      const y = val.map((r) => r.at_risk!);
+      const p = predict(fitLogistic([...FEATURES], X(fit), fit.map((r) => r.at_risk!)), X(val));
+      const half = val.map((r) => hashHalf(r.project_id));
+      const cross = p.map((x, i) => {
+        const other = p.flatMap((_, k) => (half[k] !== half[i] ? [k] : []));
+        return recalibrate([x], platt(other.map((k) => p[k]!), other.map((k) => y[k]!)))[0]!;
+      });
+      expect(report.metrics!.brier).toBeCloseTo(brier(cross, y), 10);
+      expect(report.metrics!.brier_before_recalibration).toBeCloseTo(brier(p, y), 10);
+      const after = calibrationError(cross, y);
+      expect(report.metrics!.calibration_after).toEqual({ in_the_large: expect.closeTo(after.in_the_large, 9), decile_error: expect.closeTo(after.decile_error, 9) });
+      expect(report.metrics!.model_at_high).toEqual(confusion(cross.map((x) => x >= 0.5), y));
+      expect(report.metrics!.rule_at_high).toEqual(confusion(val.map((r) => (r.f.absence_rate! >= 0.1 ? 1 : 0) + (r.f.assignments_missing_rate! > 0 ? 1 : 0) > 0), y));
+      expect((report.calibration as { n: number }[]).map((b) => b.n)).toEqual(calibration(cross, y).map((b) => b.n));
+      // The hash, fixed: the same halves every run, and both used.
+      expect([hashHalf("P2024-00"), hashHalf("P2024-01"), hashHalf("")]).toEqual([("P2024-00".split("").reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)) % 2, ("P2024-01".split("").reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)) % 2, 1]);
+      expect(new Set(half).size).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("gives a feature missing for some trainees an indicator, not a feature missing everywhere, nor the earlier failure rate", async () => {
+    const rows = trainees([2023, 2024], 20, true, 4, true);
+    const db = await warehouse(rows);
+    try {
+      const report = await earlyWarning(db, policy, "2025-06-01");
+      expect(report.method).toBe("model");
+      expect(report.missing_indicators).toEqual(["assignment_score"]);
+      const features = [...FEATURES.filter((f) => f !== "hours_cycle"), "assignment_score_missing"];
+      expect(Object.keys(report.coefficients!)).toEqual(features);
+      // The SQL scores the missing value at the mean with its indicator set, as the model was fitted.
+      const fit = rows.filter((r) => r.year === 2023);
+      const val = rows.filter((r) => r.year === 2024);
+      const m = fitLogistic(features, X(fit, features), fit.map((r) => r.at_risk!));
+      const c = platt(predict(m, X(val, features)), val.map((r) => r.at_risk!));
+      const current = rows.filter((r) => r.role === "current");
+      const expected = recalibrate(predict(m, X(current, features)), c);
+      const got = new Map((await db.all<{ teacher_id: string; risk: number }>(`SELECT teacher_id, risk FROM teacher_warnings`)).map((g) => [g.teacher_id, g.risk]));
+      current.forEach((r, i) => expect(got.get(r.teacher_id)).toBeCloseTo(expected[i]!, 3));
+      expect(current.some((r) => r.f.assignment_score === null)).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
   it("one year of outcomes: a time-ordered split, the first 60 % of projects by start date train", async () => {
     const db = await warehouse(trainees([2024], 12, true, 1));
     try {
@@ -138,7 +196,7 @@ describe("the early warning's model path", () => {
       const report = await earlyWarning(db, policy, "2025-06-01");
       expect(report.method).toBe("rules");
       expect(report.why).toMatch(/^model not released \(out of time: trained on 2023, validated on 2024\): AUC 0\.\d{3} < 0\.7; .*transparent rules used$/);
-      const hit = (r: Trainee) => (r.f.absence_rate >= 0.1 ? 1 : 0) + (r.f.assignments_missing_rate > 0 ? 1 : 0);
+      const hit = (r: Trainee) => (r.f.absence_rate! >= 0.1 ? 1 : 0) + (r.f.assignments_missing_rate! > 0 ? 1 : 0);
       const train = rows.filter((r) => r.role === "train");
       const rate = (k: number) => {
         const g = train.filter((r) => hit(r) === k);
@@ -179,5 +237,31 @@ describe("fairness of the warning", () => {
     expect(groups.map((g) => [g.group, g.positives])).toEqual([["stage A", 40], ["stage B", 40], ["stage C", 19]]);
     // Rural unknown for all: no rural/urban groups.
     expect(groups.some((g) => g.dimension === "rural 乡村/urban 城镇")).toBe(false);
+  });
+
+  it("names five groups at most per dimension and says how many more; labels rural and urban, titles and counties", () => {
+    const rows: Row[] = [];
+    const high: boolean[] = [];
+    const y: number[] = [];
+    // County C0 misses 4 of 40 (10 %); C1-C7 each 20 of 40 (50 %). Rural teachers are all in C0.
+    for (let c = 0; c < 8; c++)
+      for (let i = 0; i < 40; i++) {
+        rows.push({ year: 2024, progress: 0.5, at_risk: 1, rural: c === 0, stage: null, county_code: `C${c}`, title: c === 0 ? "一级" : null });
+        high.push(i >= (c === 0 ? 4 : 20));
+        y.push(1);
+      }
+    const { groups, flagged } = fairness(rows, high, y);
+    const pct = (x: number) => (100 * x).toFixed(0);
+    const [lo, hi] = wilson(20, 40);
+    const [bLo, bHi] = wilson(4, 40);
+    const counties = flagged.filter((f) => f.startsWith("county") || f.startsWith("county 区县"));
+    expect(counties).toEqual([
+      ...[1, 2, 3, 4, 5].map((c) => `county C${c} misses 50 % of its at-risk trainees [${pct(lo)}, ${pct(hi)}], county C0 10 % [${pct(bLo)}, ${pct(bHi)}]`),
+      "county 区县: 2 more group(s) so (warnings page)",
+    ]);
+    // Urban (C1-C7) missed far more often than rural (C0): named too.
+    expect(flagged[0]).toMatch(/^urban 城镇 misses 50 % of its at-risk trainees \[\d+, \d+\], rural 乡村 10 %/);
+    expect(groups.filter((g) => g.dimension === "title 职称").map((g) => g.group)).toEqual(["title 一级"]);
+    expect(groups.filter((g) => g.dimension === "stage 学段")).toEqual([]);
   });
 });
