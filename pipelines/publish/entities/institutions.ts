@@ -53,7 +53,15 @@ export const institutions: Entity = {
     );
     const shown = blankSmall(rows, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score", "multi_year_score"], policy.min_group_public);
     const rounded = ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score"] as const;
+    // The kinds of project each institution ran each year, for the page's filters: a few rows per
+    // institution instead of every project.
+    const kinds = await select(
+      db,
+      `SELECT DISTINCT year, institution_id, program, mode, stage FROM project_scores WHERE year IS NOT NULL AND institution_id IS NOT NULL ORDER BY ALL`,
+      policy,
+    );
     return {
+      "institution-kinds.json": kinds,
       "institutions.json": shown.map((row) => ({ ...row, ...Object.fromEntries(rounded.map((k) => [k, num(row[k])])), shrink_weight: num(row.shrink_weight, 3) })),
     };
   },
