@@ -63,21 +63,36 @@ LEFT JOIN (SELECT a.project_id, a.teacher_id, a.wave, avg(to100(a.value, coalesc
 WHERE f.wave = $transfer_wave
 GROUP BY ALL;
 
-CREATE OR REPLACE TABLE warning_features AS
+-- The trainee-cut rows with their course-time parts first, then the history and outcome parts: a
+-- join with all six parts at once holds six hash tables in memory together, more than the memory
+-- limit at national scale (DuckDB cannot spill a probe pipeline's build sides).
+CREATE OR REPLACE TABLE _wf_cuts AS
 SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
-       t.county_code, t.school_id, t.stage, t.rural, p.mode,
-       att.sessions,
-       1 - att.attended / nullif(att.sessions, 0) AS absence_rate,
-       att.late / nullif(att.sessions, 0) AS late_rate,
-       1 - att.practice_attended / nullif(att.practice_sessions, 0) AS practice_absence_rate,
-       sub.due AS assignments_due,
-       (sub.due - sub.submitted) / nullif(sub.due, 0) AS assignments_missing_rate,
-       sub.score_mean AS assignment_score,
+       t.county_code, t.school_id, t.stage, t.rural, p.mode, ww.end_date,
+       att.sessions, att.attended, att.late, att.practice_sessions, att.practice_attended,
+       sub.due, sub.submitted, sub.score_mean
+FROM (SELECT * FROM warning_cuts WHERE role <> 'awaiting') c
+JOIN trainees t ON t.project_id = c.project_id
+JOIN projects p ON p.project_id = c.project_id
+JOIN warning_windows ww ON ww.project_id = c.project_id
+LEFT JOIN _wf_att att ON att.project_id = c.project_id AND att.cut_date = c.cut_date AND att.teacher_id = t.teacher_id
+LEFT JOIN _wf_sub sub ON sub.project_id = c.project_id AND sub.cut_date = c.cut_date AND sub.teacher_id = t.teacher_id;
+
+CREATE OR REPLACE TABLE warning_features AS
+SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
+       c.county_code, c.school_id, c.stage, c.rural, c.mode,
+       c.sessions,
+       1 - c.attended / nullif(c.sessions, 0) AS absence_rate,
+       c.late / nullif(c.sessions, 0) AS late_rate,
+       1 - c.practice_attended / nullif(c.practice_sessions, 0) AS practice_absence_rate,
+       c.due AS assignments_due,
+       (c.due - c.submitted) / nullif(c.due, 0) AS assignments_missing_rate,
+       c.score_mean AS assignment_score,
        coalesce(past.prior_projects, 0) AS prior_projects,
        past.prior_fail_rate,
-       CASE WHEN hrs.hours_cycle IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE hrs.hours_cycle END AS hours_cycle,
-       hrs.hours_cycle IS NULL AND t.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
-       CASE WHEN p.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
+       CASE WHEN hrs.hours_cycle IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE hrs.hours_cycle END AS hours_cycle,
+       hrs.hours_cycle IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
+       CASE WHEN c.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
        rules_hit(absence_rate, assignments_missing_rate) AS rules_hit,
        a.final_result,
        tr.transfer,
@@ -85,20 +100,16 @@ SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
             WHEN a.final_result IS NULL THEN NULL
             -- The 6-month follow-up of this project is not due yet: its outcomes are not complete,
             -- so none of its trainees is a training example (keeping only its failures would bias).
-            WHEN ww.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND EXISTS (SELECT 1 FROM followups) THEN NULL
+            WHEN c.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND EXISTS (SELECT 1 FROM followups) THEN NULL
             WHEN a.final_result <> 'pass' OR tr.transfer < $poor_transfer THEN 1
             ELSE 0 END AS at_risk
-FROM (SELECT * FROM warning_cuts WHERE role <> 'awaiting') c
-JOIN trainees t ON t.project_id = c.project_id
-JOIN projects p ON p.project_id = c.project_id
-JOIN warning_windows ww ON ww.project_id = c.project_id
-LEFT JOIN _wf_att att ON att.project_id = c.project_id AND att.cut_date = c.cut_date AND att.teacher_id = t.teacher_id
-LEFT JOIN _wf_sub sub ON sub.project_id = c.project_id AND sub.cut_date = c.cut_date AND sub.teacher_id = t.teacher_id
-LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = t.teacher_id
-LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = t.teacher_id
-LEFT JOIN assessments a ON a.project_id = c.project_id AND a.teacher_id = t.teacher_id
-LEFT JOIN _wf_transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = t.teacher_id;
+FROM _wf_cuts c
+LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = c.teacher_id
+LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = c.teacher_id
+LEFT JOIN assessments a ON a.project_id = c.project_id AND a.teacher_id = c.teacher_id
+LEFT JOIN _wf_transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = c.teacher_id;
 
+DROP TABLE _wf_cuts;
 DROP TABLE _wf_att;
 DROP TABLE _wf_sub;
 DROP TABLE _wf_past;

@@ -3,8 +3,8 @@
 import { csvText } from "../../lib/csv.ts";
 import { select, type Entity } from "../entity.ts";
 
-// 25,000 rows of about 34 bytes: some 850 kB, within the site's page budget (site/budget.ts) at any size.
-const EXPLORER_ROWS = 25_000;
+// 10,000 rows of about 80 bytes: some 800 kB, within the site's page budget (site/budget.ts) at any size.
+const EXPLORER_ROWS = 10_000;
 
 export const responses: Entity = {
   async site({ db, policy }) {
