@@ -81,14 +81,23 @@ async function warehouse(rows: Trainee[]): Promise<Db> {
   return db;
 }
 
+/** The warehouse of `rows` for one test, closed after it. */
+async function withWarehouse(rows: Trainee[], test: (db: Db) => Promise<void>): Promise<void> {
+  const db = await warehouse(rows);
+  try {
+    await test(db);
+  } finally {
+    db.close();
+  }
+}
+
 const X = (rows: Trainee[], features: readonly string[] = FEATURES) =>
   rows.map((r) => features.map((f) => (f.endsWith("_missing") ? (r.f[f.slice(0, -8) as (typeof FEATURES)[number]] === null ? 1 : 0) : r.f[f as (typeof FEATURES)[number]])));
 
 describe("the early warning's model path", () => {
   it("trains on the earlier year, validates on the latest, releases, and scores running trainees in SQL as the model does", async () => {
     const rows = trainees([2023, 2024], 20, true, 4);
-    const db = await warehouse(rows);
-    try {
+    await withWarehouse(rows, async (db) => {
       const report = await earlyWarning(db, policy, "2025-06-01");
       const val = rows.filter((r) => r.year === 2024);
       expect(report.method).toBe("model");
@@ -113,15 +122,12 @@ describe("the early warning's model path", () => {
       const top = current.reduce((a, r) => (byId.get(r.teacher_id)!.risk > byId.get(a.teacher_id)!.risk ? r : a));
       expect(byId.get(top.teacher_id)!.reasons).toContain(`作业平均 ${top.f.assignment_score} 分`);
       expect(await checkModel(db, teacherWarnings)).toEqual([]);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it("recalibrates by cross-fitting over two halves of the validation projects (a fixed hash of the id)", async () => {
     const rows = trainees([2023, 2024], 20, true, 1);
-    const db = await warehouse(rows);
-    try {
+    await withWarehouse(rows, async (db) => {
       const report = await earlyWarning(db, policy, "2025-06-01");
       const fit = rows.filter((r) => r.year === 2023);
       const val = rows.filter((r) => r.year === 2024);
@@ -142,15 +148,12 @@ describe("the early warning's model path", () => {
       // The hash, fixed: the same halves every run, and both used.
       expect([hashHalf("P2024-00"), hashHalf("P2024-01"), hashHalf("")]).toEqual([("P2024-00".split("").reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)) % 2, ("P2024-01".split("").reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)) % 2, 1]);
       expect(new Set(half).size).toBe(2);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it("gives a feature missing for some trainees an indicator, not a feature missing everywhere, nor the earlier failure rate", async () => {
     const rows = trainees([2023, 2024], 20, true, 4, true);
-    const db = await warehouse(rows);
-    try {
+    await withWarehouse(rows, async (db) => {
       const report = await earlyWarning(db, policy, "2025-06-01");
       expect(report.method).toBe("model");
       expect(report.missing_indicators).toEqual(["assignment_score"]);
@@ -166,33 +169,24 @@ describe("the early warning's model path", () => {
       const got = new Map((await db.all<{ teacher_id: string; risk: number }>(`SELECT teacher_id, risk FROM teacher_warnings`)).map((g) => [g.teacher_id, g.risk]));
       current.forEach((r, i) => expect(got.get(r.teacher_id)).toBeCloseTo(expected[i]!, 3));
       expect(current.some((r) => r.f.assignment_score === null)).toBe(true);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it("one year of outcomes: a time-ordered split, the first 60 % of projects by start date train", async () => {
-    const db = await warehouse(trainees([2024], 12, true, 1));
-    try {
+    await withWarehouse(trainees([2024], 12, true, 1), async (db) => {
       const report = await earlyWarning(db, policy, "2025-06-01");
       // 12 projects started 2024-03-01 … 03-12: the first floor(12 × 0.6) = 7 train.
       expect(report.metrics!.validated).toBe("time-ordered split within 2024: trained on the 7 projects that started first (to 2024-03-07), validated on the 5 that started later");
       expect(report.metrics!.validation_rows).toBe(75);
-    } finally {
-      db.close();
-    }
-    const few = await warehouse(trainees([2024], 9, true, 1));
-    try {
+    });
+    await withWarehouse(trainees([2024], 9, true, 1), async (few) => {
       expect((await earlyWarning(few, policy, "2025-06-01")).why).toBe("too few past projects with outcomes to validate a model: transparent rules used");
-    } finally {
-      few.close();
-    }
+    });
   });
 
   it("not released when it cannot beat chance: the rules, with each rule group's observed rate as the risk", async () => {
     const rows = trainees([2023, 2024], 20, false, 2);
-    const db = await warehouse(rows);
-    try {
+    await withWarehouse(rows, async (db) => {
       const report = await earlyWarning(db, policy, "2025-06-01");
       expect(report.method).toBe("rules");
       expect(report.why).toMatch(/^model not released \(out of time: trained on 2023, validated on 2024\): AUC 0\.\d{3} < 0\.7; .*transparent rules used$/);
@@ -210,9 +204,7 @@ describe("the early warning's model path", () => {
         else expect(g.risk).toBeCloseTo(want, 4);
       }
       expect(new Set(got.map((g) => g.risk)).size).toBeGreaterThan(1);
-    } finally {
-      db.close();
-    }
+    });
   });
 });
 
