@@ -158,7 +158,8 @@ export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promi
      FROM (SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL) f
      LEFT JOIN projects p USING (project_id)
      LEFT JOIN (SELECT project_id, teacher_id, any_value(title) AS title FROM trainees GROUP BY ALL) t USING (project_id, teacher_id)
-     USING SAMPLE reservoir(${TRAIN_SAMPLE} ROWS) REPEATABLE (7)`,
+     -- A sample by hash, not DuckDB's reservoir (which differs with the threads): the same rows in the same order every run.
+     ORDER BY hash(f.project_id, f.teacher_id, f.cut_date), f.project_id, f.teacher_id, f.cut_date LIMIT ${TRAIN_SAMPLE}`,
   )).map((r): Row => ({ ...r, year: Number(r.year), at_risk: Number(r.at_risk), progress: Number(r.progress) }));
   const [{ n: currentRows } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_features WHERE role = 'current'`);
   const [{ n: awaiting } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_cuts WHERE role = 'awaiting'`);

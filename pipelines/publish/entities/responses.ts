@@ -14,7 +14,8 @@ export const responses: Entity = {
               r.straight_line, r.too_fast, r.burst, r.weight, r.duration_seconds
        FROM response_scores r JOIN project_scores p USING (project_id)
        WHERE p.n_responses >= $min_group
-       USING SAMPLE reservoir(${EXPLORER_ROWS} ROWS) REPEATABLE (3)`,
+       -- A sample by hash of the id, not DuckDB's reservoir (which differs with the threads): the same rows every run.
+       ORDER BY hash(r.response_id), r.response_id LIMIT ${EXPLORER_ROWS}`,
       policy,
     );
     const columns = Object.keys(rows[0] ?? {});
