@@ -30,9 +30,6 @@ export interface Entity {
 // does not round up in one run and down in the next.
 export const r = (col: string, digits = 2) => `round(round(${col}, 9), ${digits}) AS ${col.split(".").pop()}`;
 
-/** The same two-step rounding for a value already in JavaScript (page data). */
-export const num = (v: unknown, digits = 2) => (v === null || v === undefined ? null : Math.round(Number(Number(v).toFixed(9)) * 10 ** digits) / 10 ** digits);
-
 /** DuckDB rows as plain JSON values (BIGINT counts become numbers). */
 export const plain = <T = Record<string, unknown>>(rows: Record<string, unknown>[]): T[] =>
   rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]))) as T[];

@@ -1,6 +1,7 @@
-// Data for the site at the chart's grain: small JSON files written from the results folder
-// (its warehouse opened read-only), each entity's from its file in entities/, then the reports. The public build never receives a teacher-level row or a
-// group below the policy's minimum; the restricted build adds the early-warning list.
+// Data for the site at the chart's grain, written from the results folder (its warehouse opened
+// read-only): each entity's page data from its file in entities/, then the reports. The public
+// build never receives a teacher-level row or a group below the policy's minimum; the restricted
+// build adds the early-warning list.
 import { mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openDb } from "../lib/db.ts";

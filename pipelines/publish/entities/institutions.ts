@@ -2,7 +2,7 @@
 // adjustment and shrinkage, dimension profiles, and the Institutions page's rows (an institution
 // below the policy's minimum of responses shows no score).
 import { blankSmall } from "../privacy.ts";
-import { num, r, select, type Entity } from "../entity.ts";
+import { r, select, type Entity } from "../entity.ts";
 
 // Dimension profiles: each response's dimension score (items reverse-coded and rescaled 0-100, as in
 // response_scores), weighted by its integrity weight; the province (institution_id empty) and each
@@ -44,15 +44,13 @@ export const institutions: Entity = {
   async site({ db, policy }) {
     const rows = await select(
       db,
-      `SELECT s.year, s.institution_id, i.name, i.type, s.n_projects, s.n_responses, s.score, s.ci_low, s.ci_high, s.rank,
+      `SELECT s.year, s.institution_id, i.name, i.type, s.n_projects, s.n_responses, ${r("s.score")}, ${r("s.ci_low")}, ${r("s.ci_high")}, s.rank,
               round(s.rank_low, 1) AS rank_low, round(s.rank_high, 1) AS rank_high, round(s.rank_sim_low, 1) AS rank_sim_low, round(s.rank_sim_high, 1) AS rank_sim_high,
-              s.tier, s.recommendation, s.raw_score, s.adjusted_score, s.rank_raw, s.rank_adjusted, s.shrink_weight, s.n_projects_scored, s.class_score, s.reasons,
+              s.tier, s.recommendation, ${r("s.raw_score")}, ${r("s.adjusted_score")}, s.rank_raw, s.rank_adjusted, ${r("s.shrink_weight", 3)}, s.n_projects_scored, ${r("s.class_score")}, s.reasons,
               ${r("s.multi_year_score")}, s.multi_year_years
        FROM institution_scores s LEFT JOIN institutions i USING (institution_id) ORDER BY s.year, s.rank NULLS LAST, s.institution_id`,
       policy,
     );
-    const shown = blankSmall(rows, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score", "multi_year_score"], policy.min_group_public);
-    const rounded = ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score"] as const;
     // The kinds of project each institution ran each year, for the page's filters: a few rows per
     // institution instead of every project.
     const kinds = await select(
@@ -62,7 +60,7 @@ export const institutions: Entity = {
     );
     return {
       "institution-kinds.json": kinds,
-      "institutions.json": shown.map((row) => ({ ...row, ...Object.fromEntries(rounded.map((k) => [k, num(row[k])])), shrink_weight: num(row.shrink_weight, 3) })),
+      "institutions.json": blankSmall(rows, "n_responses", ["score", "ci_low", "ci_high", "raw_score", "adjusted_score", "class_score", "multi_year_score"], policy.min_group_public),
     };
   },
 };
