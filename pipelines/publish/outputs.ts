@@ -7,8 +7,6 @@ import { copyCsv } from "./copy.ts";
 import { csvParams, type Entity } from "./entity.ts";
 import { ENTITIES } from "./entities/index.ts";
 
-export { r } from "./entity.ts";
-
 /** The files of all entities in one map; a file two entities claim is an error, not an overwrite. */
 export function collectOutputs(entities: Record<string, Entity>, part: "csv" | "restrictedCsv", taken = new Map<string, string>()): Record<string, string> {
   const out: Record<string, string> = {};

@@ -9,7 +9,11 @@
 export function suppressCounts<T extends Record<string, unknown>>(rows: T[], valueKey: keyof T, groupKey: keyof T, min: number): T[] {
   const out = rows.map((r) => ({ ...r }));
   const groups = new Map<unknown, T[]>();
-  for (const r of out) groups.set(r[groupKey], [...(groups.get(r[groupKey]) ?? []), r]);
+  for (const r of out) {
+    const g = groups.get(r[groupKey]);
+    if (g) g.push(r);
+    else groups.set(r[groupKey], [r]);
+  }
   for (const members of groups.values()) {
     const small = members.filter((r) => r[valueKey] !== null && Number(r[valueKey]) > 0 && Number(r[valueKey]) < min);
     for (const r of small) (r as Record<string, unknown>)[valueKey as string] = null;

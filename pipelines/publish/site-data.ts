@@ -12,10 +12,6 @@ import { annualReport, feedbackReport, type Doc, type ReportInput } from "../rep
 import { dictionaryData } from "../models/docs.ts";
 import { idSlug } from "../lib/shared/slug.ts";
 
-// Re-exported for the report (guopei report) and the privacy tests.
-export { completeYears } from "./entities/overview.ts";
-export { publicCounties } from "./entities/counties.ts";
-
 export interface SiteData {
   files: Record<string, unknown>;
   pageWeights?: Record<string, number>;
@@ -52,13 +48,11 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
     };
     const years = (files["overview.json"] as { year: number }[]).map((o) => o.year);
     files["report.json"] = Object.fromEntries(years.map((y) => [y, annualReport(input, y)]));
-    const feedback: Record<string, Record<number, Doc>> = {};
+    // One file per institution, its reports by year (its page reads its own, not every institution's).
     for (const r of input.institutions) {
       const doc = feedbackReport(input, String(r.institution_id), Number(r.year));
-      if (doc) (feedback[String(r.institution_id)] ??= {})[Number(r.year)] = doc;
+      if (doc) ((files[feedbackFile(String(r.institution_id))] ??= {}) as Record<number, Doc>)[Number(r.year)] = doc;
     }
-    // One file per institution (its page reads its own, not every institution's).
-    for (const [id, docs] of Object.entries(feedback)) files[feedbackFile(id)] = docs;
 
     return { files };
   } finally {

@@ -9,7 +9,7 @@ import { launch, serve } from "../lib/browser.ts";
 import { openDb, type Db } from "../lib/db.ts";
 import { info } from "../lib/log.ts";
 import { checkOutputDir, recoverDir, replaceDir, resultsFor } from "../lib/outdir.ts";
-import { completeYears } from "../publish/site-data.ts";
+import { completeYears } from "../publish/entities/overview.ts";
 import type { Doc } from "./content.ts";
 import { buildSite } from "../site/build.ts";
 

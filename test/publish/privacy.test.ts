@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { blankSmall, suppressCounts } from "../../pipelines/publish/privacy.ts";
-import { publicCounties } from "../../pipelines/publish/site-data.ts";
+import { publicCounties } from "../../pipelines/publish/entities/counties.ts";
 import { terms } from "../../pipelines/lib/terms.ts";
 
 describe("complementary suppression", () => {

@@ -2,7 +2,7 @@
 // two parallel sums, rounds alike (publish/outputs.ts).
 import { expect, it } from "vitest";
 import { openDb } from "../../pipelines/lib/db.ts";
-import { r } from "../../pipelines/publish/outputs.ts";
+import { r } from "../../pipelines/publish/entity.ts";
 
 it("rounds 79.875 and its neighbours one ulp away to the same 79.88", async () => {
   const db = await openDb(":memory:");

@@ -22,7 +22,9 @@ async function commentGroups(db: Db, policy: Policy) {
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
     const k = `${r.year}|${r.institution_id}`;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
   }
   const themes = new Map<string, { year: number; term: string; n: number; scoreSum: number }>();
   const shown: unknown[] = [];
