@@ -9,6 +9,8 @@ interface DocTable {
   columns: string[];
   rows: string[][];
   source: string;
+  /** Rows not on the page yet (doc-parts.ts: in the rest file). */
+  more?: number;
 }
 type Block = { p: string } | { table: DocTable } | { chart: string; data: Record<string, unknown>[] };
 export interface Doc {
@@ -55,6 +57,7 @@ export function renderDoc(doc: Doc, opts: { width: number; excellent: number; qu
         const t = b.table;
         const rows = t.rows.map((r) => Object.fromEntries(r.map((v, i) => [`c${i}`, v])));
         sec.append(dataTable(rows, t.columns.map((label, i) => ({ key: `c${i}`, label })), { filename: `${opts.filePrefix}-${t.id}.csv`, max: Infinity }));
+        if (t.more) sec.append(el("p", `另有 ${t.more} 行未载入，选择上方“显示全部行”载入。 ${t.more} more rows not loaded: choose "show every row" above.`, "gp-more"));
         sec.append(el("p", `来源 source: ${t.source}`, "gp-source"));
       } else {
         const c = chart(b, opts);

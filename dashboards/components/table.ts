@@ -6,6 +6,8 @@ export interface ColumnSpec<T> {
   key: keyof T & string;
   label: string;
   format?: (v: unknown, row: T) => string;
+  /** The cell links here (a path of the site; the text is still set as text). */
+  href?: (row: T) => string | null;
 }
 
 export function dataTable<T extends Record<string, unknown>>(rows: T[], columns: ColumnSpec<T>[], opts: { filename: string; max?: number; caption?: string }): HTMLElement {
@@ -38,7 +40,14 @@ export function dataTable<T extends Record<string, unknown>>(rows: T[], columns:
     for (const c of columns) {
       const td = tr.insertCell();
       const v = r[c.key];
-      td.textContent = c.format ? c.format(v, r) : v === null || v === undefined ? "—" : String(v);
+      const text = c.format ? c.format(v, r) : v === null || v === undefined ? "—" : String(v);
+      const link = c.href?.(r);
+      if (link) {
+        const a = document.createElement("a");
+        a.href = link;
+        a.textContent = text;
+        td.append(a);
+      } else td.textContent = text;
       if (typeof v === "number") td.className = "num";
     }
   }

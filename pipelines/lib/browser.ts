@@ -13,12 +13,10 @@ export async function serve(dir: string): Promise<{ url: string; close: () => Pr
     const url = new URL(req.url ?? "/", "http://localhost");
     let file = path.join(dir, decodeURIComponent(url.pathname));
     if (!file.startsWith(dir)) return void res.writeHead(403).end();
-    try {
-      const s = await stat(file);
-      if (s.isDirectory()) file = path.join(file, "index.html");
-    } catch {
-      if (!path.extname(file)) file += ".html";
-    }
+    // As static hosts do (nginx `try_files $uri.html $uri/`): /projects is projects.html even
+    // though a folder projects/ (its sub-pages) sits beside it.
+    const isFile = (f: string) => stat(f).then((s) => s.isFile(), () => false);
+    if (!(await isFile(file))) file = !path.extname(file) && (await isFile(`${file}.html`)) ? `${file}.html` : path.join(file, "index.html");
     try {
       await stat(file);
       res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });

@@ -14,6 +14,8 @@ export interface SiteContext {
   analysis: unknown;
   /** The run's input files as the manifest lists them. */
   inputs: Record<string, unknown>[];
+  /** Rows an entity hands to the reports without publishing them as one file (name → rows). */
+  forReports: Record<string, Record<string, unknown>[]>;
 }
 
 export interface Entity {

@@ -11,6 +11,7 @@ import { ENTITIES } from "./entities/index.ts";
 import { annualReport, feedbackReport, type Doc, type ReportInput } from "../report/content.ts";
 import { dictionaryData } from "../models/docs.ts";
 import { idSlug } from "../lib/shared/slug.ts";
+import { joinDoc, splitDoc } from "../lib/shared/doc-parts.ts";
 
 export interface SiteData {
   files: Record<string, unknown>;
@@ -24,7 +25,8 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
   try {
     const files: Record<string, unknown> = {};
     files["meta.json"] = { generated: manifest.finished_at, versions: manifest.versions, policy, restricted, analysis: manifest.analysis, dictionary: dictionaryData(restricted) };
-    for (const entity of Object.values(ENTITIES)) Object.assign(files, await entity.site?.({ db, policy, restricted, analysis: manifest.analysis, inputs: manifest.files }));
+    const forReports: Record<string, Record<string, unknown>[]> = {};
+    for (const entity of Object.values(ENTITIES)) Object.assign(files, await entity.site?.({ db, policy, restricted, analysis: manifest.analysis, inputs: manifest.files, forReports }));
 
     // The annual report of every year and each institution's feedback report, from the public data above.
     const facts = await reportFacts(db, policy);
@@ -36,7 +38,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
       asOf: (manifest.analysis as { warning?: { as_of?: string } } | undefined)?.warning?.as_of ?? null,
       overview: files["overview.json"] as Record<string, unknown>[],
       institutions: files["institutions.json"] as Record<string, unknown>[],
-      projects: files["projects.json"] as Record<string, unknown>[],
+      projects: forReports.projects ?? [],
       counties: files["counties.json"] as Record<string, unknown>[],
       quality: files["quality.json"] as ReportInput["quality"],
       comments: files["comments.json"] as ReportInput["comments"],
@@ -47,11 +49,20 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
       facts,
     };
     const years = (files["overview.json"] as { year: number }[]).map((o) => o.year);
-    files["report.json"] = Object.fromEntries(years.map((y) => [y, annualReport(input, y)]));
-    // One file per institution, its reports by year (its page reads its own, not every institution's).
+    // Each report in two parts (doc-parts.ts): the head opens with its page, the rest of the long
+    // tables when asked for.
+    for (const year of (files["overview.json"] as { year: number }[]).map((o) => o.year)) {
+      const { head, rest } = splitDoc(annualReport(input, year));
+      files[`report/${year}.json`] = head;
+      files[`report-rest/${year}.json`] = rest;
+    }
+    // One pair of files per institution, its reports by year (its page reads its own, not every institution's).
     for (const r of input.institutions) {
       const doc = feedbackReport(input, String(r.institution_id), Number(r.year));
-      if (doc) ((files[feedbackFile(String(r.institution_id))] ??= {}) as Record<number, Doc>)[Number(r.year)] = doc;
+      if (!doc) continue;
+      const { head, rest } = splitDoc(doc);
+      ((files[feedbackFile(String(r.institution_id))] ??= {}) as Record<number, Doc>)[Number(r.year)] = head;
+      ((files[feedbackFile(String(r.institution_id), "rest")] ??= {}) as Record<number, Record<string, string[][]>>)[Number(r.year)] = rest;
     }
 
     return { files };
@@ -60,8 +71,14 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
   }
 }
 
-/** The page data file of one institution's feedback reports (by year), named by its slug. */
-export const feedbackFile = (institutionId: string) => `feedback/${idSlug(institutionId)}.json`;
+/** The page data files of one institution's feedback reports (by year), named by its slug: the heads, and the rest of their long tables. */
+export const feedbackFile = (institutionId: string, part: "head" | "rest" = "head") => `feedback${part === "rest" ? "-rest" : ""}/${idSlug(institutionId)}.json`;
+
+/** A year's whole annual report from the page data. */
+export function annualDoc(files: Record<string, unknown>, year: number): Doc | undefined {
+  const head = files[`report/${year}.json`] as Doc | undefined;
+  return head && joinDoc(head, files[`report-rest/${year}.json`] as Record<string, string[][]>);
+}
 
 /** Write the page data; `mtime` (the results' time) is stamped on each file, as Framework publishes it. */
 export async function writeSiteData(data: SiteData, dir: string, mtime: Date): Promise<Record<string, number>> {

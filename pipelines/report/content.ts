@@ -117,7 +117,12 @@ const TIER_HEAD = ["项目数", "均分", "优秀", "合格", "不合格", "数�
 
 function groupBy(rows: Row[], key: string): Map<string, Row[]> {
   const m = new Map<string, Row[]>();
-  for (const r of rows) m.set(String(r[key] ?? ""), [...(m.get(String(r[key] ?? "")) ?? []), r]);
+  for (const r of rows) {
+    const k = String(r[key] ?? "");
+    const group = m.get(k);
+    if (group) group.push(r);
+    else m.set(k, [r]);
+  }
   return m;
 }
 

@@ -12,6 +12,7 @@ import { checkOutputDir, recoverDir, replaceDir, resultsFor } from "../lib/outdi
 import { completeYears } from "../publish/entities/overview.ts";
 import type { Doc } from "./content.ts";
 import { buildSite } from "../site/build.ts";
+import { annualDoc } from "../publish/site-data.ts";
 
 export interface ReportOptions {
   results: string;
@@ -54,11 +55,11 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
         const built = await buildSite({ results, dist: site });
         const pdf = path.join(work, `report-${year}.pdf`);
         const files = await printPages(site, [
-          { page: `report?year=${year}`, file: pdf },
-          ...institutions.map((i) => ({ page: `institution/${idSlug(i.institution_id)}?year=${year}`, file: path.join(work, "institutions", `${idSlug(i.institution_id)}.pdf`) })),
+          { page: `report/${year}?full=1`, file: pdf },
+          ...institutions.map((i) => ({ page: `institution/${idSlug(i.institution_id)}?year=${year}&full=1`, file: path.join(work, "institutions", `${idSlug(i.institution_id)}.pdf`) })),
         ]);
         const docx = path.join(work, `report-${year}.docx`);
-        const doc = (built.data.files["report.json"] as Record<number, Doc>)[year];
+        const doc = annualDoc(built.data.files, year);
         if (!doc) throw new Error(`no report for ${year} in the results`);
         await writeFile(docx, await wordDoc(doc));
         info(`报告 report → ${out}: report-${year}.pdf, report-${year}.docx, ${files.length - 1} institution report(s)`);

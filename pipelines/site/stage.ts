@@ -43,9 +43,7 @@ export function stagedPath(file: string, src: string, restricted: boolean, from:
   }
   const notebook = inside(from.notebooks);
   if (notebook !== null) {
-    if (notebook.endsWith(".md")) return path.join(src, "notebooks", notebook);
-    if (notebook === "research.ts") return path.join(src, "components", notebook);
-    return null; // notebooks/stats.ts re-exports the shared module for Node only
+    return notebook.endsWith(".md") ? path.join(src, "notebooks", notebook) : null;
   }
   const shared = inside(from.shared);
   if (shared !== null && shared.endsWith(".ts") && !shared.endsWith(".d.ts")) return path.join(src, "components", shared);
@@ -79,7 +77,9 @@ export async function prepareProject(dir: string, results: string, restricted: b
   await linkNodeModules(dir);
   await placeholderDuckDBExtensions(src);
   const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
-  await writeFile(path.join(dir, "observablehq.config.js"), `export default ${JSON.stringify(siteConfig({ root: "src", restricted, institutions }), null, 2)};\n`);
+  const reportYears = (data.files["overview.json"] as { year: number }[]).map((o) => o.year);
+  const projectInstitutions = (data.files["projects-institutions.json"] as { institution_id: string | null }[] | undefined ?? []).map((r) => r.institution_id ?? "");
+  await writeFile(path.join(dir, "observablehq.config.js"), `export default ${JSON.stringify(siteConfig({ root: "src", restricted, institutions, projectInstitutions, reportYears }), null, 2)};\n`);
   return { src, data, dataWeights };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { meanInterval, standardisedOls } from "../../notebooks/research.ts";
+import { meanInterval, standardisedOls } from "../../pipelines/lib/shared/research.ts";
 
 describe("notebook statistics", () => {
   it("mean interval of a known sample", () => {

@@ -62,11 +62,11 @@ describe("publish entities", () => {
       };
       const site = async (restricted: boolean) => {
         const files: Record<string, unknown> = {};
-        for (const e of Object.values(ENTITIES)) Object.assign(files, await e.site?.({ db, policy, restricted, analysis: {}, inputs: [] }));
+        for (const e of Object.values(ENTITIES)) Object.assign(files, await e.site?.({ db, policy, restricted, analysis: {}, inputs: [], forReports: {} }));
         return files;
       };
       const pub = await site(false);
-      expect(Object.keys(pub)).toEqual(expect.arrayContaining(["overview.json", "projects.json", "institutions.json", "counties.json", "quality.json", "comments.json", "explorer-evaluations.csv", "data-quality.json"]));
+      expect(Object.keys(pub)).toEqual(expect.arrayContaining(["overview.json", "projects-counts.json", "projects-institutions.json", "research/mode-effects.json", "research/poor-transfer.json", "institutions.json", "counties.json", "quality.json", "comments.json", "explorer-evaluations.csv", "data-quality.json"]));
       for (const [file, value] of Object.entries(pub)) {
         const names = typeof value === "string" ? value.split("\n")[0]!.split(",") : [...keys(value)];
         expect({ file, found: names.filter((n) => TEACHER_LEVEL.includes(n)) }).toEqual({ file, found: [] });

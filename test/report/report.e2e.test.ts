@@ -8,7 +8,8 @@ import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
 import { idSlug } from "../../pipelines/lib/shared/slug.ts";
-import { feedbackFile, siteData } from "../../pipelines/publish/site-data.ts";
+import { annualDoc, feedbackFile, siteData } from "../../pipelines/publish/site-data.ts";
+import { joinDoc } from "../../pipelines/lib/shared/doc-parts.ts";
 import type { Doc, DocTable } from "../../pipelines/report/content.ts";
 import { query, runCli, tmpDir } from "../helpers.ts";
 
@@ -43,9 +44,12 @@ describe("guopei report", () => {
     year = Number((await readdir(out)).find((f) => f.endsWith(".pdf"))!.match(/report-(\d{4})\.pdf/)![1]);
     names = await query(path.join(results, "guopei.duckdb"), `SELECT s.institution_id, i.name FROM institution_scores s JOIN institutions i USING (institution_id) WHERE s.year = ${year}`);
     const data = await siteData(results, false);
-    doc = (data.files["report.json"] as Record<number, Doc>)[year]!;
+    doc = annualDoc(data.files, year)!;
     // One page data file per institution.
-    feedback = (id) => data.files[feedbackFile(id)] as Record<number, Doc>;
+    feedback = (id) => {
+      const rest = data.files[feedbackFile(id, "rest")] as Record<number, Record<string, string[][]>>;
+      return Object.fromEntries(Object.entries(data.files[feedbackFile(id)] as Record<number, Doc>).map(([y, head]) => [y, joinDoc(head, rest[Number(y)]!)]));
+    };
   }, 300_000);
 
   const tables = () => doc.sections.flatMap((s) => s.blocks.flatMap((b) => ("table" in b ? [b.table as DocTable] : [])));

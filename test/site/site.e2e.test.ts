@@ -27,7 +27,8 @@ const PAGES: [string, string][] = [
   ["comments", ".gp-comment"],
   ["data-quality", "table"],
   ["methods", "h2"],
-  ["report", "table"],
+  ["report", "li a"],
+  ["report/2025", "table"],
   // The research notebooks run on the demo data and state their answer.
   ["notebooks/rank-stability", ".gp-answer"],
   ["notebooks/mode-effects", ".gp-answer"],
@@ -132,7 +133,7 @@ describe("the site, built offline, in Chromium", () => {
     const names = (await files(publicDist)).map((f) => path.relative(publicDist, f).split(path.sep).join("/"));
     expect(names.filter((n) => n.startsWith("_file/data/feedback/")).length).toBeGreaterThan(10);
     expect(names.some((n) => /feedback\.[0-9a-f]+\.json$/.test(n))).toBe(false);
-    await expect(buildSite({ results, dist: publicDist, pageBudgetKb: 100 })).rejects.toThrow(/over the budget of 100 kB per page[^]*projects: [\d,]+ kB \(projects\.json/);
+    await expect(buildSite({ results, dist: publicDist, pageBudgetKb: 100 })).rejects.toThrow(/over the budget of 100 kB per page[^]*explorer: [\d,]+ kB \(explorer-evaluations\.csv/);
     expect(await readFile(path.join(publicDist, "index.html"), "utf8")).toBe(before);
     // The demo's heaviest page is within the default budget.
     expect(Math.max(...Object.values(weights))).toBeLessThan(1024 * 1024);
@@ -194,15 +195,38 @@ describe("the site, built offline, in Chromium", () => {
     }
   });
 
+  it("lists an institution's projects on its own page, reached from the Projects page, which opens counts only", async () => {
+    const [top] = await query<{ institution_id: string; n: bigint }>(path.join(results, "guopei.duckdb"), `SELECT institution_id, count(*) AS n FROM project_scores WHERE year = 2025 GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1`);
+    const srv = await serve(publicDist);
+    const tab = await browser.newPage();
+    const fetched: string[] = [];
+    tab.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    try {
+      await tab.goto(`${srv.url}/projects?year=2025`, { waitUntil: "networkidle" });
+      expect(fetched.filter((u) => u.includes("/_file/data/projects/"))).toEqual([]);
+      await tab.locator(`#observablehq-main a[href="./projects/${idSlug(top!.institution_id)}?year=2025"]`).click();
+      await tab.waitForSelector("#observablehq-main .gp-table-bar");
+      expect(new URL(tab.url()).pathname).toBe(`/projects/${idSlug(top!.institution_id)}`);
+      // Every project of that institution in 2025, and no other institution's file.
+      expect(Number((await tab.locator("#observablehq-main .gp-table-bar").first().innerText()).match(/(\d+) 行/)![1])).toBe(Number(top!.n));
+      expect(fetched.filter((u) => u.includes("/_file/data/projects/")).map((u) => u.split("/").pop()!.split(".")[0])).toEqual([idSlug(top!.institution_id)]);
+      expect(await tab.locator(".observablehq--error").count()).toBe(0);
+    } finally {
+      await tab.close();
+      await srv.close();
+    }
+  });
+
   it("downloads a table as CSV that reads back row for row (d3-dsv in the browser)", async () => {
     const srv = await serve(publicDist);
     const tab = await browser.newPage();
     try {
       await tab.goto(`${srv.url}/projects`, { waitUntil: "networkidle" });
       await tab.waitForSelector("#observablehq-main .gp-download");
-      const bar = await tab.locator("#observablehq-main .gp-table-bar").first().innerText();
+      // The second table: the institutions of the year.
+      const bar = await tab.locator("#observablehq-main .gp-table-bar").nth(1).innerText();
       // The bytes as saved (a text decoder would drop the BOM that Excel needs to read UTF-8).
-      const bytes = Buffer.from(await tab.evaluate(async () => [...new Uint8Array(await (await fetch(document.querySelector<HTMLAnchorElement>("#observablehq-main .gp-download")!.href)).arrayBuffer())]));
+      const bytes = Buffer.from(await tab.evaluate(async () => [...new Uint8Array(await (await fetch(document.querySelectorAll<HTMLAnchorElement>("#observablehq-main .gp-download")[1]!.href)).arrayBuffer())]));
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const rows = csvParseRows(bytes.subarray(3).toString("utf8"));
       expect(rows.length - 1).toBe(Number(bar.match(/(\d+) 行/)![1]));
@@ -219,7 +243,7 @@ describe("the site, built offline, in Chromium", () => {
     const srv = await serve(publicDist);
     const tab = await browser.newPage();
     try {
-      await tab.goto(`${srv.url}/report`, { waitUntil: "networkidle" });
+      await tab.goto(`${srv.url}/report/2025?full=1`, { waitUntil: "networkidle" });
       await tab.waitForSelector("#observablehq-main table");
       await tab.emulateMedia({ media: "print" });
       const pdfFile = path.join(SHOTS, "report.pdf");
@@ -262,7 +286,19 @@ describe("the site, built offline, in Chromium", () => {
   it("shows no group below the policy's minimum in the public data", async () => {
     const dataDir = path.join(publicDist, "_file", "data");
     const byName = async (prefix: string) => JSON.parse(await readFile(path.join(dataDir, (await readdir(dataDir)).find((f) => f.startsWith(prefix))!), "utf8"));
-    for (const r of (await byName("projects.")) as { n_responses: number; score: number | null }[]) if (r.n_responses < 5) expect(r.score).toBeNull();
+    // Every institution's projects file: a project below the minimum shows no figure of its own.
+    const projectDir = path.join(dataDir, "projects");
+    const projectFiles = await readdir(projectDir);
+    expect(projectFiles.length).toBeGreaterThan(10);
+    let small = 0;
+    for (const f of projectFiles)
+      for (const r of JSON.parse(await readFile(path.join(projectDir, f), "utf8")) as { n_responses: number; score: number | null; tier: string | null }[])
+        if (r.n_responses < 5) {
+          small++;
+          expect(r.score).toBeNull();
+          expect(r.tier).toBeNull();
+        }
+    expect(small).toBeGreaterThan(0);
     for (const r of (await byName("institutions.")) as { n_responses: number; score: number | null }[]) if (r.n_responses < 5) expect(r.score).toBeNull();
     for (const g of ((await byName("comments.")) as { groups: { n_comments: number }[] }).groups) expect(g.n_comments).toBeGreaterThanOrEqual(10);
     for (const c of (await byName("counties.")) as { teachers_trained: number | null }[]) if (c.teachers_trained !== null) expect(c.teachers_trained).toBeGreaterThanOrEqual(5);

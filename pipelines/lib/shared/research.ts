@@ -1,4 +1,5 @@
-// Small statistics for the research notebooks (browser and Node alike), tested in test/notebooks.
+// Small statistics of the research notebooks, computed when the site is built (publish/entities/
+// projects.ts) and shipped with the other shared modules; tested in test/notebooks.
 import { solve, tQuantile } from "./stats.js";
 
 /** Mean with a 95 % interval: mean ± t(0.975, n − 1) · s / √n. */
