@@ -8,13 +8,13 @@ export interface SiteConfigOptions {
   root?: string;
   restricted?: boolean;
   institutions?: string[];
-  /** Institution ids that have a page of their projects (/projects/<slug>). */
-  projectInstitutions?: string[];
+  /** Institution and year of each page of projects (/projects/<slug>/<year>). */
+  projectPages?: { institution_id: string | null; year: number }[];
   /** The years with an annual report (/report/<year>). */
   reportYears?: number[];
 }
 
-export function siteConfig({ root = "dashboards", restricted = false, institutions = [], projectInstitutions = [], reportYears = [] }: SiteConfigOptions = {}) {
+export function siteConfig({ root = "dashboards", restricted = false, institutions = [], projectPages = [], reportYears = [] }: SiteConfigOptions = {}) {
   return {
     root,
     title: "国培计划培训质量 Guopei training quality",
@@ -48,7 +48,7 @@ export function siteConfig({ root = "dashboards", restricted = false, institutio
     // DuckDB-Wasm for the explorer, offline: no extension is downloaded at build time (json and
     // parquet would be); the explorer reads CSV, which needs none.
     duckdb: { extensions: { json: { install: false, load: false }, parquet: { install: false, load: false } } },
-    dynamicPaths: [...[...new Set(institutions)].map((id) => `/institution/${idSlug(id)}`), ...[...new Set(projectInstitutions)].map((id) => `/projects/${idSlug(id)}`), ...reportYears.map((y) => `/report/${y}`)],
+    dynamicPaths: [...[...new Set(institutions)].map((id) => `/institution/${idSlug(id)}`), ...projectPages.map((p) => `/projects/${idSlug(p.institution_id ?? "")}/${p.year}`), ...reportYears.map((y) => `/report/${y}`)],
   };
 }
 

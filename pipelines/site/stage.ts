@@ -78,8 +78,8 @@ export async function prepareProject(dir: string, results: string, restricted: b
   await placeholderDuckDBExtensions(src);
   const institutions = (data.files["institutions.json"] as { institution_id: string }[]).map((r) => r.institution_id);
   const reportYears = (data.files["overview.json"] as { year: number }[]).map((o) => o.year);
-  const projectInstitutions = (data.files["projects-institutions.json"] as { institution_id: string | null }[] | undefined ?? []).map((r) => r.institution_id ?? "");
-  await writeFile(path.join(dir, "observablehq.config.js"), `export default ${JSON.stringify(siteConfig({ root: "src", restricted, institutions, projectInstitutions, reportYears }), null, 2)};\n`);
+  const projectPages = (data.files["projects-institutions.json"] as { institution_id: string | null; year: number }[] | undefined) ?? [];
+  await writeFile(path.join(dir, "observablehq.config.js"), `export default ${JSON.stringify(siteConfig({ root: "src", restricted, institutions, projectPages, reportYears }), null, 2)};\n`);
   return { src, data, dataWeights };
 }
 

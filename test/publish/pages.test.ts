@@ -50,7 +50,7 @@ describe("a report in two parts", () => {
 describe("the Projects pages' data", () => {
   const row = (year: number, id: string, inst: string | null, tier: string | null, rec: string | null, mode = "online", extra: Record<string, unknown> = {}): Record<string, unknown> => ({ year, project_id: id, institution_id: inst, institution: inst ? `机构${inst}` : null, program: "p", mode, tier, recommendation: rec, ...extra });
 
-  it("counts by year, programme, mode, tier and recommendation, and files each institution's rows apart", () => {
+  it("counts by year, programme, mode, tier and recommendation, and files each institution's rows of each year apart", () => {
     const rows = [
       row(2025, "P1", "A", "excellent", "priority"),
       row(2025, "P2", "A", "unqualified", "drop"),
@@ -59,8 +59,10 @@ describe("the Projects pages' data", () => {
       row(2026, "P5", "A", "qualified", "review"),
     ];
     const files = projectPages(rows);
-    expect(Object.keys(files).sort()).toEqual(["projects-counts.json", "projects-institutions.json", "projects/A.json", "projects/x_422fe4b8ad.json"]);
-    expect(files["projects/A.json"]).toEqual([rows[0], rows[1], rows[3], rows[4]]);
+    expect(Object.keys(files).sort()).toEqual(["projects-counts.json", "projects-institutions.json", "projects/A/2025.json", "projects/A/2026.json", "projects/x_422fe4b8ad/2025.json"]);
+    expect(files["projects/A/2025.json"]).toEqual({ institution_id: "A", institution: "机构A", years: [2025, 2026], rows: [rows[0], rows[1], rows[3]] });
+    expect(files["projects/A/2026.json"]).toEqual({ institution_id: "A", institution: "机构A", years: [2025, 2026], rows: [rows[4]] });
+    expect(files["projects/x_422fe4b8ad/2025.json"]).toMatchObject({ institution_id: "B/中", years: [2025] });
     const counts = files["projects-counts.json"] as { year: number; tier: string; recommendation: string; n: number }[];
     expect(counts.reduce((a, c) => a + c.n, 0)).toBe(5);
     expect(counts.find((c) => c.year === 2025 && c.tier === "insufficient_data")).toMatchObject({ recommendation: "none", n: 1 });

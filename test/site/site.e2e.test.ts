@@ -204,12 +204,12 @@ describe("the site, built offline, in Chromium", () => {
     try {
       await tab.goto(`${srv.url}/projects?year=2025`, { waitUntil: "networkidle" });
       expect(fetched.filter((u) => u.includes("/_file/data/projects/"))).toEqual([]);
-      await tab.locator(`#observablehq-main a[href="./projects/${idSlug(top!.institution_id)}?year=2025"]`).click();
+      await tab.locator(`#observablehq-main a[href="./projects/${idSlug(top!.institution_id)}/2025"]`).click();
       await tab.waitForSelector("#observablehq-main .gp-table-bar");
-      expect(new URL(tab.url()).pathname).toBe(`/projects/${idSlug(top!.institution_id)}`);
-      // Every project of that institution in 2025, and no other institution's file.
+      expect(new URL(tab.url()).pathname).toBe(`/projects/${idSlug(top!.institution_id)}/2025`);
+      // Every project of that institution in 2025, and no other file of projects.
       expect(Number((await tab.locator("#observablehq-main .gp-table-bar").first().innerText()).match(/(\d+) 行/)![1])).toBe(Number(top!.n));
-      expect(fetched.filter((u) => u.includes("/_file/data/projects/")).map((u) => u.split("/").pop()!.split(".")[0])).toEqual([idSlug(top!.institution_id)]);
+      expect(fetched.filter((u) => u.includes("/_file/data/projects/")).map((u) => u.replace(/^.*\/_file\/data\/projects\//, "").replace(/\.[0-9a-f]+\.json$/, ""))).toEqual([`${idSlug(top!.institution_id)}/2025`]);
       expect(await tab.locator(".observablehq--error").count()).toBe(0);
     } finally {
       await tab.close();
@@ -287,12 +287,11 @@ describe("the site, built offline, in Chromium", () => {
     const dataDir = path.join(publicDist, "_file", "data");
     const byName = async (prefix: string) => JSON.parse(await readFile(path.join(dataDir, (await readdir(dataDir)).find((f) => f.startsWith(prefix))!), "utf8"));
     // Every institution's projects file: a project below the minimum shows no figure of its own.
-    const projectDir = path.join(dataDir, "projects");
-    const projectFiles = await readdir(projectDir);
+    const projectFiles = (await files(path.join(dataDir, "projects"))).filter((f) => f.endsWith(".json"));
     expect(projectFiles.length).toBeGreaterThan(10);
     let small = 0;
     for (const f of projectFiles)
-      for (const r of JSON.parse(await readFile(path.join(projectDir, f), "utf8")) as { n_responses: number; score: number | null; tier: string | null }[])
+      for (const r of (JSON.parse(await readFile(f, "utf8")) as { rows: { n_responses: number; score: number | null; tier: string | null }[] }).rows)
         if (r.n_responses < 5) {
           small++;
           expect(r.score).toBeNull();

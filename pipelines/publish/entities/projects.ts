@@ -59,8 +59,9 @@ type Row = Record<string, unknown>;
 
 /**
  * The Projects pages' data, light at any size: the index opens the counts (year × programme × mode
- * × tier × recommendation, and the same per institution); each institution's projects, every row
- * with its figures, are in their own file (projects/<slug>.json) for the page /projects/<slug>.
+ * × tier × recommendation, and the same per institution); each institution's projects of a year,
+ * every row with its figures, are in their own file (projects/<slug>/<year>.json, with the years
+ * the institution has) for the page /projects/<slug>/<year>.
  * Counts come from the rows as published, so a project blanked for its size counts as no tier.
  */
 export function projectPages(rows: Row[]): Record<string, unknown> {
@@ -74,7 +75,8 @@ export function projectPages(rows: Row[]): Record<string, unknown> {
     const c = counts.get(ck) ?? counts.set(ck, { year: row.year, program: row.program ?? null, mode: row.mode ?? null, tier, recommendation: rec, n: 0 }).get(ck)!;
     c.n++;
     const id = String(row.institution_id ?? "");
-    ((files[projectFile(id)] ??= []) as Row[]).push(row);
+    const file = (files[projectFile(id, Number(row.year))] ??= { institution_id: row.institution_id ?? null, institution: row.institution ?? null, years: [], rows: [] }) as { rows: Row[] };
+    file.rows.push(row);
     const ik = JSON.stringify([row.year, id]);
     const b =
       byInstitution.get(ik) ??
@@ -84,13 +86,21 @@ export function projectPages(rows: Row[]): Record<string, unknown> {
     if (rec !== "none") b[rec] = Number(b[rec] ?? 0) + 1;
   }
   const order = (a: Row, b: Row) => Number(a.year) - Number(b.year) || String(a.institution_id ?? "").localeCompare(String(b.institution_id ?? ""), "en") || 0;
+  // Each file names every year the institution has, for the page's links between years.
+  const years = new Map<string, number[]>();
+  for (const b of byInstitution.values()) {
+    const id = String(b.institution_id ?? "");
+    if (!years.has(id)) years.set(id, []);
+    years.get(id)!.push(Number(b.year));
+  }
+  for (const [id, ys] of years) for (const y of ys) (files[projectFile(id, y)] as { years: number[] }).years = [...ys].sort((a, b) => a - b);
   files["projects-counts.json"] = [...counts.values()];
   files["projects-institutions.json"] = [...byInstitution.values()].sort(order);
   return files;
 }
 
-/** The page data file of one institution's projects (every year), named by its slug. */
-export const projectFile = (institutionId: string) => `projects/${idSlug(institutionId)}.json`;
+/** The page data file of one institution's projects of one year, named by its slug. */
+export const projectFile = (institutionId: string, year: number) => `projects/${idSlug(institutionId)}/${year}.json`;
 
 /** At most this many projects are drawn on the research notebooks' scatter plots. */
 export const SCATTER_MAX = 2000;
