@@ -2,18 +2,17 @@
 // of the same files on the same machine). Prints rows/s, peak memory and the ratio; asserts nothing.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile, copyFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateDemo } from "../data/generator/demo.ts";
-import iconv from "iconv-lite";
-import { ident, literal, openDb, type Db } from "../pipelines/lib/db.ts";
+import { replicateFolder } from "../data/generator/replicate.ts";
+import { openDb } from "../pipelines/lib/db.ts";
 import { launch, serve } from "../pipelines/lib/browser.ts";
 import { idSlug } from "../pipelines/lib/shared/slug.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORK = path.join(ROOT, "data", "bench");
-const ID_COLUMNS = new Set(["project_id", "项目编号", "teacher_id", "学员编号", "response_id"]);
 
 /**
  * A national-size folder in seconds: the demo province (scale 2) replicated `copies` times in
@@ -27,36 +26,9 @@ async function buildFolder(copies: number): Promise<string> {
   if (existsSync(path.join(dir, ".complete"))) return dir;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const db = await openDb(":memory:");
-  for (const f of await readdir(base)) {
-    const src = path.join(base, f);
-    if (f.includes("gbk")) {
-      // GB18030 stays GB18030: decode, replicate like the rest, encode again.
-      const utf8 = path.join(dir, "_gbk-utf8.csv");
-      await writeFile(utf8, iconv.decode(await readFile(src), "gb18030"));
-      await replicate(db, utf8, path.join(dir, "_gbk-rep.csv"), copies);
-      await writeFile(path.join(dir, f), iconv.encode(await readFile(path.join(dir, "_gbk-rep.csv"), "utf8"), "gb18030"));
-      await rm(utf8);
-      await rm(path.join(dir, "_gbk-rep.csv"));
-      continue;
-    }
-    if (f.startsWith("_") || !f.endsWith(".csv") || /^(institutions|counties|instrument)/.test(f)) {
-      if (!f.startsWith("_")) await copyFile(src, path.join(dir, f));
-      continue;
-    }
-    await replicate(db, src, path.join(dir, f), copies);
-  }
-  db.close();
+  await replicateFolder(base, dir, copies);
   await writeFile(path.join(dir, ".complete"), "");
   return dir;
-}
-
-async function replicate(db: Db, src: string, dest: string, copies: number): Promise<void> {
-  const cols = (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(${literal(src)}, all_varchar = true)`)).map((c) => c.column_name);
-  const select = cols
-    .map((c) => (ID_COLUMNS.has(c) ? `CASE WHEN k = 0 THEN ${ident(c)} ELSE ${ident(c)} || '-' || k END AS ${ident(c)}` : ident(c)))
-    .join(", ");
-  await db.run(`COPY (SELECT ${select} FROM range(${copies}) r(k), read_csv(${literal(src)}, all_varchar = true) ORDER BY k) TO ${literal(dest)} (HEADER true)`);
 }
 
 function measure(mode: "ours" | "floor", input: string, target: string): { seconds: number; maxRssMiB: number } {

@@ -13,6 +13,7 @@ import { NoBrowserError } from "./lib/browser.ts";
 import { report } from "./report/report.ts";
 import { check } from "./check.ts";
 import { templates } from "./templates.ts";
+import { exportParts, provinceStats, rollup } from "./scale/rollup.ts";
 
 const positiveNumber = (v: string) => {
   const x = Number(v);
@@ -96,6 +97,34 @@ program
   .option("--year <year>", "report year (default: the latest year whose projects have all ended)", integer)
   .action(async (o: { results: string; out: string; year?: number }) => {
     await report(o);
+  });
+
+program
+  .command("export")
+  .description("the warehouse as hive-partitioned Parquet (year=/province=), for per-province work on other machines or engines; internal, not for publication")
+  .requiredOption("--results <dir>", "output folder of `guopei run`")
+  .requiredOption("--out <dir>", "folder for the partitions")
+  .action(async (o: { results: string; out: string }) => {
+    await exportParts(o.results, o.out);
+  });
+
+program
+  .command("stats")
+  .description("one province's sufficient statistics (counts, sums, sums of squares) from its partitions of an export; 省级汇总统计")
+  .requiredOption("--parts <dir>", "folder written by `guopei export` (only this province's partitions are read)")
+  .requiredOption("--province <name>", "the province, as named in the institutions file")
+  .requiredOption("--out <dir>", "folder for the statistics")
+  .action(async (o: { parts: string; province: string; out: string }) => {
+    await provinceStats(o.parts, o.province, o.out);
+  });
+
+program
+  .command("rollup")
+  .description("national item statistics and project ICC from every province's statistics; 全国汇总")
+  .requiredOption("--stats <dirs...>", "folders written by `guopei stats`, one per province")
+  .requiredOption("--out <dir>", "folder for the national figures (item_stats.csv, project_icc.csv)")
+  .action(async (o: { stats: string[]; out: string }) => {
+    await rollup(o.stats, o.out);
   });
 
 program

@@ -14,6 +14,7 @@ const LAYERS: [prefix: string, layer: number][] = [
   ["pipelines/models/", 3],
   ["pipelines/publish/", 4],
   ["pipelines/extract/", 4],
+  ["pipelines/scale/", 4],
   ["pipelines/report/content.ts", 4],
   ["pipelines/site/", 5],
   ["pipelines/", 6], // the commands: cli, run, check, templates, report

@@ -59,6 +59,15 @@ export async function projectIcc(db: Db, policy: Policy): Promise<IccRow[]> {
      ORDER BY year NULLS LAST, project_id`,
     { min: policy.min_responses },
   );
+  return iccByYear(rows);
+}
+
+/**
+ * ICC rows per year from each project's summary (responses n, mean, within sum of squares ssw), in
+ * the order of year then project id: what projectIcc reads from the warehouse, and what the
+ * national roll-up (scale/rollup.ts) sums from each province's partial statistics.
+ */
+export function iccByYear(rows: { year: number | null; n: bigint | number; mean: number; ssw: number }[]): IccRow[] {
   const years = [...new Set(rows.map((r) => (r.year === null ? null : Number(r.year))))];
   return years.flatMap((year) => {
     const groups: GroupSummary[] = rows.filter((r) => (r.year === null ? null : Number(r.year)) === year).map((r) => ({ n: Number(r.n), mean: Number(r.mean), ssw: Math.max(0, Number(r.ssw)) }));

@@ -9,7 +9,7 @@ import { alive } from "./process.ts";
 import { crashPoint } from "./crash.ts";
 
 export const MARKER = ".guopei-output";
-export type OutputKind = "results" | "site" | "extract" | "report" | "demo" | "check" | "templates";
+export type OutputKind = "results" | "site" | "extract" | "report" | "demo" | "check" | "templates" | "export" | "stats" | "rollup";
 
 /** A mistake in the folders a user named: the message says what to do instead. */
 export class OutputError extends Error {}
