@@ -10,6 +10,7 @@ import { replicateFolder } from "../data/generator/replicate.ts";
 import { openDb } from "../pipelines/lib/db.ts";
 import { launch, serve } from "../pipelines/lib/browser.ts";
 import { idSlug } from "../pipelines/lib/shared/slug.ts";
+import { exportParts, exportProvinces, provinceStats, rollup } from "../pipelines/scale/rollup.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORK = path.join(ROOT, "data", "bench");
@@ -98,9 +99,33 @@ async function openPages(dist: string, pages: string[]): Promise<PageLoad[]> {
   return out;
 }
 
+/**
+ * The path beyond one machine on the same results: `guopei export` (hive-partitioned Parquet),
+ * `guopei stats` for the province (the bench's copies are all one province, so this is the work of
+ * one province as large as the whole folder), and `guopei rollup` of its statistics, each timed.
+ */
+async function measureScale(results: string, copies: number): Promise<{ export_s: number; stats_s: number; rollup_s: number; parts_mb: number }> {
+  const parts = path.join(WORK, `parts-x${copies}`);
+  const stats = path.join(WORK, `stats-x${copies}`);
+  const national = path.join(WORK, `rollup-x${copies}`);
+  for (const d of [parts, stats, national]) await rm(d, { recursive: true, force: true });
+  const t0 = performance.now();
+  await exportParts(results, parts);
+  const t1 = performance.now();
+  const [province] = [...(await exportProvinces(parts)).keys()];
+  await provinceStats(parts, province!, stats);
+  const t2 = performance.now();
+  await rollup([stats], national);
+  const t3 = performance.now();
+  const du = spawnSync("du", ["-sm", parts], { encoding: "utf8" });
+  for (const d of [parts, stats, national]) await rm(d, { recursive: true, force: true });
+  const s = (ms: number) => Math.round(ms / 100) / 10;
+  return { export_s: s(t1 - t0), stats_s: s(t2 - t1), rollup_s: s(t3 - t2), parts_mb: Number(du.stdout.split("\t")[0]) };
+}
+
 const scales = (process.env.BENCH_COPIES ?? "1,10,91").split(",").map(Number);
 /** One object per size, written to bench-results.json so that runs can be compared. */
-const results: { copies: number; load_s: number; floor_s: number; analyse_s: number; whole_s: number; peak_mib: number; site_s: number; largest_page_bytes: number; largest_page: string; pages: PageLoad[] }[] = [];
+const results: { copies: number; load_s: number; floor_s: number; analyse_s: number; whole_s: number; peak_mib: number; site_s: number; largest_page_bytes: number; largest_page: string; pages: PageLoad[]; export_s: number; stats_s: number; rollup_s: number; parts_mb: number }[] = [];
 console.log("copies | responses | attendance | trainees | rows in | load s | floor s | load/floor | rows/s | analyse s | whole run s | run peak MiB | floor peak MiB");
 for (const copies of scales) {
   const input = await buildFolder(copies);
@@ -123,8 +148,10 @@ for (const copies of scales) {
   const site = await measureSite(out, copies);
   console.log(`  site: ${site.seconds.toFixed(1)} s, largest page data ${(site.largestPageBytes / 1e6).toFixed(2)} MB (${site.largestPage})`);
   for (const p of site.pages) console.log(`  in Chromium: ${p.page}: page data ${(p.data_bytes / 1e6).toFixed(2)} MB, all ${(p.all_bytes / 1e6).toFixed(2)} MB, first table ${p.first_table_ms} ms`);
+  const scale = await measureScale(out, copies);
+  console.log(`  export ${scale.export_s} s (${scale.parts_mb} MB of Parquet), one province's statistics ${scale.stats_s} s, roll-up ${scale.rollup_s} s`);
   const round = (x: number) => Math.round(x * 10) / 10;
-  results.push({ copies, load_s: round(load), floor_s: round(floor.seconds), analyse_s: round(manifest.step_seconds.analyse!), whole_s: round(ours.seconds), peak_mib: Math.round(ours.maxRssMiB), site_s: round(site.seconds), largest_page_bytes: site.largestPageBytes, largest_page: site.largestPage, pages: site.pages });
+  results.push({ copies, load_s: round(load), floor_s: round(floor.seconds), analyse_s: round(manifest.step_seconds.analyse!), whole_s: round(ours.seconds), peak_mib: Math.round(ours.maxRssMiB), site_s: round(site.seconds), largest_page_bytes: site.largestPageBytes, largest_page: site.largestPage, pages: site.pages, ...scale });
   await writeFile(path.join(ROOT, "bench-results.json"), `${JSON.stringify(results, null, 2)}\n`);
   await rm(path.join(WORK, `floor-x${copies}.duckdb`), { force: true });
 }

@@ -199,7 +199,10 @@ export function provinceMeans(year: ProjectScore[]): Map<string, number> {
  */
 export function evidenceReasons(ps: ProjectScore[], provinceMeans: Map<string, number>, yr: number): string[] {
   const out: string[] = [];
-  const scored = [...ps].filter((x) => x.score !== null).sort((a, b) => a.score! - b.score! || (a.e.project_id < b.e.project_id ? -1 : 1));
+  // Ordered on the score to 9 places, then the id: sums computed in parallel differ in the last
+  // bits, and two projects with the same score must come in the same order every run.
+  const at9 = (x: number) => Math.round(x * 1e9) / 1e9;
+  const scored = [...ps].filter((x) => x.score !== null).sort((a, b) => at9(a.score!) - at9(b.score!) || (a.e.project_id < b.e.project_id ? -1 : 1));
   if (scored.length >= 2) out.push(`最弱项目 weakest ${scored[0]!.e.project_id} ${scored[0]!.score!.toFixed(1)}, 最强 strongest ${scored.at(-1)!.e.project_id} ${scored.at(-1)!.score!.toFixed(1)}`);
   const gaps = Object.keys(PART_ZH).flatMap((part) => {
     const mean = partMean(ps, part);

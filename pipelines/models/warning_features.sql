@@ -63,20 +63,46 @@ LEFT JOIN (SELECT a.project_id, a.teacher_id, a.wave, avg(to100(a.value, coalesc
 WHERE f.wave = $transfer_wave
 GROUP BY ALL;
 
--- The trainee-cut rows with their course-time parts first, then the history and outcome parts: a
--- join with all six parts at once holds six hash tables in memory together, more than the memory
--- limit at national scale (DuckDB cannot spill a probe pipeline's build sides).
-CREATE OR REPLACE TABLE _wf_cuts AS
+-- The trainee-cut rows, then one part joined at a time: a join of several large parts at once
+-- holds all their hash tables in memory together, more than the memory limit at national scale
+-- (DuckDB spills one join's build side to disk, not several in one pipeline); one join per
+-- statement stays within a 2 GB limit.
+CREATE OR REPLACE TABLE _wf_base AS
 SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
-       t.county_code, t.school_id, t.stage, t.rural, p.mode, ww.end_date,
-       att.sessions, att.attended, att.late, att.practice_sessions, att.practice_attended,
-       sub.due, sub.submitted, sub.score_mean
+       t.county_code, t.school_id, t.stage, t.rural, p.mode, ww.end_date
 FROM (SELECT * FROM warning_cuts WHERE role <> 'awaiting') c
 JOIN trainees t ON t.project_id = c.project_id
 JOIN projects p ON p.project_id = c.project_id
-JOIN warning_windows ww ON ww.project_id = c.project_id
-LEFT JOIN _wf_att att ON att.project_id = c.project_id AND att.cut_date = c.cut_date AND att.teacher_id = t.teacher_id
-LEFT JOIN _wf_sub sub ON sub.project_id = c.project_id AND sub.cut_date = c.cut_date AND sub.teacher_id = t.teacher_id;
+JOIN warning_windows ww ON ww.project_id = c.project_id;
+
+CREATE OR REPLACE TABLE _wf_base_att AS
+SELECT b.*, att.sessions, att.attended, att.late, att.practice_sessions, att.practice_attended
+FROM _wf_base b
+LEFT JOIN _wf_att att ON att.project_id = b.project_id AND att.cut_date = b.cut_date AND att.teacher_id = b.teacher_id;
+DROP TABLE _wf_base;
+DROP TABLE _wf_att;
+
+CREATE OR REPLACE TABLE _wf_cuts AS
+SELECT b.*, sub.due, sub.submitted, sub.score_mean
+FROM _wf_base_att b
+LEFT JOIN _wf_sub sub ON sub.project_id = b.project_id AND sub.cut_date = b.cut_date AND sub.teacher_id = b.teacher_id;
+DROP TABLE _wf_base_att;
+DROP TABLE _wf_sub;
+
+-- The history parts, one join at a time as above.
+CREATE OR REPLACE TABLE _wf_hist AS
+SELECT c.*, coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate
+FROM _wf_cuts c
+LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = c.teacher_id;
+DROP TABLE _wf_cuts;
+DROP TABLE _wf_past;
+
+CREATE OR REPLACE TABLE _wf_cuts AS
+SELECT c.*, hrs.hours_cycle AS hours_recorded
+FROM _wf_hist c
+LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = c.teacher_id;
+DROP TABLE _wf_hist;
+DROP TABLE _wf_hrs;
 
 CREATE OR REPLACE TABLE warning_features AS
 SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
@@ -88,10 +114,10 @@ SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
        c.due AS assignments_due,
        (c.due - c.submitted) / nullif(c.due, 0) AS assignments_missing_rate,
        c.score_mean AS assignment_score,
-       coalesce(past.prior_projects, 0) AS prior_projects,
-       past.prior_fail_rate,
-       CASE WHEN hrs.hours_cycle IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE hrs.hours_cycle END AS hours_cycle,
-       hrs.hours_cycle IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
+       c.prior_projects,
+       c.prior_fail_rate,
+       CASE WHEN c.hours_recorded IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE c.hours_recorded END AS hours_cycle,
+       c.hours_recorded IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
        CASE WHEN c.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
        rules_hit(absence_rate, assignments_missing_rate) AS rules_hit,
        a.final_result,
@@ -104,15 +130,9 @@ SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
             WHEN a.final_result <> 'pass' OR tr.transfer < $poor_transfer THEN 1
             ELSE 0 END AS at_risk
 FROM _wf_cuts c
-LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = c.teacher_id
-LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = c.teacher_id
 LEFT JOIN assessments a ON a.project_id = c.project_id AND a.teacher_id = c.teacher_id
 LEFT JOIN _wf_transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = c.teacher_id;
 
 DROP TABLE _wf_cuts;
-DROP TABLE _wf_att;
-DROP TABLE _wf_sub;
-DROP TABLE _wf_past;
-DROP TABLE _wf_hrs;
 DROP TABLE _wf_transfer;
 DROP TABLE _wf_archive;

@@ -154,12 +154,17 @@ export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promi
   const outcome = `at risk = final result not pass, or follow-up transfer (wave ${policy.warning.transfer_wave}) below ${policy.warning.poor_transfer}/100`;
 
   const train = (await db.all<Row>(
-    `SELECT f.year, f.project_id, CAST(p.start_date AS VARCHAR) AS start_date, f.at_risk, f.rules_hit, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
-     FROM (SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL) f
+    // A sample by hash, not DuckDB's reservoir (which differs with the threads): the same rows in
+    // the same order every run. Taken first, then joined: at national size the join of every
+    // training row with the trainees did not fit in a 2 GB memory limit.
+    `WITH f AS MATERIALIZED (
+       SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL
+       ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date LIMIT ${TRAIN_SAMPLE})
+     SELECT f.year, f.project_id, CAST(p.start_date AS VARCHAR) AS start_date, f.at_risk, f.rules_hit, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
+     FROM f
      LEFT JOIN projects p USING (project_id)
-     LEFT JOIN (SELECT project_id, teacher_id, any_value(title) AS title FROM trainees GROUP BY ALL) t USING (project_id, teacher_id)
-     -- A sample by hash, not DuckDB's reservoir (which differs with the threads): the same rows in the same order every run.
-     ORDER BY hash(f.project_id, f.teacher_id, f.cut_date), f.project_id, f.teacher_id, f.cut_date LIMIT ${TRAIN_SAMPLE}`,
+     LEFT JOIN (SELECT project_id, teacher_id, any_value(title) AS title FROM trainees SEMI JOIN f USING (project_id, teacher_id) GROUP BY ALL) t USING (project_id, teacher_id)
+     ORDER BY hash(f.project_id, f.teacher_id, f.cut_date), f.project_id, f.teacher_id, f.cut_date`,
   )).map((r): Row => ({ ...r, year: Number(r.year), at_risk: Number(r.at_risk), progress: Number(r.progress) }));
   const [{ n: currentRows } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_features WHERE role = 'current'`);
   const [{ n: awaiting } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_cuts WHERE role = 'awaiting'`);
