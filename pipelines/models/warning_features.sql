@@ -110,19 +110,14 @@ LEFT JOIN _wf_sub sub ON sub.project_id = b.project_id AND sub.cut_date = b.cut_
 DROP TABLE _wf_base_att;
 DROP TABLE _wf_sub;
 
--- The history parts, one join at a time as above.
+-- The history parts (one row per trainee, narrow: both fit in memory together).
 CREATE OR REPLACE TABLE _wf_hist AS
-SELECT c.*, coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate
+SELECT c.*, coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded
 FROM _wf_cuts c
-LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = c.teacher_id;
+LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = c.teacher_id
+LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = c.teacher_id;
 DROP TABLE _wf_cuts;
 DROP TABLE _wf_past;
-
-CREATE OR REPLACE TABLE _wf_cuts AS
-SELECT c.*, hrs.hours_cycle AS hours_recorded
-FROM _wf_hist c
-LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = c.teacher_id;
-DROP TABLE _wf_hist;
 DROP TABLE _wf_hrs;
 
 CREATE OR REPLACE TABLE warning_features AS
@@ -150,10 +145,10 @@ SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
             WHEN c.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND EXISTS (SELECT 1 FROM followups) THEN NULL
             WHEN a.final_result <> 'pass' OR tr.transfer < $poor_transfer THEN 1
             ELSE 0 END AS at_risk
-FROM _wf_cuts c
+FROM _wf_hist c
 LEFT JOIN assessments a ON a.project_id = c.project_id AND a.teacher_id = c.teacher_id
 LEFT JOIN _wf_transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = c.teacher_id;
 
-DROP TABLE _wf_cuts;
+DROP TABLE _wf_hist;
 DROP TABLE _wf_transfer;
 DROP TABLE _wf_archive;
