@@ -8,9 +8,9 @@ export interface SiteConfigOptions {
   root?: string;
   restricted?: boolean;
   institutions?: string[];
-  /** Institution and year of each page of projects (/projects/<slug>/<year>). */
+  /** Institution and year of each page of projects (/institution-projects/<slug>/<year>). */
   projectPages?: { institution_id: string | null; year: number }[];
-  /** The years with an annual report (/report/<year>). */
+  /** The years with an annual report (/reports/<year>). */
   reportYears?: number[];
 }
 
@@ -48,7 +48,7 @@ export function siteConfig({ root = "dashboards", restricted = false, institutio
     // DuckDB-Wasm for the explorer, offline: no extension is downloaded at build time (json and
     // parquet would be); the explorer reads CSV, which needs none.
     duckdb: { extensions: { json: { install: false, load: false }, parquet: { install: false, load: false } } },
-    dynamicPaths: [...[...new Set(institutions)].map((id) => `/institution/${idSlug(id)}`), ...projectPages.map((p) => `/projects/${idSlug(p.institution_id ?? "")}/${p.year}`), ...reportYears.map((y) => `/report/${y}`)],
+    dynamicPaths: [...[...new Set(institutions)].map((id) => `/institution/${idSlug(id)}`), ...projectPages.map((p) => `/institution-projects/${idSlug(p.institution_id ?? "")}/${p.year}`), ...reportYears.map((y) => `/reports/${y}`)],
   };
 }
 

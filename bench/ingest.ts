@@ -55,7 +55,7 @@ async function measureSite(results: string, copies: number): Promise<{ seconds: 
   const db = await openDb(path.join(results, "guopei.duckdb"), { readOnly: true });
   const [big] = await db.all<{ institution_id: string; year: number }>(`SELECT institution_id, year FROM project_scores GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1`);
   db.close();
-  const pages = await openPages(dist, ["projects", `projects/${idSlug(big!.institution_id)}/${big!.year}`, `report/${big!.year}`, `institution/${idSlug(big!.institution_id)}?year=${big!.year}`]);
+  const pages = await openPages(dist, ["projects", `institution-projects/${idSlug(big!.institution_id)}/${big!.year}`, `reports/${big!.year}`, `institution/${idSlug(big!.institution_id)}?year=${big!.year}`]);
   await rm(dist, { recursive: true, force: true });
   return { seconds, largestPageBytes: Math.round(Number(heaviest[2]) * 1024), largestPage: heaviest[1]!, pages };
 }

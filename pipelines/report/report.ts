@@ -55,7 +55,7 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
         const built = await buildSite({ results, dist: site });
         const pdf = path.join(work, `report-${year}.pdf`);
         const files = await printPages(site, [
-          { page: `report/${year}?full=1`, file: pdf },
+          { page: `reports/${year}?full=1`, file: pdf },
           ...institutions.map((i) => ({ page: `institution/${idSlug(i.institution_id)}?year=${year}&full=1`, file: path.join(work, "institutions", `${idSlug(i.institution_id)}.pdf`) })),
         ]);
         const docx = path.join(work, `report-${year}.docx`);

@@ -28,7 +28,7 @@ const PAGES: [string, string][] = [
   ["data-quality", "table"],
   ["methods", "h2"],
   ["report", "li a"],
-  ["report/2025", "table"],
+  ["reports/2025", "table"],
   // The research notebooks run on the demo data and state their answer.
   ["notebooks/rank-stability", ".gp-answer"],
   ["notebooks/mode-effects", ".gp-answer"],
@@ -204,9 +204,9 @@ describe("the site, built offline, in Chromium", () => {
     try {
       await tab.goto(`${srv.url}/projects?year=2025`, { waitUntil: "networkidle" });
       expect(fetched.filter((u) => u.includes("/_file/data/projects/"))).toEqual([]);
-      await tab.locator(`#observablehq-main a[href="./projects/${idSlug(top!.institution_id)}/2025"]`).click();
+      await tab.locator(`#observablehq-main a[href="./institution-projects/${idSlug(top!.institution_id)}/2025"]`).click();
       await tab.waitForSelector("#observablehq-main .gp-table-bar");
-      expect(new URL(tab.url()).pathname).toBe(`/projects/${idSlug(top!.institution_id)}/2025`);
+      expect(new URL(tab.url()).pathname).toBe(`/institution-projects/${idSlug(top!.institution_id)}/2025`);
       // Every project of that institution in 2025, and no other file of projects.
       expect(Number((await tab.locator("#observablehq-main .gp-table-bar").first().innerText()).match(/(\d+) 行/)![1])).toBe(Number(top!.n));
       expect(fetched.filter((u) => u.includes("/_file/data/projects/")).map((u) => u.replace(/^.*\/_file\/data\/projects\//, "").replace(/\.[0-9a-f]+\.json$/, ""))).toEqual([`${idSlug(top!.institution_id)}/2025`]);
@@ -243,7 +243,7 @@ describe("the site, built offline, in Chromium", () => {
     const srv = await serve(publicDist);
     const tab = await browser.newPage();
     try {
-      await tab.goto(`${srv.url}/report/2025?full=1`, { waitUntil: "networkidle" });
+      await tab.goto(`${srv.url}/reports/2025?full=1`, { waitUntil: "networkidle" });
       await tab.waitForSelector("#observablehq-main table");
       await tab.emulateMedia({ media: "print" });
       const pdfFile = path.join(SHOTS, "report.pdf");
@@ -268,6 +268,14 @@ describe("the site, built offline, in Chromium", () => {
       await tab.close();
       await srv.close();
     }
+  });
+
+  it("has no page beside a folder of the same name, which static servers would list instead of the page", async () => {
+    const names = (await files(publicDist)).map((f) => path.relative(publicDist, f).split(path.sep).join("/"));
+    const folders = new Set(names.flatMap((n) => n.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+    expect(names.filter((n) => n.endsWith(".html")).map((n) => n.slice(0, -5)).filter((page) => folders.has(page))).toEqual([]);
+    expect(names).toContain("reports/2025.html");
+    expect(names.some((n) => /^institution-projects\/[^/]+\/2025\.html$/.test(n))).toBe(true);
   });
 
   it("keeps teacher ids and external origins out of the public build", async () => {

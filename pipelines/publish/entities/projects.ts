@@ -61,7 +61,7 @@ type Row = Record<string, unknown>;
  * The Projects pages' data, light at any size: the index opens the counts (year × programme × mode
  * × tier × recommendation, and the same per institution); each institution's projects of a year,
  * every row with its figures, are in their own file (projects/<slug>/<year>.json, with the years
- * the institution has) for the page /projects/<slug>/<year>.
+ * the institution has) for the page /institution-projects/<slug>/<year>.
  * Counts come from the rows as published, so a project blanked for its size counts as no tier.
  */
 export function projectPages(rows: Row[]): Record<string, unknown> {
