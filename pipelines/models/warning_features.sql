@@ -110,15 +110,20 @@ LEFT JOIN _wf_sub sub ON sub.project_id = b.project_id AND sub.cut_date = b.cut_
 DROP TABLE _wf_base_att;
 DROP TABLE _wf_sub;
 
--- The history parts (one row per trainee, narrow: both fit in memory together).
+-- The parts of one row per trainee (earlier projects, archive hours, final result, transfer):
+-- narrow, so their hash tables fit in memory together.
 CREATE OR REPLACE TABLE _wf_hist AS
-SELECT c.*, coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded
+SELECT c.*, coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded,
+       a.final_result, tr.transfer
 FROM _wf_cuts c
 LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = c.teacher_id
-LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = c.teacher_id;
+LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = c.teacher_id
+LEFT JOIN assessments a ON a.project_id = c.project_id AND a.teacher_id = c.teacher_id
+LEFT JOIN _wf_transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = c.teacher_id;
 DROP TABLE _wf_cuts;
 DROP TABLE _wf_past;
 DROP TABLE _wf_hrs;
+DROP TABLE _wf_transfer;
 
 CREATE OR REPLACE TABLE warning_features AS
 SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
@@ -136,19 +141,16 @@ SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
        c.hours_recorded IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
        CASE WHEN c.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
        rules_hit(absence_rate, assignments_missing_rate) AS rules_hit,
-       a.final_result,
-       tr.transfer,
+       c.final_result,
+       c.transfer,
        CASE WHEN c.role = 'current' THEN NULL
-            WHEN a.final_result IS NULL THEN NULL
+            WHEN c.final_result IS NULL THEN NULL
             -- The 6-month follow-up of this project is not due yet: its outcomes are not complete,
             -- so none of its trainees is a training example (keeping only its failures would bias).
             WHEN c.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND EXISTS (SELECT 1 FROM followups) THEN NULL
-            WHEN a.final_result <> 'pass' OR tr.transfer < $poor_transfer THEN 1
+            WHEN c.final_result <> 'pass' OR c.transfer < $poor_transfer THEN 1
             ELSE 0 END AS at_risk
-FROM _wf_hist c
-LEFT JOIN assessments a ON a.project_id = c.project_id AND a.teacher_id = c.teacher_id
-LEFT JOIN _wf_transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = c.teacher_id;
+FROM _wf_hist c;
 
 DROP TABLE _wf_hist;
-DROP TABLE _wf_transfer;
 DROP TABLE _wf_archive;
