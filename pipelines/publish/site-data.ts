@@ -51,7 +51,7 @@ export async function siteData(resultsDir: string, restricted: boolean): Promise
     const years = (files["overview.json"] as { year: number }[]).map((o) => o.year);
     // Each report in two parts (doc-parts.ts): the head opens with its page, the rest of the long
     // tables when asked for.
-    for (const year of (files["overview.json"] as { year: number }[]).map((o) => o.year)) {
+    for (const year of years) {
       const { head, rest } = splitDoc(annualReport(input, year));
       files[`report/${year}.json`] = head;
       files[`report-rest/${year}.json`] = rest;
