@@ -23,7 +23,8 @@ export async function replicateFolder(src: string, dest: string, copies: number,
   try {
     for (const f of await readdir(src)) {
       const from = path.join(src, f);
-      if (f.startsWith("_")) continue;
+      // Not the generator's truths (_…) nor another folder's marker (.guopei-output …): the copy is a new folder.
+      if (f.startsWith("_") || f.startsWith(".")) continue;
       if (f.includes("gbk")) {
         // GB18030 stays GB18030: decode, replicate like the rest, encode again.
         const utf8 = path.join(dest, "_gbk-utf8.csv");

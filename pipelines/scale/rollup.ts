@@ -26,7 +26,8 @@ import { csvText } from "../lib/shared/csv.ts";
 
 /** A project's province: its institution's (the contract is the province's), else its county's. */
 const PROVINCE = `coalesce(i.province, c.province)`;
-const PROJECT_PROVINCE = `LEFT JOIN projects p USING (project_id) LEFT JOIN institutions i ON i.institution_id = p.institution_id LEFT JOIN counties c ON c.county_code = p.county_code`;
+const PROVINCE_OF_PROJECT = `LEFT JOIN institutions i ON i.institution_id = p.institution_id LEFT JOIN counties c ON c.county_code = p.county_code`;
+const PROJECT_PROVINCE = `LEFT JOIN projects p USING (project_id) ${PROVINCE_OF_PROJECT}`;
 
 /** The exported tables: each a SELECT with `year` and `province_name`, partitioned by year and province. */
 export const EXPORT_TABLES: Record<string, string> = {
@@ -65,17 +66,24 @@ export async function exportParts(results: string, out: string): Promise<{ table
     const db = await openDb(path.join(results, "guopei.duckdb"), { readOnly: true });
     try {
       const tables: Record<string, number> = {};
+      // Every province a project can belong to, once (not per table: the answers are 40 M rows at
+      // national size), and NULL for a response whose project is not in the projects file. The
+      // slug goes in the path (ASCII); the name stays a column.
+      const names = [
+        ...(await db.all<{ p: string }>(`SELECT DISTINCT ${PROVINCE} AS p FROM projects p ${PROVINCE_OF_PROJECT} WHERE ${PROVINCE} IS NOT NULL ORDER BY 1`)).map((r) => r.p),
+        null,
+      ];
+      const slugs = names.map((p) => `(${p === null ? "NULL" : literal(p)}, ${literal(p === null ? "unknown" : idSlug(p))})`).join(", ");
       const provinces = new Set<string>();
       for (const [name, select] of Object.entries(EXPORT_TABLES)) {
-        // The slug in the path (ASCII), computed here for the provinces present; the name stays a column.
-        const names = (await db.all<{ p: string | null }>(`SELECT DISTINCT province_name AS p FROM (${select}) ORDER BY 1`)).map((r) => r.p);
-        const slugs = names.map((p) => `(${p === null ? "NULL" : literal(p)}, ${literal(p === null ? "unknown" : idSlug(p))})`).join(", ");
-        for (const p of names) provinces.add(p ?? "unknown");
         await db.run(
           `COPY (SELECT t.*, s.slug AS province FROM (${select}) t JOIN (VALUES ${slugs}) s(name, slug) ON s.name IS NOT DISTINCT FROM t.province_name ORDER BY ALL)
            TO ${literal(path.join(work, name))} (FORMAT parquet, PARTITION_BY (year, province))`,
         );
-        tables[name] = Number((await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${parquet(path.join(work, name, "**", "*.parquet"))}`))[0]!.n);
+        for (const r of await db.all<{ p: string | null; n: bigint }>(`SELECT province_name AS p, count(*) AS n FROM ${parquet(path.join(work, name, "**", "*.parquet"))} GROUP BY ALL`)) {
+          tables[name] = (tables[name] ?? 0) + Number(r.n);
+          provinces.add(r.p ?? "unknown");
+        }
       }
       // The policy of the run travels with the partitions: the roll-up applies the same minimums.
       const { policy } = JSON.parse(await readFile(path.join(results, "manifest.json"), "utf8")) as { policy: Policy };
@@ -101,8 +109,9 @@ export async function exportProvinces(parts: string): Promise<Map<string, string
 
 /** One province's statistics from its own partitions of an export (nothing else is read). */
 export async function provinceStats(parts: string, province: string, out: string): Promise<Record<string, number>> {
-  const slug = (await exportProvinces(parts)).get(province);
-  if (!slug) throw new OutputError(`no partitions of province "${province}" in ${parts}: the export holds ${[...(await exportProvinces(parts)).keys()].join(", ")}`);
+  const held = await exportProvinces(parts);
+  const slug = held.get(province);
+  if (!slug) throw new OutputError(`no partitions of province "${province}" in ${parts}: the export holds ${[...held.keys()].join(", ")}`);
   return replaceDir(out, "stats", "--out", async (work) => {
     const db = await openDb(":memory:");
     try {

@@ -85,7 +85,8 @@ export function projectPages(rows: Row[]): Record<string, unknown> {
     b[tier] = Number(b[tier] ?? 0) + 1;
     if (rec !== "none") b[rec] = Number(b[rec] ?? 0) + 1;
   }
-  const order = (a: Row, b: Row) => Number(a.year) - Number(b.year) || String(a.institution_id ?? "").localeCompare(String(b.institution_id ?? ""), "en") || 0;
+  const idOf = (r: Row) => String(r.institution_id ?? "");
+  const order = (a: Row, b: Row) => Number(a.year) - Number(b.year) || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0);
   // Each file names every year the institution has, for the page's links between years.
   const years = new Map<string, number[]>();
   for (const b of byInstitution.values()) {
