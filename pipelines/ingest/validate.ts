@@ -85,8 +85,8 @@ const BAD_TYPE_REASON: Record<ColSpec["type"], string> = {
  * The one way a prepared file is read: every cell as text, short rows padded. With `columns` (the
  * header as read in Node) DuckDB does not sniff; without, it names the columns itself.
  */
-export function readCsv(delim: string, columns?: string[]): string {
-  const shape = columns ? `auto_detect = false, columns = {${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}` : "all_varchar = true, auto_detect = true";
+export function readCsv(delim: string, columns?: string[], types: Map<string, string> = new Map()): string {
+  const shape = columns ? `auto_detect = false, columns = {${columns.map((c) => `${literal(c)}: '${types.get(c) ?? "VARCHAR"}'`).join(", ")}}` : "all_varchar = true, auto_detect = true";
   return `read_csv($csv, header = true, delim = ${literal(delim)}, quote = '"', escape = '"', null_padding = true, ${shape})`;
 }
 
@@ -130,6 +130,14 @@ export function typeCheckSql(opts: {
   columns?: string[];
   /** Answer labels read as scale points in item columns (非常满意 → 5 …). */
   labels?: Record<string, number>;
+  /**
+   * The native read (with `columns`): numbers, dates and times typed by DuckDB's CSV reader itself,
+   * which is what makes a bare read_csv fast. It accepts only what the text read would load unchanged:
+   * a cell the text read would normalise, convert (an Excel serial day) or reject with its text
+   * (not a number, out of range, off the scale) stops the statement with NATIVE_FALLBACK, and the
+   * file is read again the text way. test/ingest/native.test.ts holds the two reads equal.
+   */
+  native?: boolean;
 }): string {
   const { table, spec, headers, itemScales, defaultScale } = opts;
   const vName = (h: HeaderMap) => ident(`v:${h.header}`);
@@ -140,10 +148,30 @@ export function typeCheckSql(opts: {
   const present = new Set<string>();
   const extras: HeaderMap[] = [];
   const normalised: { raw: string; n: string; col: ColSpec; item: boolean }[] = [];
+  const native = new Map<string, string>();
+  const err = (cond: string, column: string, reason: string, value: string) => {
+    conds.push(cond);
+    errors.push(`CASE WHEN ${cond} THEN {'column': ${literal(column)}, 'reason': ${literal(reason)}, 'value': ${value}} END`);
+  };
   for (const h of headers) {
     if (h.target.kind === "line") {
       stage1.push(`try_cast(${ident(h.header)} AS BIGINT) AS __line`);
       stage2.push("__line");
+      continue;
+    }
+    const nativeType = opts.native && opts.columns ? nativeTypeOf(h) : undefined;
+    if (nativeType) {
+      native.set(h.header, nativeType);
+      const x = vName(h);
+      stage1.push(`${ident(h.header)} AS ${x}`);
+      const col = h.target.kind === "col" ? h.target.col : undefined;
+      if (col) present.add(col.name);
+      const name = col ? col.name : h.target.kind === "item" ? h.target.id : h.header;
+      const scale = h.target.kind === "item" ? (itemScales.get(h.target.id) ?? defaultScale) : undefined;
+      const ok = nativeChecks(col, scale, x);
+      const cast = scale ? `CAST(${x} AS SMALLINT)` : col?.type === "int" ? `CAST(${x} AS BIGINT)` : x;
+      stage2.push(`CASE WHEN ${x} IS NULL THEN NULL WHEN ${ok.join(" AND ") || "true"} THEN ${cast} ELSE error(${literal(NATIVE_FALLBACK)}) END AS ${ident(name)}`);
+      if (col?.required) err(`${x} IS NULL`, col.name, "missing_required", "NULL::VARCHAR");
       continue;
     }
     stage1.push(`nullif(trim(${ident(h.header)}), '') AS ${vName(h)}`);
@@ -165,34 +193,31 @@ export function typeCheckSql(opts: {
       normalised.push({ raw, n, col: normCol, item });
       v = n;
     }
-    const err = (cond: string, column: string, reason: string) => {
-      conds.push(cond);
-      errors.push(`CASE WHEN ${cond} THEN {'column': ${literal(column)}, 'reason': ${literal(reason)}, 'value': ${raw}} END`);
-    };
+    const rawErr = (cond: string, column: string, reason: string) => err(cond, column, reason, raw);
     if (h.target.kind === "col") {
       const col = h.target.col;
       present.add(col.name);
       const typed = typedExpr(col, v);
       stage2.push(`${typed} AS ${ident(col.name)}`);
-      if (col.required) err(`${v} IS NULL`, col.name, "missing_required");
+      if (col.required) rawErr(`${v} IS NULL`, col.name, "missing_required");
       const t = ident(col.name);
-      if (col.type !== "id" && col.type !== "text") err(`${v} IS NOT NULL AND ${t} IS NULL`, col.name, BAD_TYPE_REASON[col.type]);
+      if (col.type !== "id" && col.type !== "text") rawErr(`${v} IS NOT NULL AND ${t} IS NULL`, col.name, BAD_TYPE_REASON[col.type]);
       if (col.min !== undefined || col.max !== undefined) {
         const conds: string[] = [];
         if (col.min !== undefined) conds.push(`${t} < ${col.min}`);
         if (col.max !== undefined) conds.push(`${t} > ${col.max}`);
-        err(`${t} IS NOT NULL AND (${conds.join(" OR ")})`, col.name, "out_of_range");
+        rawErr(`${t} IS NOT NULL AND (${conds.join(" OR ")})`, col.name, "out_of_range");
       }
     } else if (h.target.kind === "item") {
       const scale = itemScales.get(h.target.id) ?? defaultScale;
       const typed = typedExpr({ name: h.target.id, zh: [], type: "int" }, v);
       stage2.push(`CAST(${typed} AS SMALLINT) AS ${ident(h.target.id)}`);
       const t = ident(h.target.id);
-      err(`${v} IS NOT NULL AND ${t} IS NULL`, h.target.id, "not_an_integer");
-      err(`${t} < ${scale.min} OR ${t} > ${scale.max}`, h.target.id, "likert_out_of_scale");
+      rawErr(`${v} IS NOT NULL AND ${t} IS NULL`, h.target.id, "not_an_integer");
+      rawErr(`${t} < ${scale.min} OR ${t} > ${scale.max}`, h.target.id, "likert_out_of_scale");
     } else if (h.target.kind === "unnamed") {
       // DuckDB names a column without header `columnN`: values there are cells beyond the header's width.
-      err(`${v} IS NOT NULL`, h.header, "value_without_header");
+      rawErr(`${v} IS NOT NULL`, h.header, "value_without_header");
     } else {
       extras.push(h);
     }
@@ -213,7 +238,7 @@ export function typeCheckSql(opts: {
       : `CAST(NULL AS JSON) AS _extra`,
   );
   // Excel serial day numbers converted in this row (counted in the manifest).
-  const serialCols = headers.filter((h) => h.target.kind === "col" && (h.target.col.type === "date" || h.target.col.type === "ts"));
+  const serialCols = headers.filter((h) => h.target.kind === "col" && (h.target.col.type === "date" || h.target.col.type === "ts") && !native.has(h.header));
   stage2.push(serialCols.length ? `(${serialCols.map((h) => `coalesce(regexp_full_match(${vName(h)}, '${EXCEL_SERIAL}'), false)::INT`).join(" + ")}) AS _excel_dates` : "0 AS _excel_dates");
   // Each kind of normalisation applied in this row (counted per file in the manifest).
   const countOf = (conds: string[]) => (conds.length ? `(${conds.map((c) => `coalesce(${c}, false)::INT`).join(" + ")})` : "0");
@@ -232,7 +257,7 @@ export function typeCheckSql(opts: {
   return `CREATE TABLE ${ident(table)} AS
 WITH s1 AS (
   SELECT ${stage1.join(",\n    ")}
-  FROM ${readCsv(opts.delim, opts.columns)}
+  FROM ${readCsv(opts.delim, opts.columns, native)}
 ), s2 AS (
   SELECT ${stage2.join(",\n    ")}, ${allBlank} AS _blank, ${passed.join(", ")}
   FROM s1
@@ -242,6 +267,34 @@ SELECT * EXCLUDE (_blank, ${passed.join(", ")}),
        WHEN ${conds.length ? conds.map((c) => `(${c})`).join(" OR ") : "false"}
        THEN list_filter([${errors.length ? errors.join(",\n    ") : "NULL"}], e -> e IS NOT NULL) END AS _errors
 FROM s2`;
+}
+
+/** The message that stops a native read: the file is read again as text (load.ts). */
+export const NATIVE_FALLBACK = "guopei: a cell for the text read";
+
+/** The contract types the native read leaves to DuckDB's CSV reader (items too). */
+export const NATIVE_TYPES = new Set<ColSpec["type"]>(["int", "num", "date", "ts"]);
+
+/** The type DuckDB's CSV reader reads a column as in the native read; undefined: as text. */
+function nativeTypeOf(h: HeaderMap): string | undefined {
+  if (h.target.kind === "item") return "DOUBLE";
+  if (h.target.kind !== "col") return undefined;
+  return ({ int: "DOUBLE", num: "DOUBLE", date: "DATE", ts: "TIMESTAMP" } as Partial<Record<ColSpec["type"], string>>)[h.target.col.type];
+}
+
+/**
+ * What a natively read value must satisfy to be loaded as it is, the same tests the text read makes
+ * of it (typedExpr, the ranges, the scale); a value failing one would be rejected there with the cell's text.
+ */
+function nativeChecks(col: ColSpec | undefined, scale: ItemScale | undefined, x: string): string[] {
+  if (scale) return [`isfinite(${x})`, `${x} = floor(${x})`, `${x} >= ${scale.min}`, `${x} <= ${scale.max}`];
+  const checks: string[] = [];
+  if (col!.type === "int" || col!.type === "num") checks.push(`isfinite(${x})`);
+  if (col!.type === "int") checks.push(`${x} = floor(${x})`, `abs(${x}) < 9.2e18`);
+  if (col!.type === "date" || col!.type === "ts") checks.push(`year(${x}) BETWEEN 1900 AND 2100`);
+  if (col!.min !== undefined) checks.push(`${x} >= ${col!.min}`);
+  if (col!.max !== undefined) checks.push(`${x} <= ${col!.max}`);
+  return checks;
 }
 
 function castNull(col: ColSpec): string {

@@ -1,0 +1,116 @@
+// (An e2e file for its time alone: some 400 statements.)
+// The native read (numbers, dates and times typed by DuckDB's CSV reader) against the text read
+// (every cell as text, typed in SQL): on any file, the native read either stops (and the file is read
+// as text) or gives exactly the table the text read gives, row for row, errors and counts included.
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SPECS, type ColSpec, type KindSpec } from "../../pipelines/ingest/contract.ts";
+import { LABELS } from "../../pipelines/ingest/survey.ts";
+import { typeCheckSql, type HeaderMap } from "../../pipelines/ingest/validate.ts";
+import { openDb, type Db } from "../../pipelines/lib/db.ts";
+import { tmpDir } from "../helpers.ts";
+
+// Attendance with two more typed columns (an integer with a range, a required integer), and two items.
+const byName = (kind: keyof typeof SPECS, name: string) => SPECS[kind].cols.find((c) => c.name === name)!;
+const spec: KindSpec = { ...SPECS.attendance, cols: [...SPECS.attendance.cols, byName("trainees", "years_teaching"), byName("projects", "year")] };
+const headers: HeaderMap[] = [
+  ...spec.cols.map((col): HeaderMap => ({ header: col.name, target: { kind: "col", col } })),
+  { header: "q01", target: { kind: "item", id: "q01" } },
+  { header: "q02", target: { kind: "item", id: "q02" } },
+  { header: "备注", target: { kind: "extra" } },
+];
+const columns = headers.map((h) => h.header);
+
+// Cells as offices and platforms write them: clean ones, and every way a cell can be odd.
+const NUMBERS = ["180", "0", "1440", "45.5", " 180", "180 ", "1e3", "1E2", "+5", "-0", ".5", "5.", "00012", "1,000", "NaN", "nan", "inf", "-inf", "Infinity", "５", "5%", "0x10", "1_000", "", "  ", "abc", "2000", "-1", "1440.0001", "1e400", "9223372036854775807", "1e19"];
+const DATES = ["2023-04-06", "2024-02-29", "2023-4-6", "2023/04/06", "2023/4/6", "2023.04.06", "2023-04-06 10:00:00", "20230406", "45123", "45123.5", "1899-12-31", "2101-01-01", "1900-01-01", "2023-02-30", "2023-04-06T10:00", " 2023-04-06", "２０２３-04-06", "", "infinity", "epoch", "2023-04-06 (BC)", "0001-01-01", "2023-13-01"];
+const TIMES = ["2023-04-06 07:54:00", "2023-04-06 07:54", "2023-04-06T07:54:00", "2023-04-06 07:54:00.123", "2023-04-06 07:54:00+08", "2023-04-06 07:54:00+08:00", "2023-04-06", "2023/04/06 07:54", "2023-04-06 24:00:00", "2023-04-06 7:54", "45123.25", "", "now", "infinity", "2023-04-06 07:54:60", " 2023-04-06 08:00:00", "2023-04-06 08:00:00 "];
+const ITEMS = ["1", "2", "3", "4", "5", "0", "6", "5.0", "4.5", " 3", "非常满意", "5分", "５", "", "NaN", "3e0", "-1", "1e1"];
+const YEARS = ["2023", "2024.0", "1999", "2101", "", "二〇二三", "2023.5"];
+const TEXT = ["P1", "T1", " T2", "Ｔ3", "T 4", "", "present", "迟到", "late", "bogus", "online", "线上"];
+
+function cellsFor(col: ColSpec | undefined, header: string): fc.Arbitrary<string> {
+  const pool = !col ? (header.startsWith("q") ? ITEMS : TEXT) : col.name === "year" ? YEARS : col.type === "int" || col.type === "num" ? NUMBERS : col.type === "date" ? DATES : col.type === "ts" ? TIMES : TEXT;
+  return fc.constantFrom(...pool);
+}
+const clean: Record<string, string> = { project_id: "P1", teacher_id: "T1", session_id: "S1", session_date: "2023-04-06", session_type: "online", planned_minutes: "180", sign_in: "2023-04-06 07:54:00", sign_out: "2023-04-06 10:45:00", status: "present", years_teaching: "12", year: "2023", q01: "5", q02: "4", 备注: "" };
+
+const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+const csvOf = (rows: string[][]) => `${columns.join(",")}\n${rows.map((r) => r.map(quote).join(",")).join("\n")}\n`;
+
+let db: Db;
+let dir: string;
+beforeAll(async () => {
+  db = await openDb(":memory:");
+  dir = await tmpDir("guopei-native-");
+});
+afterAll(() => db.close());
+
+let fileNo = 0;
+/** Both reads of one file: the native table (or null where the native read stopped) and the text table. */
+async function bothReads(rows: string[][]): Promise<{ native: unknown[] | null; text: unknown[] }> {
+  const csv = path.join(dir, `${fileNo++}.csv`);
+  await writeFile(csv, csvOf(rows));
+  const sql = (native: boolean, table: string) => typeCheckSql({ table, spec, headers, itemScales: new Map([["q02", { min: 0, max: 10 }]]), defaultScale: { min: 1, max: 5 }, delim: ",", columns, labels: LABELS, native });
+  const read = async (table: string) => db.all(`SELECT rowid AS _row, * FROM ${table} ORDER BY rowid`);
+  await db.run("DROP TABLE IF EXISTS n; DROP TABLE IF EXISTS t");
+  let native: unknown[] | null = null;
+  try {
+    await db.run(sql(true, "n"), { csv });
+    native = await read("n");
+  } catch {
+    native = null;
+  }
+  await db.run(sql(false, "t"), { csv });
+  return { native, text: await read("t") };
+}
+
+describe("the native read", () => {
+  it("reads a clean file natively, with the text read's table", async () => {
+    const rows = [columns.map((c) => clean[c]!), columns.map((c) => (c === "q02" ? "9" : c === "备注" ? "好" : clean[c]!))];
+    const { native, text } = await bothReads(rows);
+    expect(native).not.toBeNull();
+    expect(native).toEqual(text);
+    expect(text).toHaveLength(2);
+  });
+
+  it("stops where the text read would change a cell or report its text (Excel serial day, full-width digits, off the scale)", async () => {
+    for (const [col, value] of [["session_date", "45123"], ["planned_minutes", "５"], ["q01", "6"], ["planned_minutes", "2000"], ["planned_minutes", "NaN"], ["q01", "4.5"], ["sign_in", "now"]] as const) {
+      const { native, text } = await bothReads([columns.map((c) => (c === col ? value : clean[c]!))]);
+      expect(native, `${col} = ${value}`).toBeNull();
+      expect(text).toHaveLength(1);
+    }
+  });
+
+  it("gives the text read's table whenever it does not stop, on files of odd cells", async () => {
+    let nativeReads = 0;
+    const row = fc.tuple(...headers.map((h) => fc.oneof({ weight: 3, arbitrary: fc.constant(clean[h.header]!) }, { weight: 1, arbitrary: cellsFor(h.target.kind === "col" ? h.target.col : undefined, h.header) })));
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 4 }), async (rows) => {
+        const { native, text } = await bothReads(rows);
+        if (native === null) return;
+        nativeReads++;
+        expect(native).toEqual(text);
+      }),
+      { numRuns: 100 },
+    );
+    // Not a test of nothing: many of those files were read natively.
+    expect(nativeReads).toBeGreaterThan(10);
+  }, 120_000);
+
+  it("gives the text read's table, value for value, for each odd cell alone", async () => {
+    let nativeReads = 0;
+    for (const h of headers) {
+      const pool = h.header === "q01" || h.header === "q02" ? ITEMS : h.target.kind === "col" && h.target.col.name === "year" ? YEARS : h.target.kind === "col" ? { int: NUMBERS, num: NUMBERS, date: DATES, ts: TIMES }[h.target.col.type as "int"] ?? TEXT : TEXT;
+      for (const value of pool) {
+        const { native, text } = await bothReads([columns.map((c) => (c === h.header ? value : clean[c]!))]);
+        if (native === null) continue;
+        nativeReads++;
+        expect(native, `${h.header} = ${JSON.stringify(value)}`).toEqual(text);
+      }
+    }
+    expect(nativeReads).toBeGreaterThan(50);
+  }, 120_000);
+});
