@@ -110,8 +110,14 @@ function normalisedExpr(col: ColSpec, v: string, src = v): string {
   const plain = [`strlen(${src}) = length(${src})`];
   if (col.type === "id" || col.type === "enum") plain.push(`NOT contains(trim(${src}), ' ')`, `NOT contains(${src}, chr(9))`);
   if (col.type === "num" && col.max !== undefined && col.max <= 1) plain.push(`NOT contains(${src}, '%')`);
-  return `CASE WHEN ${plain.join(" AND ")} THEN ${v} ELSE ${n} END`;
+  // (First the commonest cell, ASCII without a space, which trimming leaves as it is: `v` would trim
+  // it again, an alias being recomputed where it is used.)
+  const bare = [`strlen(${src}) = length(${src})`, `NOT contains(${src}, ' ')`, ...plain.slice(1).filter((t) => !t.includes("trim("))];
+  return `CASE WHEN ${bare.join(" AND ")} THEN nullif(${src}, '') WHEN ${plain.join(" AND ")} THEN ${v} ELSE ${n} END`;
 }
+
+/** A cell without spaces around it, as its text; DuckDB's trim removes, of ASCII, the space alone. */
+const trimmed = (src: string) => `CASE WHEN strlen(${src}) = length(${src}) AND NOT contains(${src}, ' ') THEN nullif(${src}, '') ELSE nullif(trim(${src}), '') END`;
 
 /** A cell of ASCII only (byte length = character length), without spaces, tabs or %. */
 const plainAscii = (v: string) => `(strlen(${v}) = length(${v}) AND NOT contains(${v}, ' ') AND NOT contains(${v}, chr(9)) AND NOT contains(${v}, '%'))`;
@@ -174,7 +180,7 @@ export function typeCheckSql(opts: {
       if (col?.required) err(`${x} IS NULL`, col.name, "missing_required", "NULL::VARCHAR");
       continue;
     }
-    stage1.push(`nullif(trim(${ident(h.header)}), '') AS ${vName(h)}`);
+    stage1.push(`${trimmed(ident(h.header))} AS ${vName(h)}`);
     const raw = vName(h);
     // Typed columns read the normalised text (stage 1); errors show the raw value.
     const normCol = h.target.kind === "col" ? h.target.col : h.target.kind === "item" ? ({ name: h.target.id, zh: [], type: "int" } as ColSpec) : undefined;
