@@ -49,7 +49,8 @@ program
   .requiredOption("--out <dir>", "output folder")
   .option("--policy <file>", "policy JSON (defaults from the programme documents)")
   .option("--db <file>", "DuckDB warehouse file (default: <out>/guopei.duckdb)")
-  .action(async (o: { input: string; out: string; policy?: string; db?: string }) => {
+  .option("--full", "type every file again (by default a file unchanged since the previous run, same bytes and same checks, is copied from the previous warehouse)", false)
+  .action(async (o: { input: string; out: string; policy?: string; db?: string; full: boolean }) => {
     const result = await run(o);
     process.exitCode = result.exitCode;
   });

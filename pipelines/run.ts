@@ -20,6 +20,8 @@ export interface RunOptions {
   out: string;
   policy?: string;
   db?: string;
+  /** Type every file again instead of taking unchanged ones from the previous warehouse. */
+  full?: boolean;
 }
 
 export interface RunResult {
@@ -70,7 +72,10 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   return replaceDir(out, "results", "--out", async (work) => {
     const dbFile = opts.db ? path.resolve(opts.db) : path.join(work, "guopei.duckdb");
     const { load, rejectsByReason, analysis, outputs } = await buildThenSwap(dbFile, async (db: Db, buildFile) => {
-      const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy));
+      // The previous warehouse (this folder's, or --db's): unchanged files are copied from it, not typed again.
+      const before = opts.db ? path.resolve(opts.db) : path.join(out, "guopei.duckdb");
+      const previous = !opts.full && existsSync(before) && (await isWarehouse(before)) ? before : undefined;
+      const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy, { previous }));
       await rm(`${buildFile}.work`, { recursive: true, force: true });
       checkAccount(load);
       const loadedRows = load.parts.reduce((a, p) => a + p.rows_loaded, 0);

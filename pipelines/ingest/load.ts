@@ -1,9 +1,12 @@
 // Step 2 of the load: every prepared file goes through one typed pass in DuckDB, then each kind
 // is checked across files (keys, references) and published as a core table. Every row read is
 // either in a core table or in `rejects`; the account is checked before the run may succeed.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { version as duckdbVersion } from "@duckdb/node-api";
 import PQueue from "p-queue";
 import { ident, literal, type Db } from "../lib/db.ts";
 import { info, progress } from "../lib/log.ts";
@@ -27,8 +30,12 @@ export interface PartAccount {
   excel_dates: number;
   /** Cells normalised, by kind (full-width characters, inner spaces in codes, percentages, Chinese labels). */
   normalised: Record<string, number>;
-  /** How the typed pass read it: `native` (numbers and times typed by DuckDB's CSV reader) or `text` (every cell as text). */
-  read: "native" | "text";
+  /**
+   * How the typed pass read it: `native` (numbers and times typed by DuckDB's CSV reader), `text`
+   * (every cell as text), or `reused`: the same bytes typed by the same statement in the previous
+   * warehouse, whose typed rows were copied.
+   */
+  read: "native" | "text" | "reused";
 }
 
 export interface LoadResult {
@@ -114,7 +121,49 @@ const LARGE_FILE = 32 << 20;
 /** Small files typed side by side, one connection each. */
 const WORKERS = Math.min(4, availableParallelism());
 
-export async function loadWarehouse(db: Db, inputDir: string, workDir: string, policy: Policy): Promise<LoadResult> {
+export interface LoadOptions {
+  /**
+   * A previous warehouse: a file whose bytes and typed-pass statement (the statement's text, with
+   * DuckDB's version) are those of a typed file there is copied from it instead of typed again.
+   */
+  previous?: string;
+}
+
+/** The previous warehouse's typed files by key (see typedKey), attached read-only as `prev`. */
+async function attachPrevious(db: Db, file: string | undefined): Promise<Map<string, { table: string; read: "native" | "text" }>> {
+  const found = new Map<string, { table: string; read: "native" | "text" }>();
+  if (!file) return found;
+  try {
+    await db.run(`ATTACH ${literal(file)} AS prev (READ_ONLY)`);
+  } catch (e) {
+    info(`  (the previous warehouse cannot be opened, every file is typed again: ${(e as Error).message.split("\n")[0]})`);
+    return found;
+  }
+  const [has] = await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'main' AND table_name = '_typed_parts'`);
+  if (n(has?.c) === 0) return found;
+  for (const r of await db.all<{ table_name: string; key: string; read: "native" | "text" }>(`SELECT table_name, key, read FROM prev._typed_parts`)) found.set(r.key, { table: r.table_name, read: r.read });
+  return found;
+}
+
+/** sha256 of a file's bytes, streamed. */
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest("hex");
+}
+
+/**
+ * What a typed file is a function of: the bytes DuckDB reads (the prepared CSV), the statements that
+ * type them (native and text, which carry the header's mapping, the scales, the labels and every
+ * rule), and DuckDB's version. Equal keys, equal tables.
+ */
+function typedKey(csvSha: string, statements: string[]): string {
+  const hash = createHash("sha256").update(`duckdb ${duckdbVersion()}\0${csvSha}`);
+  for (const s of statements) hash.update(`\0${s}`);
+  return hash.digest("hex");
+}
+
+export async function loadWarehouse(db: Db, inputDir: string, workDir: string, policy: Policy, opts: LoadOptions = {}): Promise<LoadResult> {
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert });
   if (outcomes.length === 0) throw new EmptyInputError(`the input folder ${inputDir} holds no files: nothing to load`);
   for (const o of outcomes) {
@@ -124,6 +173,16 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   }
   await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR, kind VARCHAR)`);
   await db.run(`CREATE TABLE _rejected_rows (kind VARCHAR, _file VARCHAR, _line BIGINT)`);
+  // Every typed file by key, so that the next run can take it from here.
+  await db.run(`CREATE TABLE _typed_parts (table_name VARCHAR, key VARCHAR, read VARCHAR)`);
+  const previous = await attachPrevious(db, opts.previous);
+  try {
+    return await loadKinds();
+  } finally {
+    if (opts.previous && (await db.all(`SELECT 1 FROM duckdb_databases() WHERE database_name = 'prev'`)).length) await db.run(`DETACH prev`);
+  }
+
+  async function loadKinds(): Promise<LoadResult> {
 
   const allParts = outcomes.flatMap((o) => o.parts);
   const labelOf = (p: PreparedPart) => (p.sheet && p.file.path.toLowerCase().endsWith(".xlsx") && outcomes.find((o) => o.file === p.file)!.parts.length > 1 ? `${p.file.path}#${p.sheet}` : p.file.path);
@@ -138,7 +197,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     const kindStart = performance.now();
     const spec = SPECS[kind];
     const parts = allParts.filter((p) => p.kind === kind);
-    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number; excelDates: number; normalised: Record<string, number>; readPath: "native" | "text" }[] = [];
+    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number; excelDates: number; normalised: Record<string, number>; readPath: PartAccount["read"]; keyed?: { key: string; read: "native" | "text" } }[] = [];
     const scales = kind === "evaluations" || kind === "followups" ? await itemScales(db, policy) : new Map<string, ItemScale>();
     // The typed pass of each file, as many at a time as there are connections: a small file costs
     // DuckDB more in planning than in reading, and a province may send thousands of them.
@@ -164,13 +223,22 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
           const who = await identityColumn(w, part.csv, delim, suspects, suppliedKinds.includes("trainees"));
           if (who) throw new HeaderProblem(`${who}: evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)`);
         }
-        const sql = (native: boolean) => typeCheckSql({ table, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native });
+        const sql = (native: boolean, name = table) => typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native });
+        const key = typedKey(part.csv === part.file.abs ? part.file.sha256 : await sha256File(part.csv), [sql(true, "_"), sql(false, "_")]);
+        const before = previous.get(key);
+        if (before) {
+          await w.run(`CREATE TABLE ${ident(table)} AS SELECT * FROM prev.${ident(before.table)}`);
+          readPath = "reused";
+          keyed = { key, read: before.read };
+          return;
+        }
         // The native read first (numbers and times typed by the CSV reader: about twice as fast on
         // a large file); a cell it cannot judge stops it and the file is read as text, as before.
         if (columns && maps.some((m) => m.target.kind === "item" || (m.target.kind === "col" && NATIVE_TYPES.has(m.target.col.type)))) {
           try {
             await w.run(sql(true), { csv: part.csv });
             readPath = "native";
+            keyed = { key, read: "native" };
             return;
           } catch (e) {
             // Whatever stopped it (a cell for the text read, a cast the reader refused, a row wider
@@ -183,8 +251,10 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
         // to the temp folder and is written twice.
         await w.run(sql(false), { csv: part.csv });
         readPath = "text";
+        keyed = { key, read: "text" };
       };
-      let readPath: "native" | "text" = "text";
+      let readPath: "native" | "text" | "reused" = "text";
+      let keyed: { key: string; read: "native" | "text" } | undefined;
       try {
         // The header read in Node spares DuckDB's sniffer; a file it cannot read that way (a row
         // wider than the header, say) goes through the sniffer, which names and reports such cells.
@@ -220,7 +290,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
       );
       const read = n(counts?.c);
       const normalised = Object.fromEntries(NORMALISATIONS.map((k) => [k, n(counts?.[k])]).filter(([, v]) => Number(v) > 0));
-      checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath });
+      checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath, keyed });
       bar.tick(part.file.path);
     };
     // A large file already keeps every core busy (and its memory): large files go one at a time,
@@ -248,6 +318,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
       for (const w of idle) if (w !== db) w.close();
     }
     checked.sort((a, b) => a.order - b.order);
+    for (const c of checked) if (c.keyed) await db.run(`INSERT INTO _typed_parts VALUES ($table, $key, $read)`, { table: c.table, key: c.keyed.key, read: c.keyed.read });
 
     if (checked.length === 0) {
       await db.run(emptyTableSql(spec));
@@ -320,6 +391,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   }
   bar.done();
   return { outcomes, parts: accounts, skippedChecks, tables, suppliedKinds };
+  }
 }
 
 /** Rows of `stg` whose key came before (file order, then line) go to `bad`. */

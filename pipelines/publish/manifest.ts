@@ -29,8 +29,11 @@ export interface ManifestFile {
   normalised?: Record<string, number>;
   /** What was changed to read it (rows above the header, renamed columns, a survey export's reshaping). */
   reshaped?: unknown;
-  /** `native`: numbers and times typed by DuckDB's CSV reader; `text`: every cell read as text (a cell needed it). */
-  typed_read?: "native" | "text";
+  /**
+   * `native`: numbers and times typed by DuckDB's CSV reader; `text`: every cell read as text (a cell
+   * needed it); `reused`: unchanged since the previous run (same bytes, same checks), copied from its warehouse.
+   */
+  typed_read?: "native" | "text" | "reused";
 }
 
 export function manifestFiles(load: LoadResult): ManifestFile[] {
@@ -59,7 +62,7 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
     entry.kind_by = notes[0]?.kind_by ?? null;
     const changes = notes.map(({ kind_by: _, ...rest }) => rest).filter((r) => Object.keys(r).length);
     if (changes.length) entry.reshaped = changes.length === 1 ? changes[0] : changes;
-    if (parts.length) entry.typed_read = parts.every((p) => p.read === "native") ? "native" : "text";
+    if (parts.length) entry.typed_read = parts.every((p) => p.read === "reused") ? "reused" : parts.every((p) => p.read === "native") ? "native" : "text";
     if (o.encoding === "xlsx") entry.sheets = parts.map((p) => ({ sheet: p.sheet ?? "", kind: p.kind, rows_read: p.rows_read, rows_loaded: p.rows_loaded, rows_rejected: p.rows_rejected }));
     return entry;
   });

@@ -23,7 +23,8 @@ async function fingerprint(dir: string): Promise<string> {
     let bytes: Buffer | string = await readFile(path.join(dir, rel));
     if (rel === "manifest.json") {
       const m = JSON.parse(bytes.toString("utf8"));
-      bytes = JSON.stringify([m.files, m.outputs, m.rejects_by_reason, m.policy]);
+      // (How a file was typed, `typed_read`, says whether it was copied from the previous warehouse.)
+      bytes = JSON.stringify([m.files.map(({ typed_read: _, ...f }: { typed_read?: string }) => f), m.outputs, m.rejects_by_reason, m.policy]);
     }
     h.update(rel).update(bytes);
   }
