@@ -7,25 +7,40 @@
 --   hours_cycle: hours in the archive over the $cycle_years years before the project's year.
 -- Each part is staged in a table of its own: the final join is then planned with exact row counts
 -- (the kind tables are views, whose estimates can be far off at national scale).
+-- The cuts of a project side by side (at most three: a training project's 25 %, 50 % and 75 %,
+-- a running one's as-of date), so that the records of each trainee are counted behind every cut
+-- in one pass over them: a join of each record with every cut of its project wrote 1.5 times the
+-- attendance rows and grouped them by cut. A count of 0 records is NULL, as a record-less cut.
+CREATE OR REPLACE TABLE _wf_cutw AS
+SELECT project_id,
+       max(cut_date) FILTER (WHERE k = 1) AS cut1,
+       max(cut_date) FILTER (WHERE k = 2) AS cut2,
+       max(cut_date) FILTER (WHERE k = 3) AS cut3
+FROM (SELECT project_id, cut_date,
+             CASE WHEN row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) > 3
+                  THEN error('warning_cuts: a project with more than three cuts') ELSE row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) END AS k
+      FROM warning_cuts WHERE role <> 'awaiting')
+GROUP BY ALL;
+
 CREATE OR REPLACE TABLE _wf_att AS
-SELECT c.project_id, c.cut_date, a.teacher_id,
-       count(*) FILTER (WHERE counted_session(a.status)) AS sessions,
-       count(*) FILTER (WHERE attended(a.status)) AS attended,
-       count(*) FILTER (WHERE a.status = 'late') AS late,
-       count(*) FILTER (WHERE a.status = 'absent') AS absent,
-       count(*) FILTER (WHERE a.session_type = 'practice' AND counted_session(a.status)) AS practice_sessions,
-       count(*) FILTER (WHERE a.session_type = 'practice' AND attended(a.status)) AS practice_attended
-FROM warning_cuts c
-JOIN attendance a ON a.project_id = c.project_id AND a.session_date <= c.cut_date
+SELECT project_id, teacher_id,
+       list_value(count(*) FILTER (WHERE session_date <= cut1), count(*) FILTER (WHERE session_date <= cut2), count(*) FILTER (WHERE session_date <= cut3)) AS n,
+       list_value(count(*) FILTER (WHERE session_date <= cut1 AND counted_session(status)), count(*) FILTER (WHERE session_date <= cut2 AND counted_session(status)), count(*) FILTER (WHERE session_date <= cut3 AND counted_session(status))) AS sessions,
+       list_value(count(*) FILTER (WHERE session_date <= cut1 AND attended(status)), count(*) FILTER (WHERE session_date <= cut2 AND attended(status)), count(*) FILTER (WHERE session_date <= cut3 AND attended(status))) AS attended,
+       list_value(count(*) FILTER (WHERE session_date <= cut1 AND status = 'late'), count(*) FILTER (WHERE session_date <= cut2 AND status = 'late'), count(*) FILTER (WHERE session_date <= cut3 AND status = 'late')) AS late,
+       list_value(count(*) FILTER (WHERE session_date <= cut1 AND session_type = 'practice' AND counted_session(status)), count(*) FILTER (WHERE session_date <= cut2 AND session_type = 'practice' AND counted_session(status)), count(*) FILTER (WHERE session_date <= cut3 AND session_type = 'practice' AND counted_session(status))) AS practice_sessions,
+       list_value(count(*) FILTER (WHERE session_date <= cut1 AND session_type = 'practice' AND attended(status)), count(*) FILTER (WHERE session_date <= cut2 AND session_type = 'practice' AND attended(status)), count(*) FILTER (WHERE session_date <= cut3 AND session_type = 'practice' AND attended(status))) AS practice_attended
+FROM attendance a JOIN _wf_cutw c USING (project_id)
+WHERE a.session_date <= greatest(c.cut1, c.cut2, c.cut3)
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE _wf_sub AS
-SELECT c.project_id, c.cut_date, s.teacher_id,
-       count(*) AS due,
-       count(*) FILTER (WHERE CAST(s.submitted_at AS DATE) <= c.cut_date) AS submitted,
-       avg(s.score) FILTER (WHERE CAST(s.submitted_at AS DATE) <= c.cut_date) AS score_mean
-FROM warning_cuts c
-JOIN submissions s ON s.project_id = c.project_id AND s.due_date <= c.cut_date
+SELECT project_id, teacher_id,
+       list_value(count(*) FILTER (WHERE due_date <= cut1), count(*) FILTER (WHERE due_date <= cut2), count(*) FILTER (WHERE due_date <= cut3)) AS due,
+       list_value(count(*) FILTER (WHERE due_date <= cut1 AND CAST(submitted_at AS DATE) <= cut1), count(*) FILTER (WHERE due_date <= cut2 AND CAST(submitted_at AS DATE) <= cut2), count(*) FILTER (WHERE due_date <= cut3 AND CAST(submitted_at AS DATE) <= cut3)) AS submitted,
+       list_value(avg(score) FILTER (WHERE due_date <= cut1 AND CAST(submitted_at AS DATE) <= cut1), avg(score) FILTER (WHERE due_date <= cut2 AND CAST(submitted_at AS DATE) <= cut2), avg(score) FILTER (WHERE due_date <= cut3 AND CAST(submitted_at AS DATE) <= cut3)) AS score_mean
+FROM submissions s JOIN _wf_cutw c USING (project_id)
+WHERE s.due_date <= greatest(c.cut1, c.cut2, c.cut3)
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE _wf_past AS
@@ -84,46 +99,57 @@ LEFT JOIN (SELECT a.project_id, a.teacher_id, a.wave, avg(to100(a.value, coalesc
 WHERE f.wave = $transfer_wave
 GROUP BY ALL;
 
--- The trainee-cut rows, then one part joined at a time: a join of several large parts at once
--- holds all their hash tables in memory together, more than the memory limit at national scale
--- (DuckDB spills one join's build side to disk, not several in one pipeline); one join per
--- statement stays within a 2 GB limit.
+-- One row per trainee of a project with cuts, then one part joined at a time: a join of several
+-- large parts at once holds all their hash tables in memory together, more than the memory limit
+-- at national scale (DuckDB spills one join's build side to disk, not several in one pipeline).
+-- The parts of one row per trainee (earlier projects, archive hours, final result, transfer) are
+-- narrow: their hash tables fit in memory together. The rows per cut are made by the last statement.
 CREATE OR REPLACE TABLE _wf_base AS
-SELECT c.project_id, t.teacher_id, c.year, c.role, c.progress, c.cut_date,
-       t.county_code, t.school_id, t.stage, t.rural, p.mode, ww.end_date
-FROM (SELECT * FROM warning_cuts WHERE role <> 'awaiting') c
-JOIN trainees t ON t.project_id = c.project_id
-JOIN projects p ON p.project_id = c.project_id
-JOIN warning_windows ww ON ww.project_id = c.project_id;
-
-CREATE OR REPLACE TABLE _wf_base_att AS
-SELECT b.*, att.sessions, att.attended, att.late, att.practice_sessions, att.practice_attended
-FROM _wf_base b
-LEFT JOIN _wf_att att ON att.project_id = b.project_id AND att.cut_date = b.cut_date AND att.teacher_id = b.teacher_id;
-DROP TABLE _wf_base;
-DROP TABLE _wf_att;
-
-CREATE OR REPLACE TABLE _wf_cuts AS
-SELECT b.*, sub.due, sub.submitted, sub.score_mean
-FROM _wf_base_att b
-LEFT JOIN _wf_sub sub ON sub.project_id = b.project_id AND sub.cut_date = b.cut_date AND sub.teacher_id = b.teacher_id;
-DROP TABLE _wf_base_att;
-DROP TABLE _wf_sub;
-
--- The parts of one row per trainee (earlier projects, archive hours, final result, transfer):
--- narrow, so their hash tables fit in memory together.
-CREATE OR REPLACE TABLE _wf_hist AS
-SELECT c.*, coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded,
+SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, p.mode, ww.end_date,
+       coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded,
        a.final_result, tr.transfer
-FROM _wf_cuts c
-LEFT JOIN _wf_past past ON past.project_id = c.project_id AND past.teacher_id = c.teacher_id
-LEFT JOIN _wf_hrs hrs ON hrs.project_id = c.project_id AND hrs.teacher_id = c.teacher_id
-LEFT JOIN assessments a ON a.project_id = c.project_id AND a.teacher_id = c.teacher_id
-LEFT JOIN _wf_transfer tr ON tr.project_id = c.project_id AND tr.teacher_id = c.teacher_id;
-DROP TABLE _wf_cuts;
+FROM trainees t
+JOIN projects p ON p.project_id = t.project_id
+JOIN warning_windows ww ON ww.project_id = t.project_id
+LEFT JOIN _wf_past past ON past.project_id = t.project_id AND past.teacher_id = t.teacher_id
+LEFT JOIN _wf_hrs hrs ON hrs.project_id = t.project_id AND hrs.teacher_id = t.teacher_id
+LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id
+LEFT JOIN _wf_transfer tr ON tr.project_id = t.project_id AND tr.teacher_id = t.teacher_id
+WHERE t.project_id IN (SELECT project_id FROM _wf_cutw);
 DROP TABLE _wf_past;
 DROP TABLE _wf_hrs;
 DROP TABLE _wf_transfer;
+
+CREATE OR REPLACE TABLE _wf_base_att AS
+SELECT b.*, att.n, att.sessions, att.attended, att.late, att.practice_sessions, att.practice_attended
+FROM _wf_base b
+LEFT JOIN _wf_att att ON att.project_id = b.project_id AND att.teacher_id = b.teacher_id;
+DROP TABLE _wf_base;
+DROP TABLE _wf_att;
+
+CREATE OR REPLACE TABLE _wf_hist AS
+SELECT b.*, sub.due, sub.submitted, sub.score_mean
+FROM _wf_base_att b
+LEFT JOIN _wf_sub sub ON sub.project_id = b.project_id AND sub.teacher_id = b.teacher_id;
+DROP TABLE _wf_base_att;
+DROP TABLE _wf_sub;
+
+-- Each trainee at each cut of the project (k: the cut's place among the project's cuts, which
+-- picks its counts); no record behind a cut leaves its counts null.
+CREATE OR REPLACE VIEW _wf_rows AS
+SELECT c.project_id, h.teacher_id, c.year, c.role, c.progress, c.cut_date,
+       h.county_code, h.school_id, h.stage, h.rural, h.mode, h.end_date,
+       CASE WHEN h.n[c.k] > 0 THEN h.sessions[c.k] END AS sessions,
+       CASE WHEN h.n[c.k] > 0 THEN h.attended[c.k] END AS attended,
+       CASE WHEN h.n[c.k] > 0 THEN h.late[c.k] END AS late,
+       CASE WHEN h.n[c.k] > 0 THEN h.practice_sessions[c.k] END AS practice_sessions,
+       CASE WHEN h.n[c.k] > 0 THEN h.practice_attended[c.k] END AS practice_attended,
+       CASE WHEN h.due[c.k] > 0 THEN h.due[c.k] END AS due,
+       CASE WHEN h.due[c.k] > 0 THEN h.submitted[c.k] END AS submitted,
+       CASE WHEN h.due[c.k] > 0 THEN h.score_mean[c.k] END AS score_mean,
+       h.prior_projects, h.prior_fail_rate, h.hours_recorded, h.final_result, h.transfer
+FROM (SELECT *, row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) AS k FROM warning_cuts WHERE role <> 'awaiting') c
+JOIN _wf_hist h ON h.project_id = c.project_id;
 
 CREATE OR REPLACE TABLE warning_features AS
 SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
@@ -150,7 +176,9 @@ SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
             WHEN c.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND EXISTS (SELECT 1 FROM followups) THEN NULL
             WHEN c.final_result <> 'pass' OR c.transfer < $poor_transfer THEN 1
             ELSE 0 END AS at_risk
-FROM _wf_hist c;
+FROM _wf_rows c;
 
+DROP VIEW _wf_rows;
 DROP TABLE _wf_hist;
+DROP TABLE _wf_cutw;
 DROP TABLE _wf_archive;
