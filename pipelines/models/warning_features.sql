@@ -11,34 +11,44 @@
 -- a running one's as-of date), so that the records of each trainee are counted behind every cut
 -- in one pass over them: a join of each record with every cut of its project wrote 1.5 times the
 -- attendance rows and grouped them by cut. A count of 0 records is NULL, as a record-less cut.
+-- Each cut numbered among its project's cuts (k), once: the counts below are kept by k.
+CREATE OR REPLACE TABLE _wf_cutk AS
+SELECT project_id, year, role, progress, cut_date, row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) AS k
+FROM warning_cuts WHERE role <> 'awaiting';
+
 CREATE OR REPLACE TABLE _wf_cutw AS
 SELECT project_id,
        max(cut_date) FILTER (WHERE k = 1) AS cut1,
        max(cut_date) FILTER (WHERE k = 2) AS cut2,
-       max(cut_date) FILTER (WHERE k = 3) AS cut3
-FROM (SELECT project_id, cut_date,
-             CASE WHEN row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) > 3
-                  THEN error('warning_cuts: a project with more than three cuts') ELSE row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) END AS k
-      FROM warning_cuts WHERE role <> 'awaiting')
+       max(cut_date) FILTER (WHERE k = 3) AS cut3,
+       CASE WHEN max(k) > 3 THEN error('warning_cuts: a project with more than three cuts') END AS more
+FROM _wf_cutk
 GROUP BY ALL;
+
+-- The records dated (d and e) on or before each of the three cuts that meet cond, as a list by k;
+-- the mean of x over them.
+CREATE OR REPLACE TEMP MACRO count_behind(d, e, cond, c1, c2, c3) AS list_value(
+    count(*) FILTER (WHERE d <= c1 AND e <= c1 AND cond), count(*) FILTER (WHERE d <= c2 AND e <= c2 AND cond), count(*) FILTER (WHERE d <= c3 AND e <= c3 AND cond));
+CREATE OR REPLACE TEMP MACRO mean_behind(x, d, e, c1, c2, c3) AS list_value(
+    avg(x) FILTER (WHERE d <= c1 AND e <= c1), avg(x) FILTER (WHERE d <= c2 AND e <= c2), avg(x) FILTER (WHERE d <= c3 AND e <= c3));
 
 CREATE OR REPLACE TABLE _wf_att AS
 SELECT project_id, teacher_id,
-       list_value(count(*) FILTER (WHERE session_date <= cut1), count(*) FILTER (WHERE session_date <= cut2), count(*) FILTER (WHERE session_date <= cut3)) AS n,
-       list_value(count(*) FILTER (WHERE session_date <= cut1 AND counted_session(status)), count(*) FILTER (WHERE session_date <= cut2 AND counted_session(status)), count(*) FILTER (WHERE session_date <= cut3 AND counted_session(status))) AS sessions,
-       list_value(count(*) FILTER (WHERE session_date <= cut1 AND attended(status)), count(*) FILTER (WHERE session_date <= cut2 AND attended(status)), count(*) FILTER (WHERE session_date <= cut3 AND attended(status))) AS attended,
-       list_value(count(*) FILTER (WHERE session_date <= cut1 AND status = 'late'), count(*) FILTER (WHERE session_date <= cut2 AND status = 'late'), count(*) FILTER (WHERE session_date <= cut3 AND status = 'late')) AS late,
-       list_value(count(*) FILTER (WHERE session_date <= cut1 AND session_type = 'practice' AND counted_session(status)), count(*) FILTER (WHERE session_date <= cut2 AND session_type = 'practice' AND counted_session(status)), count(*) FILTER (WHERE session_date <= cut3 AND session_type = 'practice' AND counted_session(status))) AS practice_sessions,
-       list_value(count(*) FILTER (WHERE session_date <= cut1 AND session_type = 'practice' AND attended(status)), count(*) FILTER (WHERE session_date <= cut2 AND session_type = 'practice' AND attended(status)), count(*) FILTER (WHERE session_date <= cut3 AND session_type = 'practice' AND attended(status))) AS practice_attended
+       count_behind(session_date, session_date, true, cut1, cut2, cut3) AS n,
+       count_behind(session_date, session_date, counted_session(status), cut1, cut2, cut3) AS sessions,
+       count_behind(session_date, session_date, attended(status), cut1, cut2, cut3) AS attended,
+       count_behind(session_date, session_date, status = 'late', cut1, cut2, cut3) AS late,
+       count_behind(session_date, session_date, session_type = 'practice' AND counted_session(status), cut1, cut2, cut3) AS practice_sessions,
+       count_behind(session_date, session_date, session_type = 'practice' AND attended(status), cut1, cut2, cut3) AS practice_attended
 FROM attendance a JOIN _wf_cutw c USING (project_id)
 WHERE a.session_date <= greatest(c.cut1, c.cut2, c.cut3)
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE _wf_sub AS
 SELECT project_id, teacher_id,
-       list_value(count(*) FILTER (WHERE due_date <= cut1), count(*) FILTER (WHERE due_date <= cut2), count(*) FILTER (WHERE due_date <= cut3)) AS due,
-       list_value(count(*) FILTER (WHERE due_date <= cut1 AND CAST(submitted_at AS DATE) <= cut1), count(*) FILTER (WHERE due_date <= cut2 AND CAST(submitted_at AS DATE) <= cut2), count(*) FILTER (WHERE due_date <= cut3 AND CAST(submitted_at AS DATE) <= cut3)) AS submitted,
-       list_value(avg(score) FILTER (WHERE due_date <= cut1 AND CAST(submitted_at AS DATE) <= cut1), avg(score) FILTER (WHERE due_date <= cut2 AND CAST(submitted_at AS DATE) <= cut2), avg(score) FILTER (WHERE due_date <= cut3 AND CAST(submitted_at AS DATE) <= cut3)) AS score_mean
+       count_behind(due_date, due_date, true, cut1, cut2, cut3) AS due,
+       count_behind(due_date, CAST(submitted_at AS DATE), true, cut1, cut2, cut3) AS submitted,
+       mean_behind(score, due_date, CAST(submitted_at AS DATE), cut1, cut2, cut3) AS score_mean
 FROM submissions s JOIN _wf_cutw c USING (project_id)
 WHERE s.due_date <= greatest(c.cut1, c.cut2, c.cut3)
 GROUP BY ALL;
@@ -148,7 +158,7 @@ SELECT c.project_id, h.teacher_id, c.year, c.role, c.progress, c.cut_date,
        CASE WHEN h.due[c.k] > 0 THEN h.submitted[c.k] END AS submitted,
        CASE WHEN h.due[c.k] > 0 THEN h.score_mean[c.k] END AS score_mean,
        h.prior_projects, h.prior_fail_rate, h.hours_recorded, h.final_result, h.transfer
-FROM (SELECT *, row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) AS k FROM warning_cuts WHERE role <> 'awaiting') c
+FROM _wf_cutk c
 JOIN _wf_hist h ON h.project_id = c.project_id;
 
 CREATE OR REPLACE TABLE warning_features AS
@@ -181,4 +191,7 @@ FROM _wf_rows c;
 DROP VIEW _wf_rows;
 DROP TABLE _wf_hist;
 DROP TABLE _wf_cutw;
+DROP TABLE _wf_cutk;
+DROP MACRO count_behind;
+DROP MACRO mean_behind;
 DROP TABLE _wf_archive;
