@@ -115,7 +115,10 @@ export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: R
     const members = new Map<string, number[]>();
     rows.forEach((r, i) => {
       const k = key(r);
-      if (k) members.set(k, [...(members.get(k) ?? []), i]);
+      if (!k) return;
+      const m = members.get(k);
+      if (m) m.push(i);
+      else members.set(k, [i]);
     });
     const stats = [...members.entries()].sort().map(([group, idx]) => {
       const c = confusion(idx.map((i) => high[i]!), idx.map((i) => y[i]!));
