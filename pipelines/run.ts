@@ -86,7 +86,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       await timed("publish_rejects", () =>
         copyCsv(db, `SELECT file, line, "column", reason, value FROM rejects ORDER BY file, line, "column", reason, value`, path.join(work, "rejects.csv")),
       );
-      const analysis = await timed("analyse", () => analyse(db, policy));
+      const analysis = await timed("analyse", () => analyse(db, policy, previous));
       const outputs = await timed("publish", () => publishOutputs(db, work, policy));
       const rows = await db.all<{ reason: string; c: bigint }>(`SELECT reason, count(*) AS c FROM rejects GROUP BY ALL ORDER BY c DESC, reason`);
       const rejectsByReason = Object.fromEntries(rows.map((r) => [r.reason, Number(r.c)]));

@@ -156,9 +156,9 @@ export async function removeStale(dir: string, prefix: string): Promise<void> {
   }
 }
 
-/** Whether the database holds a table or view of this name. */
+/** Whether the database (not one attached beside it) holds a table or view of this name. */
 export async function hasTable(db: Db, name: string): Promise<boolean> {
-  const rows = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $name`, { name });
+  const rows = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $name AND table_catalog = current_database()`, { name });
   return rows[0]!.n > 0n;
 }
 

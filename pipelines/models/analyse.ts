@@ -10,6 +10,8 @@ import type { WarningReport } from "../warnings/warnings.ts";
 export interface AnalysisNotes {
   /** Seconds per model. */
   seconds: Record<string, number>;
+  /** Models copied from the previous warehouse, their fingerprints unchanged (models/memo.ts). */
+  reused: string[];
   warning: WarningReport;
   case_mix: { applied: boolean; note: string; coefficients: Record<string, number> };
   /** Personal data scrubbed from the comments that public pages and extracts may use. */
@@ -17,14 +19,20 @@ export interface AnalysisNotes {
   notes: string[];
 }
 
-export async function analyse(db: Db, policy: Policy): Promise<AnalysisNotes> {
+/** `previous`: the previous warehouse, whose models are copied where their inputs are unchanged (none with --full). */
+export async function analyse(db: Db, policy: Policy, previous?: string): Promise<AnalysisNotes> {
   const ctx: RunContext = { db, policy, notes: {}, memo: new Map() };
-  const seconds = await runModels(MODELS, ctx, (m, s) => {
-    if (s >= 1) info(`  ${m.name}: ${s.toFixed(1)} s`);
+  const { seconds, reused } = await runModels(MODELS, ctx, {
+    previous,
+    onBuilt: (m, s, copied) => {
+      if (s >= 1) info(`  ${m.name}: ${s.toFixed(1)} s${copied ? " (copied: inputs unchanged 输入未变，沿用)" : ""}`);
+    },
   });
+  if (reused.length) info(`  ${reused.length} of ${MODELS.length} models copied from the previous warehouse, their inputs unchanged`);
   const n = ctx.notes;
   return {
     seconds,
+    reused,
     warning: n.warning as WarningReport,
     comments_scrubbed: n.comments_scrubbed as Record<string, number>,
     case_mix: n.case_mix as AnalysisNotes["case_mix"],

@@ -10,6 +10,7 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import { hasTable, ident, literal, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { writeTable, type ColumnType } from "../lib/table.ts";
+import { attachPreviousModels, copyPrevious, createMemoTable, detachPreviousModels, modelFingerprint, remember, tableFingerprint } from "./memo.ts";
 
 /** Column types as families: what a reader can rely on, whatever width DuckDB chose. */
 export type Family = "text" | "integer" | "number" | "boolean" | "date" | "timestamp";
@@ -55,6 +56,11 @@ export interface Model {
     | { sql: (ctx: RunContext) => Record<string, DuckDBValue> | Promise<Record<string, DuckDBValue>> }
     | { rows: (ctx: RunContext) => Promise<Record<string, unknown>[]> }
     | { run: (ctx: RunContext) => Promise<void> };
+  /**
+   * Later models read what this one leaves in the run's memo (RunContext.memo): when one of them is
+   * built, this one is built too rather than copied from the previous warehouse.
+   */
+  sharesMemo?: boolean;
   /** Run after the table is written and checked (notes for the manifest). */
   after?: (ctx: RunContext) => Promise<void>;
 }
@@ -185,11 +191,16 @@ export async function checkModel(db: Db, model: Model): Promise<string[]> {
 
 const show = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? Number(v) : v))).join("; ");
 
+/** A SQL model's parameters (computed once: they are part of its fingerprint too). */
+async function paramsOf(ctx: RunContext, m: Model): Promise<Record<string, DuckDBValue> | null> {
+  return "sql" in m.build ? await m.build.sql(ctx) : null;
+}
+
 /** Build one model and check it against its declaration (its dependencies must be built); the check's seconds. */
-export async function buildModel(ctx: RunContext, m: Model): Promise<number> {
+export async function buildModel(ctx: RunContext, m: Model, params?: Record<string, DuckDBValue> | null): Promise<number> {
   if ("sql" in m.build) {
     await ctx.db.run(`DROP TABLE IF EXISTS ${ident(m.name)}`);
-    await ctx.db.script(modelSql(m.name), await m.build.sql(ctx), `models/${m.name}.sql`);
+    await ctx.db.script(modelSql(m.name), params ?? (await m.build.sql(ctx)), `models/${m.name}.sql`);
   } else if ("rows" in m.build) await writeRows(ctx.db, m, await m.build.rows(ctx));
   else await m.build.run(ctx);
   const t0 = performance.now();
@@ -205,22 +216,73 @@ export async function createMeasures(db: Db): Promise<void> {
   await db.script(modelSql("measures"), {}, "models/measures.sql");
 }
 
+export interface RunModelsOptions {
+  /** The previous warehouse: a model whose fingerprint it remembers is copied from it, not built (memo.ts). */
+  previous?: string;
+  onBuilt?: (m: Model, seconds: number, reused: boolean) => void;
+}
+
+export interface ModelsRun {
+  /** Seconds per model (its checks included), and under `checks` the seconds all the tables' checks took together. */
+  seconds: Record<string, number>;
+  /** Models copied from the previous warehouse, their inputs unchanged (in build order). */
+  reused: string[];
+}
+
 /**
- * Build every model in dependency order, checking each table as it is written; seconds per model
- * (its checks included), and under `checks` the seconds all the tables' checks took together.
+ * Build every model in dependency order, checking each table as it is written; with a previous
+ * warehouse, copy instead each model whose fingerprint (code, policy, parameters, inputs) it
+ * remembers, with the notes it left for the manifest. A model that leaves results in `memo` for
+ * later ones (`sharesMemo`) is built, not copied, when a model that depends on it is built.
  */
-export async function runModels(models: readonly Model[], ctx: RunContext, onBuilt?: (m: Model, seconds: number) => void): Promise<Record<string, number>> {
+export async function runModels(models: readonly Model[], ctx: RunContext, opts: RunModelsOptions = {}): Promise<ModelsRun> {
   const names = new Set(models.map((m) => m.name));
   const seconds: Record<string, number> = {};
+  const reused: string[] = [];
   let checks = 0;
   await createMeasures(ctx.db);
-  for (const m of ordered(models)) {
-    const t0 = performance.now();
-    for (const d of m.dependsOn) if (!names.has(d) && !(await hasTable(ctx.db, d))) throw new ModelError(m.name, [`depends on ${d}, which is neither a model nor a loaded table`]);
-    checks += await buildModel(ctx, m);
-    seconds[m.name] = Math.round(performance.now() - t0) / 1000;
-    onBuilt?.(m, seconds[m.name]!);
+  await createMemoTable(ctx.db);
+  const order = ordered(models);
+  const previous = await attachPreviousModels(ctx.db, opts.previous);
+  try {
+    for (const m of order) {
+      for (const d of m.dependsOn) if (!names.has(d) && !(await hasTable(ctx.db, d))) throw new ModelError(m.name, [`depends on ${d}, which is neither a model nor a loaded table`]);
+    }
+    // Every model's fingerprint, from its inputs' (loaded tables hashed once each) and its parameters
+    // (which read only loaded tables and the policy), recorded in this warehouse for the next run.
+    const prints = new Map<string, string>();
+    const params = new Map<string, Record<string, DuckDBValue> | null>();
+    for (const m of order) {
+      const inputs: [string, string][] = [];
+      for (const d of m.dependsOn) {
+        if (!prints.has(d)) prints.set(d, await tableFingerprint(ctx.db, d));
+        inputs.push([d, prints.get(d)!]);
+      }
+      params.set(m.name, await paramsOf(ctx, m));
+      prints.set(m.name, modelFingerprint(m.name, ctx.policy, params.get(m.name), inputs));
+    }
+    const copied = new Set(order.filter((m) => previous.get(m.name)?.fingerprint === prints.get(m.name)).map((m) => m.name));
+    // A built model that reads what a copied one leaves in memo: that one is built too (latest first, so it cascades).
+    for (const m of [...order].reverse()) {
+      if (copied.has(m.name)) continue;
+      for (const d of m.dependsOn) if (models.find((x) => x.name === d)?.sharesMemo) copied.delete(d);
+    }
+    for (const m of order) {
+      const t0 = performance.now();
+      const before = { ...ctx.notes };
+      const copy = copied.has(m.name);
+      if (copy) {
+        await copyPrevious(ctx.db, m.name);
+        Object.assign(ctx.notes, previous.get(m.name)!.notes);
+        reused.push(m.name);
+      } else checks += await buildModel(ctx, m, params.get(m.name));
+      await remember(ctx.db, m.name, prints.get(m.name)!, Object.fromEntries(Object.entries(ctx.notes).filter(([k, v]) => before[k] !== v)));
+      seconds[m.name] = Math.round(performance.now() - t0) / 1000;
+      opts.onBuilt?.(m, seconds[m.name]!, copy);
+    }
+  } finally {
+    await detachPreviousModels(ctx.db);
   }
   seconds.checks = Math.round(checks * 1000) / 1000;
-  return seconds;
+  return { seconds, reused };
 }

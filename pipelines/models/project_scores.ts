@@ -11,6 +11,8 @@ export default defineModel({
   grain: "one row per project",
   key: ["project_id"],
   dependsOn: ["project_evidence"],
+  // institution_scores ranks from the scored projects this model leaves in memo.
+  sharesMemo: true,
   columns: {
     year: year(false),
     project_id: projectId,

@@ -1,11 +1,14 @@
-// A rerun takes every unchanged file from the previous warehouse instead of typing it again, and its
+// A rerun takes every unchanged file from the previous warehouse instead of typing it again, and
+// every model whose inputs are unchanged (pipelines/models/memo.ts) instead of building it again; its
 // results are the results of a full run on the same folder: every output file byte for byte, every
-// warehouse table row for row (row ids included, which give the rejects their lines).
+// warehouse table row for row (row ids included, which give the rejects their lines), the manifest's
+// notes of the analysis.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
 import { KINDS } from "../../pipelines/ingest/contract.ts";
+import { MODELS } from "../../pipelines/models/index.ts";
 import { openDb } from "../../pipelines/lib/db.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { run } from "../../pipelines/run.ts";
@@ -15,9 +18,26 @@ setQuiet(true);
 
 interface Manifest {
   files: { path: string; typed_read?: string }[];
+  analysis: { reused: string[]; seconds: Record<string, number> } & Record<string, unknown>;
 }
 const manifest = async (out: string): Promise<Manifest> => JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
 const readOf = async (out: string) => Object.fromEntries((await manifest(out)).files.map((f) => [f.path, f.typed_read]));
+
+const reusedOf = async (out: string) => (await manifest(out)).analysis.reused;
+/** The manifest's notes of the analysis, without its times and what it copied. */
+const notesOf = async (out: string) => {
+  const { seconds: _s, reused: _r, ...notes } = (await manifest(out)).analysis;
+  return notes;
+};
+
+/** Models that read none of `tables`, directly or through another model. */
+function modelsApartFrom(tables: string[]): string[] {
+  const reads = (name: string): string[] => {
+    const m = MODELS.find((x) => x.name === name);
+    return m ? [name, ...m.dependsOn.flatMap(reads)] : [name];
+  };
+  return MODELS.filter((m) => !reads(m.name).some((t) => tables.includes(t))).map((m) => m.name);
+}
 
 /** Every output file but the manifest (which holds times) and the warehouse, with its bytes. */
 async function outputs(out: string): Promise<Record<string, string>> {
@@ -91,6 +111,15 @@ describe("a rerun after one more month of attendance", () => {
     expect(Object.values(await readOf(full))).not.toContain("reused");
   });
 
+  it("copies the models that do not read attendance and builds the others, with the notes they left", async () => {
+    const reused = await reusedOf(incremental);
+    expect(reused.sort()).toEqual(modelsApartFrom(["attendance"]).sort());
+    expect(reused).toEqual(expect.arrayContaining(["response_scores", "reliability", "item_stats", "project_icc", "comments_public"]));
+    expect(reused).not.toContain("warning_features");
+    expect(await reusedOf(full)).toEqual([]);
+    expect(await notesOf(incremental)).toEqual(await notesOf(full));
+  });
+
   it("publishes what a full run publishes, byte for byte", async () => {
     const [a, b] = [await outputs(incremental), await outputs(full)];
     expect(Object.keys(a).length).toBeGreaterThan(10);
@@ -121,12 +150,16 @@ describe("a rerun after a file changed, or with another policy", () => {
     lines[1] = lines[1]!.replace(/,([1-5]),/, (_m, d: string) => `,${d === "5" ? "4" : "5"},`);
     await writeFile(path.join(input, file), lines.join("\n"));
     await run({ input, out });
+    // The early warning reads no evaluation: copied; everything scored from the evaluations, built.
+    expect((await reusedOf(out)).sort()).toEqual(modelsApartFrom(["evaluations", "evaluation_answers", "rejects"]).sort());
+    expect(await reusedOf(out)).toEqual(expect.arrayContaining(["warning_features", "teacher_warnings"]));
     const read = await readOf(out);
     expect(read[file]).not.toBe("reused");
     expect(Object.entries(read).filter(([f, how]) => f !== file && how && how !== "reused")).toEqual([]);
     const fresh = await tmpDir("guopei-incr-full-");
     await run({ input, out: fresh, full: true });
     expect(await outputs(out)).toEqual(await outputs(fresh));
+    expect(await notesOf(out)).toEqual(await notesOf(fresh));
     expect(await differingLoads(path.join(out, "guopei.duckdb"), path.join(fresh, "guopei.duckdb"))).toEqual([]);
   }, 300_000);
 
@@ -139,6 +172,8 @@ describe("a rerun after a file changed, or with another policy", () => {
     expect(withItems.length).toBeGreaterThan(3);
     for (const [f, how] of withItems) expect(how, f).not.toBe("reused");
     for (const [f, how] of read.filter(([f]) => f.startsWith("attendance_"))) expect(how, f).toBe("reused");
+    // The policy is part of every model's fingerprint: all built again.
+    expect(await reusedOf(out)).toEqual([]);
     const r = await runCli(["run", "--input", input, "--out", out, "--policy", policy, "--full"]);
     expect(r.code).toBe(0);
     expect(Object.values(await readOf(out))).not.toContain("reused");

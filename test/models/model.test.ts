@@ -89,7 +89,7 @@ describe("the run order", () => {
     await withDb(async (db) => {
       const built = (name: string, dependsOn: string[]) =>
         defineModel({ name, grain: "", key: ["k"], dependsOn, columns: { k: { type: "integer", doc: "", notNull: true } }, build: { run: async (ctx) => void (await ctx.db.run(`CREATE OR REPLACE TABLE ${name} AS SELECT range AS k FROM range(1000)`)) } });
-      const seconds = await runModels([built("b", ["a"]), built("a", [])], ctxOf(db));
+      const { seconds } = await runModels([built("b", ["a"]), built("a", [])], ctxOf(db));
       expect(Object.keys(seconds)).toEqual(["a", "b", "checks"]);
       expect(seconds.checks).toBeGreaterThan(0);
       expect(seconds.checks).toBeLessThanOrEqual(seconds.a! + seconds.b! + 0.002);

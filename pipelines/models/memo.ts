@@ -1,0 +1,111 @@
+// Incremental analysis: a model whose inputs are what they were in the previous warehouse is copied
+// from it, not built again. What a model's table is a function of, its fingerprint: the code of the
+// whole pipeline (every .ts and .sql file under pipelines/, the package's and DuckDB's versions),
+// the policy, the model's own parameters (a SQL model's, e.g. the early warning's as-of date), and
+// the fingerprints of what it reads (its dependsOn): a model's, recursively; a loaded table's, the
+// sum of the 64-bit hashes of its rows, each hashed with its rowid (so order counts), and its row
+// count (a view: its rows alone). Equal fingerprints, equal tables: the copy is what the build would write.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { version as duckdbVersion } from "@duckdb/node-api";
+import { ident, literal, type Db } from "../lib/db.ts";
+import type { Policy } from "../lib/policy.ts";
+
+const PIPELINES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const PACKAGE = path.resolve(PIPELINES, "..", "package.json");
+
+let codeFingerprint: string | undefined;
+
+/** sha256 of every .ts and .sql file under pipelines/ (path and bytes, in path order), the package's version and DuckDB's. */
+export function pipelineCode(): string {
+  if (codeFingerprint) return codeFingerprint;
+  const hash = createHash("sha256");
+  const files = (readdirSync(PIPELINES, { recursive: true, encoding: "utf8" }) as string[]).filter((f) => /\.(ts|sql)$/.test(f)).sort();
+  for (const f of files) hash.update(`${f}\0`).update(readFileSync(path.join(PIPELINES, f))).update("\0");
+  hash.update((JSON.parse(readFileSync(PACKAGE, "utf8")) as { version: string }).version).update("\0").update(duckdbVersion());
+  codeFingerprint = hash.digest("hex");
+  return codeFingerprint;
+}
+
+/**
+ * A loaded table's content: its row count and the sum of hash(rowid, row) over its rows, in one scan.
+ * A view has no row ids and no order of its own (what reads it cannot rely on one): its rows are
+ * hashed alone, the sum a fingerprint of the rows as a multiset.
+ */
+export async function tableFingerprint(db: Db, table: string): Promise<string> {
+  const [v] = await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM duckdb_views() WHERE view_name = $table AND database_name = current_database() AND NOT internal`, { table });
+  const rowHash = Number(v?.c ?? 0) > 0 ? "hash(t)" : "hash(rowid, t)";
+  const [r] = await db.all<{ n: bigint; h: string | null }>(`SELECT count(*) AS n, CAST(sum(${rowHash}) AS VARCHAR) AS h FROM ${ident(table)} AS t`);
+  return `${r!.n}:${r!.h ?? "-"}`;
+}
+
+/** A model's fingerprint from the code, the policy, its parameters and its inputs' fingerprints (in dependsOn order). */
+export function modelFingerprint(name: string, policy: Policy, params: unknown, inputs: readonly (readonly [string, string])[]): string {
+  return createHash("sha256")
+    .update(JSON.stringify([pipelineCode(), name, canonical(policy), canonical(params ?? null), inputs]))
+    .digest("hex");
+}
+
+/** JSON with object keys sorted, so that equal values give equal text whatever the key order. */
+function canonical(v: unknown): unknown {
+  if (typeof v === "bigint") return String(v);
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+/** What the previous warehouse remembers of a model: its fingerprint and the notes it left for the manifest. */
+export interface Remembered {
+  fingerprint: string;
+  notes: Record<string, unknown>;
+}
+
+/** The table every warehouse keeps of its models: one row per model built or copied. */
+export const MEMO_TABLE = "_model_memo";
+
+export async function createMemoTable(db: Db): Promise<void> {
+  await db.run(`CREATE OR REPLACE TABLE ${MEMO_TABLE} (model VARCHAR, fingerprint VARCHAR, notes VARCHAR)`);
+}
+
+export async function remember(db: Db, model: string, fingerprint: string, notes: Record<string, unknown>): Promise<void> {
+  await db.run(`INSERT INTO ${MEMO_TABLE} VALUES ($model, $fingerprint, $notes)`, { model, fingerprint, notes: JSON.stringify(notes) });
+}
+
+/**
+ * Attach the previous warehouse read-only as `prev_models` and read what it remembers; an empty map
+ * (and nothing attached) when there is none, it cannot be opened, or it predates the memo.
+ */
+export async function attachPreviousModels(db: Db, file: string | undefined): Promise<Map<string, Remembered>> {
+  const found = new Map<string, Remembered>();
+  if (!file) return found;
+  try {
+    await db.run(`ATTACH ${literal(file)} AS prev_models (READ_ONLY)`);
+  } catch {
+    return found;
+  }
+  const [has] = await db.all<{ c: bigint }>(
+    `SELECT count(*) AS c FROM duckdb_tables() WHERE database_name = 'prev_models' AND schema_name = 'main' AND table_name = ${literal(MEMO_TABLE)}`,
+  );
+  if (Number(has?.c ?? 0) > 0) {
+    const tables = new Set(
+      (await db.all<{ table_name: string }>(`SELECT table_name FROM duckdb_tables() WHERE database_name = 'prev_models' AND schema_name = 'main'`)).map((r) => r.table_name),
+    );
+    for (const r of await db.all<{ model: string; fingerprint: string; notes: string }>(`SELECT model, fingerprint, notes FROM prev_models.${MEMO_TABLE}`)) {
+      if (tables.has(r.model)) found.set(r.model, { fingerprint: r.fingerprint, notes: JSON.parse(r.notes) as Record<string, unknown> });
+    }
+  }
+  return found;
+}
+
+export async function detachPreviousModels(db: Db): Promise<void> {
+  if ((await db.all(`SELECT 1 FROM duckdb_databases() WHERE database_name = 'prev_models'`)).length) await db.run(`DETACH prev_models`);
+}
+
+/** Copy a model's table from the previous warehouse, rows in their order. */
+export async function copyPrevious(db: Db, model: string): Promise<void> {
+  await db.run(`DROP TABLE IF EXISTS ${ident(model)}`);
+  await db.run(`CREATE TABLE ${ident(model)} AS SELECT * FROM prev_models.${ident(model)}`);
+}
