@@ -86,7 +86,7 @@ describe("the native read", () => {
 
   it("gives the text read's table whenever it does not stop, on files of odd cells", async () => {
     let nativeReads = 0;
-    const row = fc.tuple(...headers.map((h) => fc.oneof({ weight: 3, arbitrary: fc.constant(clean[h.header]!) }, { weight: 1, arbitrary: cellsFor(h.target.kind === "col" ? h.target.col : undefined, h.header) })));
+    const row = fc.tuple(...headers.map((h) => fc.oneof({ weight: 12, arbitrary: fc.constant(clean[h.header]!) }, { weight: 1, arbitrary: cellsFor(h.target.kind === "col" ? h.target.col : undefined, h.header) })));
     await fc.assert(
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 4 }), async (rows) => {
         const { native, text } = await bothReads(rows);
@@ -94,10 +94,12 @@ describe("the native read", () => {
         nativeReads++;
         expect(native).toEqual(text);
       }),
-      { numRuns: 100 },
+      // A fixed seed: the same 100 files on every run (a drawn seed once gave only 6 native
+      // reads; this one gives 48), most cells clean so that most files have one or two odd cells.
+      { numRuns: 100, seed: 20261204 },
     );
     // Not a test of nothing: many of those files were read natively.
-    expect(nativeReads).toBeGreaterThan(10);
+    expect(nativeReads).toBeGreaterThan(30);
   }, 120_000);
 
   it("gives the text read's table, value for value, for each odd cell alone", async () => {
