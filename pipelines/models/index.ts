@@ -1,6 +1,7 @@
 // Every warehouse table the analysis builds, one file each; the runner orders them by dependsOn.
 import comments_public from "./comments_public.ts";
 import county_performance from "./county_performance.ts";
+import dimension_scores from "./dimension_scores.ts";
 import hours_compliance from "./hours_compliance.ts";
 import institution_scores from "./institution_scores.ts";
 import integrity_flags from "./integrity_flags.ts";
@@ -23,6 +24,7 @@ export const MODELS: readonly Model[] = [
   project_scores,
   comments_public,
   institution_scores,
+  dimension_scores,
   county_performance,
   reliability,
   item_stats,

@@ -79,4 +79,16 @@ describe("known answers on a hand-built province", () => {
     const rows = await query<{ response_id: string; score: number }>(db, `SELECT response_id, score FROM response_scores ORDER BY response_id`);
     expect(rows.map((r) => [r.response_id, Number(r.score)])).toEqual([["R1", 75], ["R2", 100], ["R3", 50]]);
   });
+
+  it("dimension scores: the province's weighted mean of 75, 100 and 50 in every dimension; I1, under the public minimum of 5, not shown", async () => {
+    // Each response answers every item alike (straight lines: weight 0.5 each, equal weights), so
+    // every dimension's score is (75 + 100 + 50) / 3 = 75 over 3 responses.
+    const rows = await query<{ institution_id: string | null; dimension: string; n_responses: bigint; score: number; percentile: number | null }>(
+      db,
+      `SELECT institution_id, dimension, n_responses, score, percentile FROM dimension_scores WHERE year = 2025 ORDER BY dimension`,
+    );
+    expect(rows.map((r) => [r.institution_id, r.dimension, Number(r.n_responses), Number(r.score), r.percentile])).toEqual(
+      ["content", "design", "methods", "overall", "trainers"].map((d) => [null, d, 3, 75, null]),
+    );
+  });
 });

@@ -1,0 +1,22 @@
+-- Grain: one row per year and dimension for the province (institution_id null), and per year,
+-- institution and dimension for each institution with at least $min_group responses.
+-- Each response's dimension score (items reverse-coded and rescaled 0-100, as in response_scores),
+-- weighted by its integrity weight; an institution's percentile among those shown that year.
+CREATE TABLE dimension_scores AS
+WITH item AS (
+  -- Grouped by response and dimension alone, then joined to the response's year, institution
+  -- and weight: with those in the key, the national grouping (16 M groups) did not fit in 2 GB.
+  SELECT a.response_id, coalesce(i.dimension, 'overall') AS dimension,
+         avg(100.0 * ((CASE WHEN coalesce(i.reverse, false) THEN coalesce(i.scale_min, $likert_min) + coalesce(i.scale_max, $likert_max) - a.value ELSE a.value END)
+              - coalesce(i.scale_min, $likert_min)) / (coalesce(i.scale_max, $likert_max) - coalesce(i.scale_min, $likert_min))) AS v
+  FROM evaluation_answers a SEMI JOIN (SELECT response_id FROM response_scores WHERE weight > 0 AND year IS NOT NULL) r USING (response_id)
+  LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
+  GROUP BY ALL),
+g AS (
+  SELECT year, institution_id, dimension, count(*) AS n_responses, sum(weight * v) / sum(weight) AS score, GROUPING(institution_id) AS province
+  FROM item JOIN response_scores USING (response_id) GROUP BY GROUPING SETS ((year, dimension), (year, institution_id, dimension))),
+-- (ranked on the score rounded to 6 places: sums in parallel differ in the last bits, and ties must stay ties)
+shown AS (SELECT * FROM g WHERE province = 1 OR (institution_id IS NOT NULL AND n_responses >= $min_group))
+SELECT year, CASE WHEN province = 1 THEN NULL ELSE institution_id END AS institution_id, dimension, n_responses, round(round(score, 9), 2) AS score,
+       CASE WHEN province = 0 THEN round(100 * percent_rank() OVER (PARTITION BY year, dimension, province ORDER BY round(score, 6)), 0) END AS percentile
+FROM shown;
