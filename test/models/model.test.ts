@@ -96,6 +96,28 @@ describe("the run order", () => {
     });
   });
 
+  it("lets go of what a model leaves in memo once every model that reads it is built, not before", async () => {
+    await withDb(async (db) => {
+      const ctx = ctxOf(db);
+      const seen: string[] = [];
+      const table = (name: string) => ctx.db.run(`CREATE OR REPLACE TABLE ${name} AS SELECT 1 AS k`);
+      const model = (name: string, dependsOn: string[], run: (c: RunContext) => void) =>
+        defineModel({ name, grain: "", key: ["k"], dependsOn, columns: { k: { type: "integer", doc: "" } }, build: { run: async (c) => { run(c); await table(name); } } });
+      // a leaves its result; b and c read it; d comes after them and reads nothing of a.
+      const models = [
+        model("a", [], (c) => void c.memo.set("a", [1, 2, 3])),
+        model("b", ["a"], (c) => seen.push(`b:${c.memo.has("a")}`)),
+        model("c", ["a", "b"], (c) => seen.push(`c:${c.memo.has("a")}`)),
+        model("d", ["c"], (c) => seen.push(`d:${c.memo.has("a")}`)),
+      ];
+      ctx.memo.set("as_of", "2026-12-01");
+      await runModels(models, ctx);
+      expect(seen).toEqual(["b:true", "c:true", "d:false"]);
+      // A value under another name than a model's (the as-of date) is kept.
+      expect([...ctx.memo.keys()]).toEqual(["as_of"]);
+    });
+  });
+
   it("every model reads only models, input kinds and the load's own tables; SQL models have their file", () => {
     const known = new Set<string>([...MODELS.map((x) => x.name), ...KINDS, "evaluation_answers", "followup_answers", "rejects"]);
     for (const model of MODELS) {
