@@ -279,12 +279,6 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
         bar.tick(part.file.path);
         return;
       }
-      const lineExpr = part.hasLineColumn ? "__line" : "rowid + 2";
-      await w.run(
-        `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
-         FROM (SELECT ${lineExpr} AS line, unnest(_errors) AS e FROM ${ident(table)} WHERE _errors IS NOT NULL)`,
-        { label, kind },
-      );
       const [counts] = await w.all<Record<string, bigint | null>>(
         `SELECT count(*) AS c, sum(_excel_dates) FILTER (WHERE _errors IS NULL) AS x, ${NORMALISATIONS.map((k) => `sum(_norm_${k}) AS ${k}`).join(", ")} FROM ${ident(table)}`,
       );
@@ -318,7 +312,16 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
       for (const w of idle) if (w !== db) w.close();
     }
     checked.sort((a, b) => a.order - b.order);
-    for (const c of checked) if (c.keyed) await db.run(`INSERT INTO _typed_parts VALUES ($table, $key, $read)`, { table: c.table, key: c.keyed.key, read: c.keyed.read });
+    // Each file's rejected cells, then its key, in file order (not as the files typed side by side
+    // finish): identical inputs give the rejects table in the same order, row ids included.
+    for (const c of checked) {
+      await db.run(
+        `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
+         FROM (SELECT ${c.part.hasLineColumn ? "__line" : "rowid + 2"} AS line, unnest(_errors) AS e FROM ${ident(c.table)} WHERE _errors IS NOT NULL)`,
+        { label: c.label, kind },
+      );
+      if (c.keyed) await db.run(`INSERT INTO _typed_parts VALUES ($table, $key, $read)`, { table: c.table, key: c.keyed.key, read: c.keyed.read });
+    }
 
     if (checked.length === 0) {
       await db.run(emptyTableSql(spec));
@@ -349,7 +352,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     await rejectRepeatedKeys(db, spec, content);
     await rejectUnknownReferences(db, kind, spec, suppliedKinds, skippedChecks);
 
-    await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad`);
+    await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad ORDER BY ALL`);
     await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
     const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
     // A view costs nothing to build, but every query over it plans one branch per file: past

@@ -30,20 +30,13 @@ export function pipelineCode(): string {
 }
 
 /**
- * Tables whose rows are written in no fixed order (rejects: as the files being typed side by side
- * finish) and read by no model in their order: hashed as multisets, as views are, or every rerun
- * would see them changed (and build integrity_flags and all that reads it again: 6 s nationally).
- */
-const UNORDERED = new Set(["rejects"]);
-
-/**
  * A loaded table's content: its row count and the sum of hash(rowid, row) over its rows, in one scan.
  * A view has no row ids and no order of its own (what reads it cannot rely on one): its rows are
  * hashed alone, the sum a fingerprint of the rows as a multiset.
  */
 export async function tableFingerprint(db: Db, table: string): Promise<string> {
   const [v] = await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM duckdb_views() WHERE view_name = $table AND database_name = current_database() AND NOT internal`, { table });
-  const rowHash = Number(v?.c ?? 0) > 0 || UNORDERED.has(table) ? "hash(t)" : "hash(rowid, t)";
+  const rowHash = Number(v?.c ?? 0) > 0 ? "hash(t)" : "hash(rowid, t)";
   const [r] = await db.all<{ n: bigint; h: string | null }>(`SELECT count(*) AS n, CAST(sum(${rowHash}) AS VARCHAR) AS h FROM ${ident(table)} AS t`);
   return `${r!.n}:${r!.h ?? "-"}`;
 }
