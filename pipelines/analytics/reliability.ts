@@ -100,8 +100,7 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
          ORDER BY hash(response_id), response_id LIMIT ${SAMPLE}
        )
        SELECT s.response_id, s.weight, a.item_id, coalesce(i.dimension, 'overall') AS dimension,
-              CASE WHEN coalesce(i.reverse, false)
-                   THEN coalesce(i.scale_min, $lo) + coalesce(i.scale_max, $hi) - a.value ELSE a.value END AS v
+              reverse_coded(a.value, coalesce(i.scale_min, $lo), coalesce(i.scale_max, $hi), coalesce(i.reverse, false)) AS v
        FROM s JOIN evaluation_answers a USING (response_id)
        LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
        ORDER BY s.response_id, a.item_id`,

@@ -6,11 +6,12 @@ CREATE TABLE dimension_scores AS
 WITH item AS (
   -- Grouped by response and dimension alone, then joined to the response's year, institution
   -- and weight: with those in the key, the national grouping (16 M groups) did not fit in 2 GB.
-  SELECT a.response_id, coalesce(i.dimension, 'overall') AS dimension,
-         avg(100.0 * ((CASE WHEN coalesce(i.reverse, false) THEN coalesce(i.scale_min, $likert_min) + coalesce(i.scale_max, $likert_max) - a.value ELSE a.value END)
-              - coalesce(i.scale_min, $likert_min)) / (coalesce(i.scale_max, $likert_max) - coalesce(i.scale_min, $likert_min))) AS v
-  FROM evaluation_answers a SEMI JOIN (SELECT response_id FROM response_scores WHERE weight > 0 AND year IS NOT NULL) r USING (response_id)
-  LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
+  SELECT response_id, dimension, avg(to100(reverse_coded(value, lo, hi, rev), lo, hi)) AS v
+  FROM (
+    SELECT a.response_id, a.value, coalesce(i.dimension, 'overall') AS dimension, coalesce(i.reverse, false) AS rev,
+           coalesce(i.scale_min, $likert_min) AS lo, coalesce(i.scale_max, $likert_max) AS hi
+    FROM evaluation_answers a SEMI JOIN (SELECT response_id FROM response_scores WHERE weight > 0 AND year IS NOT NULL) r USING (response_id)
+    LEFT JOIN instrument i ON lower(i.item_id) = a.item_id)
   GROUP BY ALL),
 g AS (
   SELECT year, institution_id, dimension, count(*) AS n_responses, sum(weight * v) / sum(weight) AS score, GROUPING(institution_id) AS province

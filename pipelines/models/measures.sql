@@ -12,6 +12,8 @@ CREATE OR REPLACE MACRO attendance_rate(status) AS
 CREATE OR REPLACE MACRO passed(final_result) AS CASE WHEN final_result = 'pass' THEN 1.0 WHEN final_result IS NOT NULL THEN 0.0 END;
 -- An answer on its scale [lo, hi], on 0-100.
 CREATE OR REPLACE MACRO to100(v, lo, hi) AS 100.0 * (v - lo) / (hi - lo);
+-- An answer of a reverse item (rev) turned around on its scale [lo, hi]: lo ↔ hi.
+CREATE OR REPLACE MACRO reverse_coded(v, lo, hi, rev) AS CASE WHEN rev THEN lo + hi - v ELSE v END;
 -- Follow-up transfer on 0-100: the mean of the application items (on 0-100) and the lesson
 -- observation where both exist, else whichever does.
 CREATE OR REPLACE MACRO transfer(items100, observation) AS

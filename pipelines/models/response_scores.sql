@@ -20,7 +20,7 @@ WITH items AS (
 per_response AS (
     SELECT response_id,
            count(*) AS n_items,
-           avg(100.0 * ((CASE WHEN rev THEN hi + lo - value ELSE value END) - lo) / (hi - lo)) AS score,
+           avg(to100(reverse_coded(value, lo, hi, rev), lo, hi)) AS score,
            min(value) = max(value) AS same_answer,
            bool_and(value = hi) OR bool_and(value = CASE WHEN rev THEN lo ELSE hi END) AS all_top,
            bit_xor(hash(item_id, value)) AS pattern  -- order-free fingerprint of the answer vector

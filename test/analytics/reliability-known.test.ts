@@ -3,12 +3,20 @@ import { describe, expect, it } from "vitest";
 import { projectIcc, reliability } from "../../pipelines/analytics/reliability.ts";
 import { openDb, type Db } from "../../pipelines/lib/db.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
+import { createMeasures } from "../../pipelines/models/model.ts";
+
+/** An empty in-memory warehouse with the shared measures (reverse coding) it holds before any model. */
+async function warehouse(): Promise<Db> {
+  const db = await openDb(":memory:");
+  await createMeasures(db);
+  return db;
+}
 
 // Fourteen responses of 2025 in 3 projects. Dimension "content": q1 and q2 identical (α = 1) for the 12
 // clean responses; the 2 suspicious ones (weight 0.5) answer q2 opposite to q1. Dimension "gains":
 // q3 and the reversed q4 = 6 − q3 (after reverse coding identical again); q3 left blank by 2 responses.
 async function province(): Promise<Db> {
-  const db = await openDb(":memory:");
+  const db = await warehouse();
   await db.run(`CREATE TABLE instrument (item_id VARCHAR, dimension VARCHAR, reverse BOOLEAN, scale_min INTEGER, scale_max INTEGER)`);
   await db.run(`INSERT INTO instrument VALUES ('q1', 'content', false, 1, 5), ('q2', 'content', false, 1, 5), ('q3', 'gains', false, 1, 5), ('q4', 'gains', true, 1, 5)`);
   await db.run(`CREATE TABLE response_scores (response_id VARCHAR, project_id VARCHAR, year BIGINT, weight DOUBLE, score DOUBLE)`);
@@ -26,7 +34,7 @@ async function province(): Promise<Db> {
 
 /** A fresh in-memory DuckDB for one test, closed after it. */
 async function inMemory(test: (db: Db) => Promise<void>): Promise<void> {
-  const db = await openDb(":memory:");
+  const db = await warehouse();
   try {
     await test(db);
   } finally {
