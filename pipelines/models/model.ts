@@ -267,13 +267,10 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       if (copied.has(m.name)) continue;
       for (const d of m.dependsOn) if (models.find((x) => x.name === d)?.sharesMemo) copied.delete(d);
     }
-    // What a model leaves in memo is let go once every model that reads it is built: at five years
-    // the scored projects (291 k objects) were held to the end of the run, under the larger peaks.
-    const built = new Set<string>();
-    const release = () => {
-      for (const d of order) if (ctx.memo.has(d.name) && built.has(d.name) && order.every((x) => !x.dependsOn.includes(d.name) || built.has(x.name))) ctx.memo.delete(d.name);
-    };
-    for (const m of order) {
+    // What a model leaves in memo is let go once the last model that reads it is built (at five
+    // years the scored projects, 291 k objects, were held to the end of the run, under the peaks).
+    const lastReader = new Map(order.map((m, i) => [m.name, Math.max(i, ...order.flatMap((x, j) => (x.dependsOn.includes(m.name) ? [j] : [])))]));
+    for (const [i, m] of order.entries()) {
       const t0 = performance.now();
       const before = { ...ctx.notes };
       const copy = copied.has(m.name);
@@ -284,8 +281,7 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       } else checks += await buildModel(ctx, m, params.get(m.name));
       await remember(ctx.db, m.name, prints.get(m.name)!, Object.fromEntries(Object.entries(ctx.notes).filter(([k, v]) => before[k] !== v)));
       seconds[m.name] = Math.round(performance.now() - t0) / 1000;
-      built.add(m.name);
-      release();
+      for (const [name, last] of lastReader) if (last === i) ctx.memo.delete(name);
       opts.onBuilt?.(m, seconds[m.name]!, copy);
     }
   } finally {

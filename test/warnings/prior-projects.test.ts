@@ -24,7 +24,10 @@ it("counts the projects that ended strictly before this one began, and the share
       ('A', 'T1', 'pass'), ('B', 'T1', 'fail'), ('C', 'T1', NULL), ('D', 'T1', 'pass'), ('X', 'T1', 'fail'),
       ('A', 'T2', 'fail')) a(project_id, teacher_id, final_result)`);
     const sql = modelSql("warning_features");
-    const stmt = sql.slice(sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_past AS"), sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_hrs AS"));
+    const [from, to] = [sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_past AS"), sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_hrs AS")];
+    // The statement is found by its first line: a model that renames it fails here, not obscurely below.
+    expect([from, to].every((x) => x >= 0) && from < to).toBe(true);
+    const stmt = sql.slice(from, to);
     await db.script(stmt, {}, "_wf_past");
     const rows = (await db.all<{ project_id: string; teacher_id: string; prior_projects: bigint; prior_fail_rate: number | null }>(`SELECT * FROM _wf_past ORDER BY teacher_id, project_id`)).map((r) => [r.teacher_id, r.project_id, Number(r.prior_projects), r.prior_fail_rate]);
     expect(rows).toEqual([
