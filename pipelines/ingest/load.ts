@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { version as duckdbVersion } from "@duckdb/node-api";
 import PQueue from "p-queue";
-import { ident, literal, type Db } from "../lib/db.ts";
+import { fullMessage, ident, literal, type Db } from "../lib/db.ts";
 import { info, progress } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, SQL_TYPE, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
@@ -16,7 +16,7 @@ import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts
 import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
 import { LABELS } from "./survey.ts";
-import { NATIVE_TYPES, NORMALISATIONS, readCsv, typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
+import { NORMALISATIONS, nativeHeaders, readCsv, stoppedColumn, typeCheckSql, type HeaderMap, type ItemScale } from "./validate.ts";
 
 export interface PartAccount {
   /** As written in rejects.csv: the path inside the input folder (with `#sheet` for a workbook of several kinds). */
@@ -36,6 +36,8 @@ export interface PartAccount {
    * warehouse, whose typed rows were copied.
    */
   read: "native" | "text" | "reused";
+  /** Of a native read, the columns read as text all the same (a cell in each needed the text read). */
+  textColumns?: string[];
 }
 
 export interface LoadResult {
@@ -118,6 +120,8 @@ const n = (x: unknown) => Number(x ?? 0);
 export const MANY_FILES = 64;
 /** Bytes from which a file is typed alone rather than beside others. */
 const LARGE_FILE = 32 << 20;
+/** Native reads of a file (each stop reads one more column as text) before it is read as text throughout. */
+const NATIVE_TRIES = 3;
 /** Small files typed side by side, one connection each. */
 const WORKERS = Math.min(4, availableParallelism());
 
@@ -163,6 +167,38 @@ function typedKey(csvSha: string, statements: string[]): string {
   return hash.digest("hex");
 }
 
+/**
+ * The native read of a file into `table`: numbers, dates and times typed by DuckDB's CSV reader. A
+ * cell it cannot judge stops it (validate.ts: a cell the text read would change or report with its
+ * text, or one the reader cannot cast); the column named in the stop is then read as text and the
+ * rest natively again (an item stopping: every item, as a survey's answers are written one way).
+ * Each column is typed on its own, so any such mix gives the text read's table. Returns the columns
+ * read as text, or undefined, leaving no table, when the whole file is to be read as text: nothing
+ * to read natively, NATIVE_TRIES stops, or a stop that names no column (a row wider than the header).
+ */
+export async function nativeRead(w: Db, table: string, maps: HeaderMap[], statement: (textColumns: ReadonlySet<string>) => string, csv: string, label = csv): Promise<string[] | undefined> {
+  const natives = nativeHeaders(maps);
+  const textColumns = new Set<string>();
+  for (let tries = 0; natives.length > textColumns.size && tries < NATIVE_TRIES; tries++) {
+    try {
+      await w.run(statement(textColumns), { csv });
+      return natives.filter((h) => textColumns.has(h));
+    } catch (e) {
+      // Whatever stopped it (a cell for the text read, a cast the reader refused, a row wider than
+      // the header) the text read judges again; only the machine's own limits stop the run.
+      const message = fullMessage(e);
+      if (/^Out of Memory Error/.test(message)) throw e;
+      await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+      const stopped = stoppedColumn(message, natives.filter((h) => !textColumns.has(h)));
+      if (process.env.GUOPEI_TRACE_SQL) process.stderr.write(`[native read of ${label} stopped: ${stopped ? `column ${stopped} as text` : "every column as text"}] ${message.split("\n").slice(0, 3).join(" / ")}\n`);
+      if (stopped === undefined) return undefined;
+      const item = maps.find((m) => m.header === stopped)?.target.kind === "item";
+      for (const m of maps) if (m.header === stopped || (item && m.target.kind === "item")) textColumns.add(m.header);
+    }
+  }
+  return undefined;
+}
+
 export async function loadWarehouse(db: Db, inputDir: string, workDir: string, policy: Policy, opts: LoadOptions = {}): Promise<LoadResult> {
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert });
   if (outcomes.length === 0) throw new EmptyInputError(`the input folder ${inputDir} holds no files: nothing to load`);
@@ -197,7 +233,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     const kindStart = performance.now();
     const spec = SPECS[kind];
     const parts = allParts.filter((p) => p.kind === kind);
-    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number; excelDates: number; normalised: Record<string, number>; readPath: PartAccount["read"]; keyed?: { key: string; read: "native" | "text" } }[] = [];
+    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number; excelDates: number; normalised: Record<string, number>; readPath: PartAccount["read"]; textColumns: string[]; hasExtra: boolean; keyed?: { key: string; read: "native" | "text" } }[] = [];
     const scales = kind === "evaluations" || kind === "followups" ? await itemScales(db, policy) : new Map<string, ItemScale>();
     // The typed pass of each file, as many at a time as there are connections: a small file costs
     // DuckDB more in planning than in reading, and a province may send thousands of them.
@@ -217,13 +253,16 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
           ).map((d) => d.column_name);
         const { maps, problem } = mapHeaders(spec, names, part.hasLineColumn);
         if (problem) throw new HeaderProblem(problem);
+        // (Columns the contract does not know are kept in `_extra`; a file without them has none.)
+        hasExtra = maps.some((m) => m.target.kind === "extra");
         if (kind === "evaluations") {
           // Anonymity by content: the columns the contract does not know, and a stray id column.
           const suspects = maps.filter((m) => m.target.kind === "extra" || m.target.kind === "unnamed").map((m) => m.header);
           const who = await identityColumn(w, part.csv, delim, suspects, suppliedKinds.includes("trainees"));
           if (who) throw new HeaderProblem(`${who}: evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)`);
         }
-        const sql = (native: boolean, name = table) => typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native });
+        const sql = (native: boolean, name = table, textColumns?: ReadonlySet<string>) =>
+          typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native, textColumns, ascii: part.csv === part.file.abs && part.file.ascii === true });
         const key = typedKey(part.csv === part.file.abs ? part.file.sha256 : await sha256File(part.csv), [sql(true, "_"), sql(false, "_")]);
         const before = previous.get(key);
         if (before) {
@@ -233,19 +272,13 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
           return;
         }
         // The native read first (numbers and times typed by the CSV reader: about twice as fast on
-        // a large file); a cell it cannot judge stops it and the file is read as text, as before.
-        if (columns && maps.some((m) => m.target.kind === "item" || (m.target.kind === "col" && NATIVE_TYPES.has(m.target.col.type)))) {
-          try {
-            await w.run(sql(true), { csv: part.csv });
-            readPath = "native";
-            keyed = { key, read: "native" };
-            return;
-          } catch (e) {
-            // Whatever stopped it (a cell for the text read, a cast the reader refused, a row wider
-            // than the header) the text read judges again; only the machine's own limits stop the run.
-            if (/^Out of Memory Error/.test(e instanceof Error ? e.message : String(e))) throw e;
-            await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-          }
+        // a large file), column by column back to text where a cell needs it (nativeRead).
+        const asTextNow = columns ? await nativeRead(w, table, maps, (textColumns) => sql(true, table, textColumns), part.csv, part.file.path) : undefined;
+        if (asTextNow) {
+          readPath = "native";
+          asText = asTextNow;
+          keyed = { key, read: "native" };
+          return;
         }
         // A regular table in the build database, not TEMP: at national scale a temp table spills
         // to the temp folder and is written twice.
@@ -254,6 +287,9 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
         keyed = { key, read: "text" };
       };
       let readPath: "native" | "text" | "reused" = "text";
+      /** Of a native read, the columns read as text all the same. */
+      let asText: string[] = [];
+      let hasExtra = false;
       let keyed: { key: string; read: "native" | "text" } | undefined;
       try {
         // The header read in Node spares DuckDB's sniffer; a file it cannot read that way (a row
@@ -280,11 +316,11 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
         return;
       }
       const [counts] = await w.all<Record<string, bigint | null>>(
-        `SELECT count(*) AS c, sum(_excel_dates) FILTER (WHERE _errors IS NULL) AS x, ${NORMALISATIONS.map((k) => `sum(_norm_${k}) AS ${k}`).join(", ")} FROM ${ident(table)}`,
+        `SELECT count(*) AS c, sum(_notes.excel_dates) FILTER (WHERE _errors IS NULL) AS x, ${NORMALISATIONS.map((k) => `sum(_notes.${k}) AS ${k}`).join(", ")} FROM ${ident(table)}`,
       );
       const read = n(counts?.c);
       const normalised = Object.fromEntries(NORMALISATIONS.map((k) => [k, n(counts?.[k])]).filter(([, v]) => Number(v) > 0));
-      checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath, keyed });
+      checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath, textColumns: asText, hasExtra, keyed });
       bar.tick(part.file.path);
     };
     // A large file already keeps every core busy (and its memory): large files go one at a time,
@@ -334,7 +370,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     // Good rows of every file of this kind, with provenance. Files lacking an item column get NULL there.
     const selects = checked.map((c) => {
       const lineExpr = c.part.hasLineColumn ? "__line" : "rowid + 2";
-      return `SELECT * EXCLUDE (_errors, _excel_dates, ${NORMALISATIONS.map((k) => `_norm_${k}`).join(", ")}${c.part.hasLineColumn ? ", __line" : ""}), ${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
+      return `SELECT * EXCLUDE (_errors, _notes${c.part.hasLineColumn ? ", __line" : ""}), ${c.hasExtra ? "" : "CAST(NULL AS JSON) AS _extra, "}${literal(c.label)} AS _file, ${lineExpr} AS _line, ${c.order} AS _order FROM ${ident(c.table)} WHERE _errors IS NULL`;
     });
     // Views, not copies: the checked tables (one per file, typed, rejected rows included) are
     // scanned by the checks, and the kind's table is a view of their rows that passed.
@@ -389,7 +425,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     );
     info(`  ${kind}: ${tables[kind]} rows in ${((performance.now() - kindStart) / 1000).toFixed(1)} s`);
     for (const c of checked) {
-      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.excelDates, normalised: c.normalised, read: c.readPath });
+      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.excelDates, normalised: c.normalised, read: c.readPath, ...(c.textColumns.length ? { textColumns: c.textColumns } : {}) });
     }
   }
   bar.done();

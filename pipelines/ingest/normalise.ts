@@ -16,46 +16,56 @@ export class EncodingMixed extends Error {}
 export class LineShape {
   blankLine = false;
   quotedNewline = false;
-  /** First NUL byte: its line (1-based), or 0 when there is none. */
-  nulLine = 0;
+  /**
+   * First NUL byte: its offset in the file, or -1 when there is none. (Its line is counted only when
+   * there is one, by nulLine: counting every line of every file cost a national load seconds.)
+   */
+  nulOffset = -1;
   private inQuote = false;
   private atLineStart = true;
-  private line = 1;
+  private offset = 0;
   private prev = -1;
 
   push(chunk: Buffer): void {
     const hasQuote = chunk.includes(0x22);
-    const hasNul = this.nulLine === 0 && chunk.includes(0);
+    const hasNul = this.nulOffset < 0 && chunk.includes(0);
     if (!hasQuote && !hasNul && !this.inQuote) {
-      // The common case, with native searches only: blank lines and the line count.
+      // The common case, with native searches only: blank lines.
       if (chunk.includes("\n\n") || chunk.includes("\n\r\n") || (this.prev === 0x0a && (chunk[0] === 0x0a || (chunk[0] === 0x0d && chunk[1] === 0x0a)))) this.blankLine = true;
-      if (this.line === 1 && this.prev === -1 && (chunk[0] === 0x0a || chunk[0] === 0x0d)) this.blankLine = true;
-      let at = chunk.indexOf(0x0a);
-      while (at >= 0) {
-        this.line++;
-        at = chunk.indexOf(0x0a, at + 1);
-      }
+      if (this.prev === -1 && (chunk[0] === 0x0a || chunk[0] === 0x0d)) this.blankLine = true;
       this.prev = chunk.length ? chunk[chunk.length - 1]! : this.prev;
       this.atLineStart = this.prev === 0x0a;
+      this.offset += chunk.length;
       return;
     }
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i]!;
-      if (b === 0 && this.nulLine === 0) this.nulLine = this.line;
+      if (b === 0 && this.nulOffset < 0) this.nulOffset = this.offset + i;
       if (b === 0x22) this.inQuote = !this.inQuote;
       if (b === 0x0a) {
         if (this.inQuote) this.quotedNewline = true;
         else if (this.atLineStart) this.blankLine = true;
-        this.line++;
         this.atLineStart = true;
       } else if (b !== 0x0d) this.atLineStart = false;
     }
     this.prev = chunk.length ? chunk[chunk.length - 1]! : this.prev;
+    this.offset += chunk.length;
   }
 
   get needsCareful(): boolean {
     return this.blankLine || this.quotedNewline;
   }
+}
+
+/** The line (1-based) of byte `offset` of a file: its line breaks before it, counted. */
+export async function lineOfOffset(file: string, offset: number): Promise<number> {
+  let line = 1;
+  let at = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, end: Math.max(0, offset - 1) }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i >= 0 && at + i < offset; i = chunk.indexOf(0x0a, i + 1)) line++;
+    at += chunk.length;
+  }
+  return line;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Step 1 of the load: find the input files, fingerprint them, and turn each into a UTF-8 CSV
 // DuckDB can read (GB18030 is transcoded, xlsx sheets are written out). No row is judged here.
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -8,7 +8,7 @@ import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import PQueue from "p-queue";
-import { EncodingMixed, LineShape, normaliseCsv, plainRecord } from "./normalise.ts";
+import { EncodingMixed, LineShape, lineOfOffset, normaliseCsv, plainRecord } from "./normalise.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
 import { kindsInName } from "./recognise.ts";
@@ -22,6 +22,8 @@ export interface InputFile {
   abs: string;
   sha256: string;
   bytes: number;
+  /** No byte above 0x7f below the header: every cell is plain ASCII (the typed pass then skips the full-width and label tests). */
+  ascii?: boolean;
 }
 
 /** One table to load: a CSV file, or one sheet of an xlsx written out as CSV. */
@@ -75,6 +77,7 @@ interface Scan {
   sha256: string;
   bytes: number;
   validUtf8: boolean;
+  ascii: boolean;
   bom: boolean;
   binary: boolean;
   shape: LineShape;
@@ -86,6 +89,7 @@ async function scan(abs: string): Promise<Scan> {
   let bytes = 0;
   let bom = false;
   let binary = false;
+  let ascii = true;
   const utf8 = new Utf8Check();
   const shape = new LineShape();
   for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
@@ -93,10 +97,13 @@ async function scan(abs: string): Promise<Scan> {
     if (bytes === 0) bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
     if (bytes < 65536 && chunk.subarray(0, 65536 - bytes).includes(0)) binary = true;
     utf8.push(chunk);
+    // The header (Chinese names, often) is not a cell: the test starts after the first line break,
+    // which is where the header ends or before it (a quoted break inside the header).
+    if (ascii) ascii = isAscii(bytes === 0 && chunk.indexOf(0x0a) >= 0 ? chunk.subarray(chunk.indexOf(0x0a)) : chunk);
     shape.push(chunk);
     bytes += chunk.length;
   }
-  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), bom, binary, shape };
+  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), ascii, bom, binary, shape };
 }
 
 /** Streaming UTF-8 validation by Node's native check, chunk by chunk: no text is decoded. */
@@ -131,7 +138,7 @@ function completeUtf8Prefix(b: Buffer): number {
 
 async function prepareCsv(file: InputFile, kind: Kind | undefined, s: Scan, workDir: string, index: number): Promise<PendingPart & { encoding: Encoding }> {
   if (s.binary) throw new RefusedFile("binary content (NUL bytes): not a CSV text file");
-  if (s.shape.nulLine) throw new RefusedFile(`a NUL byte on line ${s.shape.nulLine}: the file is damaged (binary data inside text); export it again`);
+  if (s.shape.nulOffset >= 0) throw new RefusedFile(`a NUL byte on line ${await lineOfOffset(file.abs, s.shape.nulOffset)}: the file is damaged (binary data inside text); export it again`);
   if (s.bytes === 0) throw new RefusedFile("empty file: no header row");
   const encoding: Encoding = s.validUtf8 ? (s.bom ? "utf-8-bom" : "utf-8") : "gb18030";
   const delim = /\.tsv$/i.test(file.path) ? "\t" : ",";
@@ -237,7 +244,7 @@ export async function prepareInputs(inputDir: string, workDir: string, concurren
           }
           const isXlsx = /\.xlsx$/i.test(full);
           const s = await scan(file.abs);
-          Object.assign(file, { sha256: s.sha256, bytes: s.bytes });
+          Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii });
           // A name that names no kind, or several, is prepared all the same: its header decides.
           const pending = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind, s, workDir, index)];
           return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending };

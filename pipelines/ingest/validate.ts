@@ -93,37 +93,46 @@ export function readCsv(delim: string, columns?: string[], types: Map<string, st
 // Full-width ASCII as offices type it on Chinese keyboards (５, ＡＢ, ．, －, ％) → half-width.
 const FULL = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0xff01 + i)).join("");
 const HALF = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)).join("");
-const halfWidth = (v: string) => `translate(${v}, ${literal(FULL)}, ${literal(HALF)})`;
+const halfWidth = (v: string, ascii = false) => (ascii ? v : `translate(${v}, ${literal(FULL)}, ${literal(HALF)})`);
+/**
+ * A cell of one character per byte (no full-width character, no Chinese). In a file that is ASCII
+ * throughout (prepare.ts's scan) every cell is: the test is `true` and the translation to half-width
+ * is the cell itself, so tens of millions of machine-exported cells are not measured twice.
+ */
+const narrow = (v: string, ascii = false) => (ascii ? "true" : `strlen(${v}) = length(${v})`);
 
 /**
  * A cell as the contract reads it: full-width characters half-width; codes and labels without
  * stray inner spaces (`迟 到`); a percentage in a 0-1 share (`5%` → 0.05).
  */
-function normalisedExpr(col: ColSpec, v: string, src = v): string {
+function normalisedExpr(col: ColSpec, v: string, src = v, ascii = false): string {
   if (col.type === "text") return v;
-  let n = halfWidth(v);
+  let n = halfWidth(v, ascii);
   if (col.type === "id" || col.type === "enum") n = `regexp_replace(${n}, '\\s+', '', 'g')`;
   if (col.type === "num" && col.max !== undefined && col.max <= 1) n = `CASE WHEN regexp_full_match(${n}, '-?[0-9.]+%') THEN CAST(try_cast(rtrim(${n}, '%') AS DOUBLE) / 100 AS VARCHAR) ELSE ${n} END`;
   // Most cells are plain ASCII (and, for codes, without spaces; for shares, without %): they pass
   // as they are (tens of millions of attendance cells must not each be translated).
   // (The test reads the file's own column, `src`: the trimmed alias would be recomputed per use.)
-  const plain = [`strlen(${src}) = length(${src})`];
+  const plain = [narrow(src, ascii)];
   if (col.type === "id" || col.type === "enum") plain.push(`NOT contains(trim(${src}), ' ')`, `NOT contains(${src}, chr(9))`);
   if (col.type === "num" && col.max !== undefined && col.max <= 1) plain.push(`NOT contains(${src}, '%')`);
   // (First the commonest cell, ASCII without a space, which trimming leaves as it is: `v` would trim
   // it again, an alias being recomputed where it is used.)
-  const bare = [`strlen(${src}) = length(${src})`, `NOT contains(${src}, ' ')`, ...plain.slice(1).filter((t) => !t.includes("trim("))];
+  const bare = [narrow(src, ascii), `NOT contains(${src}, ' ')`, ...plain.slice(1).filter((t) => !t.includes("trim("))];
   return `CASE WHEN ${bare.join(" AND ")} THEN nullif(${src}, '') WHEN ${plain.join(" AND ")} THEN ${v} ELSE ${n} END`;
 }
 
 /** A cell without spaces around it, as its text; DuckDB's trim removes, of ASCII, the space alone. */
-const trimmed = (src: string) => `CASE WHEN strlen(${src}) = length(${src}) AND NOT contains(${src}, ' ') THEN nullif(${src}, '') ELSE nullif(trim(${src}), '') END`;
+const trimmed = (src: string, ascii = false) => `CASE WHEN ${narrow(src, ascii)} AND NOT contains(${src}, ' ') THEN nullif(${src}, '') ELSE nullif(trim(${src}), '') END`;
 
 /** A cell of ASCII only (byte length = character length), without spaces, tabs or %. */
-const plainAscii = (v: string) => `(strlen(${v}) = length(${v}) AND NOT contains(${v}, ' ') AND NOT contains(${v}, chr(9)) AND NOT contains(${v}, '%'))`;
+const plainAscii = (v: string, ascii = false) => `(${narrow(v, ascii)} AND NOT contains(${v}, ' ') AND NOT contains(${v}, chr(9)) AND NOT contains(${v}, '%'))`;
 
 /** The kinds of normalisation counted per file (manifest `normalised`). */
 export const NORMALISATIONS = ["fullwidth", "inner_spaces", "percentages", "chinese_labels"] as const;
+/** What a typed file's `_notes` counts in a row: Excel serial days converted, and each normalisation. */
+export const NOTES = ["excel_dates", ...NORMALISATIONS] as const;
+const NOTES_TYPE = `STRUCT(${NOTES.map((k) => `${k} INTEGER`).join(", ")})`;
 
 export function typeCheckSql(opts: {
   table: string;
@@ -144,8 +153,17 @@ export function typeCheckSql(opts: {
    * file is read again the text way. test/ingest/native.test.ts holds the two reads equal.
    */
   native?: boolean;
+  /**
+   * Columns (by header) the native read leaves as text all the same: those in which an earlier
+   * native read of this file stopped (load.ts). Every column is typed on its own, so a read that
+   * types some columns natively and the rest as text gives the text read's table too.
+   */
+  textColumns?: ReadonlySet<string>;
+  /** The file is ASCII throughout (no byte above 0x7f): no cell can hold a full-width or Chinese character. */
+  ascii?: boolean;
 }): string {
   const { table, spec, headers, itemScales, defaultScale } = opts;
+  const ascii = opts.ascii === true;
   const vName = (h: HeaderMap) => ident(`v:${h.header}`);
   const stage1: string[] = [];
   const stage2: string[] = [];
@@ -153,7 +171,7 @@ export function typeCheckSql(opts: {
   const conds: string[] = [];
   const present = new Set<string>();
   const extras: HeaderMap[] = [];
-  const normalised: { raw: string; n: string; col: ColSpec; item: boolean }[] = [];
+  const normalised: { raw: string; n: string; col: ColSpec; item: boolean; inner?: string }[] = [];
   const native = new Map<string, string>();
   const err = (cond: string, column: string, reason: string, value: string) => {
     conds.push(cond);
@@ -165,7 +183,7 @@ export function typeCheckSql(opts: {
       stage2.push("__line");
       continue;
     }
-    const nativeType = opts.native && opts.columns ? nativeTypeOf(h) : undefined;
+    const nativeType = opts.native && opts.columns && !opts.textColumns?.has(h.header) ? nativeTypeOf(h) : undefined;
     if (nativeType) {
       native.set(h.header, nativeType);
       const x = vName(h);
@@ -176,27 +194,36 @@ export function typeCheckSql(opts: {
       const scale = h.target.kind === "item" ? (itemScales.get(h.target.id) ?? defaultScale) : undefined;
       const ok = nativeChecks(col, scale, x);
       const cast = scale ? `CAST(${x} AS SMALLINT)` : col?.type === "int" ? `CAST(${x} AS BIGINT)` : x;
-      stage2.push(`CASE WHEN ${x} IS NULL THEN NULL WHEN ${ok.join(" AND ") || "true"} THEN ${cast} ELSE error(${literal(NATIVE_FALLBACK)}) END AS ${ident(name)}`);
+      stage2.push(`CASE WHEN ${x} IS NULL THEN NULL WHEN ${ok.join(" AND ") || "true"} THEN ${cast} ELSE error(${literal(nativeStop(h.header))}) END AS ${ident(name)}`);
       if (col?.required) err(`${x} IS NULL`, col.name, "missing_required", "NULL::VARCHAR");
       continue;
     }
-    stage1.push(`${trimmed(ident(h.header))} AS ${vName(h)}`);
+    stage1.push(`${trimmed(ident(h.header), ascii)} AS ${vName(h)}`);
     const raw = vName(h);
     // Typed columns read the normalised text (stage 1); errors show the raw value.
     const normCol = h.target.kind === "col" ? h.target.col : h.target.kind === "item" ? ({ name: h.target.id, zh: [], type: "int" } as ColSpec) : undefined;
     let v = raw;
     if (normCol && normCol.type !== "text") {
       const n = ident(`n:${h.header}`);
-      let expr = normalisedExpr(normCol, raw, ident(h.header));
+      let expr = normalisedExpr(normCol, raw, ident(h.header), ascii);
       const item = h.target.kind === "item";
       // An item answered with a label of a known set (非常满意, 同意 …) or `5分` reads as its scale point.
       if (item && opts.labels && Object.keys(opts.labels).length) {
-        const spaced = `regexp_replace(${halfWidth(raw)}, '\\s+', '', 'g')`;
+        const spaced = `regexp_replace(${halfWidth(raw, ascii)}, '\\s+', '', 'g')`;
         const mapped = `CASE ${spaced} ${Object.entries(opts.labels).map(([l, p]) => `WHEN ${literal(l)} THEN '${p}'`).join(" ")} ELSE regexp_replace(${spaced}, '^([0-9]+)分$', '\\1') END`;
-        expr = `CASE WHEN ${plainAscii(raw)} THEN ${raw} ELSE ${mapped} END`;
+        expr = `CASE WHEN ${plainAscii(raw, ascii)} THEN ${raw} ELSE ${mapped} END`;
       }
       stage1.push(`${expr} AS ${n}`);
-      normalised.push({ raw, n, col: normCol, item });
+      let inner: string | undefined;
+      if (normCol.type === "id" || normCol.type === "enum") {
+        // Whether the code has a space, tab or ideographic space inside (the trimmed text): never
+        // where the file's own cell is ASCII without space or tab, the commonest cell, which is
+        // tested once with the normalisation above (one test shared by both expressions).
+        const src = ident(h.header);
+        inner = ident(`i:${h.header}`);
+        stage1.push(`CASE WHEN ${narrow(src, ascii)} AND NOT contains(${src}, ' ') AND NOT contains(${src}, chr(9)) THEN false ELSE (contains(${raw}, ' ') OR contains(${raw}, chr(9)) OR contains(${raw}, '　')) END AS ${inner}`);
+      }
+      normalised.push({ raw, n, col: normCol, item, inner });
       v = n;
     }
     const rawErr = (cond: string, column: string, reason: string) => err(cond, column, reason, raw);
@@ -238,23 +265,33 @@ export function typeCheckSql(opts: {
       errors.push(`CASE WHEN ${rule.cond} THEN {'column': ${literal(rule.column)}, 'reason': ${literal(rule.reason)}, 'value': CAST(${ident(rule.column)} AS VARCHAR)} END`);
     }
   }
-  stage2.push(
-    extras.length
-      ? `CASE WHEN ${extras.map((h) => `${vName(h)} IS NOT NULL`).join(" OR ")} THEN json_object(${extras.map((h) => `${literal(h.header)}, ${vName(h)}`).join(", ")}) END AS _extra`
-      : `CAST(NULL AS JSON) AS _extra`,
-  );
-  // Excel serial day numbers converted in this row (counted in the manifest).
+  // The extra columns as one JSON object; a file without extra columns has no `_extra` (the load
+  // reads it as NULL): a column of nothing costs a national load seconds to write.
+  if (extras.length) {
+    stage2.push(`CASE WHEN ${extras.map((h) => `${vName(h)} IS NOT NULL`).join(" OR ")} THEN json_object(${extras.map((h) => `${literal(h.header)}, ${vName(h)}`).join(", ")}) END AS _extra`);
+  }
+  // What was changed in this row, counted per file in the manifest: Excel serial day numbers
+  // converted, and each kind of normalisation. A count that cannot be other than 0 (an ASCII file
+  // has no full-width character or Chinese label; a native column no serial day) is left out of the
+  // statement.
   const serialCols = headers.filter((h) => h.target.kind === "col" && (h.target.col.type === "date" || h.target.col.type === "ts") && !native.has(h.header));
-  stage2.push(serialCols.length ? `(${serialCols.map((h) => `coalesce(regexp_full_match(${vName(h)}, '${EXCEL_SERIAL}'), false)::INT`).join(" + ")}) AS _excel_dates` : "0 AS _excel_dates");
-  // Each kind of normalisation applied in this row (counted per file in the manifest).
   const countOf = (conds: string[]) => (conds.length ? `(${conds.map((c) => `coalesce(${c}, false)::INT`).join(" + ")})` : "0");
   // (Each test starts with the cheap ASCII check, so plain cells cost one comparison.)
   const wide = (v: string) => `strlen(${v}) <> length(${v})`;
   // (CASE, not AND: in a projection DuckDB evaluates both sides of an AND on every row.)
-  stage2.push(`${countOf(normalised.map((x) => `CASE WHEN ${wide(x.raw)} THEN ${x.raw} <> ${halfWidth(x.raw)} ELSE false END`))} AS _norm_fullwidth`);
-  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "id" || x.col.type === "enum").map((x) => `(contains(${x.raw}, ' ') OR contains(${x.raw}, chr(9)) OR contains(${x.raw}, '　'))`))} AS _norm_inner_spaces`);
-  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "num" && x.col.max !== undefined && x.col.max <= 1).map((x) => `CASE WHEN contains(${x.raw}, '%') THEN regexp_full_match(${x.n}, '-?[0-9.]+') ELSE false END`))} AS _norm_percentages`);
-  stage2.push(`${countOf(normalised.filter((x) => x.col.type === "enum" || x.col.type === "bool" || x.item).map((x) => (x.item ? `CASE WHEN ${wide(x.raw)} THEN ${wide(halfWidth(x.raw))} ELSE false END` : wide(x.n))))} AS _norm_chinese_labels`);
+  const notes: Record<(typeof NOTES)[number], string> = {
+    excel_dates: countOf(serialCols.map((h) => `regexp_full_match(${vName(h)}, '${EXCEL_SERIAL}')`)),
+    fullwidth: countOf(ascii ? [] : normalised.map((x) => `CASE WHEN ${wide(x.raw)} THEN ${x.raw} <> ${halfWidth(x.raw)} ELSE false END`)),
+    inner_spaces: countOf(normalised.flatMap((x) => (x.inner ? [x.inner] : []))),
+    percentages: countOf(normalised.filter((x) => x.col.type === "num" && x.col.max !== undefined && x.col.max <= 1).map((x) => `CASE WHEN contains(${x.raw}, '%') THEN regexp_full_match(${x.n}, '-?[0-9.]+') ELSE false END`)),
+    chinese_labels: countOf(ascii ? [] : normalised.filter((x) => x.col.type === "enum" || x.col.type === "bool" || x.item).map((x) => (x.item ? `CASE WHEN ${wide(x.raw)} THEN ${wide(halfWidth(x.raw))} ELSE false END` : wide(x.n)))),
+  };
+  const counted = NOTES.filter((k) => notes[k] !== "0");
+  for (const k of counted) stage2.push(`${notes[k]} AS ${ident(`c:${k}`)}`);
+  // One column, NULL where nothing was changed (nearly every row).
+  const notesCol = counted.length
+    ? `CASE WHEN ${counted.map((k) => `${ident(`c:${k}`)} > 0`).join(" OR ")} THEN {${NOTES.map((k) => `${literal(k)}: ${counted.includes(k) ? ident(`c:${k}`) : "0"}`).join(", ")}} END AS _notes`
+    : `CAST(NULL AS ${NOTES_TYPE}) AS _notes`;
   // Raw and normalised texts carried to the error checks, then left out of the table.
   const passed = [...headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)), ...normalised.map((x) => x.n)];
   const allBlank = headers.filter((h) => h.target.kind !== "line").map((h) => `${vName(h)} IS NULL`).join(" AND ") || "false";
@@ -268,18 +305,33 @@ WITH s1 AS (
   SELECT ${stage2.join(",\n    ")}, ${allBlank} AS _blank, ${passed.join(", ")}
   FROM s1
 )
-SELECT * EXCLUDE (_blank, ${passed.join(", ")}),
+SELECT * EXCLUDE (_blank, ${[...passed, ...counted.map((k) => ident(`c:${k}`))].join(", ")}),
+  ${notesCol},
   CASE WHEN _blank THEN [{'column': '', 'reason': 'empty_row', 'value': NULL::VARCHAR}]
        WHEN ${conds.length ? conds.map((c) => `(${c})`).join(" OR ") : "false"}
        THEN list_filter([${errors.length ? errors.join(",\n    ") : "NULL"}], e -> e IS NOT NULL) END AS _errors
 FROM s2`;
 }
 
-/** The message that stops a native read: the file is read again as text (load.ts). */
+/** The message that stops a native read: the column is read again as text (load.ts). */
 export const NATIVE_FALLBACK = "guopei: a cell for the text read";
+const nativeStop = (header: string) => `${NATIVE_FALLBACK} in column «${header}»`;
 
-/** The contract types the native read leaves to DuckDB's CSV reader (items too). */
-export const NATIVE_TYPES = new Set<ColSpec["type"]>(["int", "num", "date", "ts"]);
+/**
+ * The column (of `headers`, read natively) whose cell stopped a native read, from DuckDB's whole
+ * message: a cell the text read would change or report (nativeStop), or one the CSV reader could
+ * not cast (`Error when converting column "…"`). Undefined when the message names none of them
+ * (a row wider than the header, say): the whole file is then read as text.
+ */
+export function stoppedColumn(message: string, headers: Iterable<string>): string | undefined {
+  for (const h of headers) if (message.includes(nativeStop(h)) || message.includes(`Error when converting column "${h}".`)) return h;
+  return undefined;
+}
+
+/** Headers the native read types natively (items and numbers, dates, times of the contract). */
+export function nativeHeaders(headers: HeaderMap[]): string[] {
+  return headers.filter((h) => nativeTypeOf(h) !== undefined).map((h) => h.header);
+}
 
 /** The type DuckDB's CSV reader reads a column as in the native read; undefined: as text. */
 function nativeTypeOf(h: HeaderMap): string | undefined {

@@ -113,8 +113,17 @@ const headOf = (sql: string) => sql.trim().split("\n").find((l) => l.trim() && !
 /** Name the statement that failed (its first line), so that a failure can be traced to its SQL. */
 function withStatement(e: unknown, sql: string): Error {
   const err = e instanceof Error ? e : new Error(String(e));
+  // The first line, for people; DuckDB's whole message (the column a CSV cast failed in, say) for code.
+  Object.assign(err, { fullMessage: err.message });
   err.message = `${err.message.split("\n")[0]} (in: ${headOf(sql)})`;
   return err;
+}
+
+/** DuckDB's whole message of an error a statement threw (withStatement keeps only its first line in `message`). */
+export function fullMessage(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const full = (e as Error & { fullMessage?: unknown }).fullMessage;
+  return typeof full === "string" ? full : e.message;
 }
 
 /**

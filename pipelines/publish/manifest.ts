@@ -34,6 +34,8 @@ export interface ManifestFile {
    * needed it); `reused`: unchanged since the previous run (same bytes, same checks), copied from its warehouse.
    */
   typed_read?: "native" | "text" | "reused";
+  /** Of a native read, the columns read as text all the same (a cell in each needed the text read). */
+  text_columns?: string[];
 }
 
 export function manifestFiles(load: LoadResult): ManifestFile[] {
@@ -63,6 +65,8 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
     const changes = notes.map(({ kind_by: _, ...rest }) => rest).filter((r) => Object.keys(r).length);
     if (changes.length) entry.reshaped = changes.length === 1 ? changes[0] : changes;
     if (parts.length) entry.typed_read = parts.every((p) => p.read === "reused") ? "reused" : parts.every((p) => p.read === "native") ? "native" : "text";
+    const asText = [...new Set(parts.flatMap((p) => p.textColumns ?? []))];
+    if (entry.typed_read === "native" && asText.length) entry.text_columns = asText;
     if (o.encoding === "xlsx") entry.sheets = parts.map((p) => ({ sheet: p.sheet ?? "", kind: p.kind, rows_read: p.rows_read, rows_loaded: p.rows_loaded, rows_rejected: p.rows_rejected }));
     return entry;
   });

@@ -29,3 +29,24 @@ describe("streaming UTF-8 check", () => {
     expect(chunked(iconv.encode(s, "gb18030"), [1, 2, 7])).toBe(false);
   });
 });
+
+describe("a NUL byte beyond the first 64 KB", () => {
+  it("refuses the file and names the line it is on, in a file with quotes and without", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const path = await import("node:path");
+    const { prepareInputs } = await import("../../pipelines/ingest/prepare.ts");
+    const { tmpDir } = await import("../helpers.ts");
+    const dir = await tmpDir("guopei-nul-");
+    // 3,000 lines (about 90 KB), then a NUL inside line 3,003 (the header is line 1); one file with a quoted cell in the first line.
+    const rows = Array.from({ length: 3000 }, (_, i) => `P${i},T${i},S${i},2023-04-06,online,180,,,present`);
+    const body = `${rows.join("\n")}\nP,T,S,2023-04-06,online,180,,,present\nP,T\0,S,2023-04-06,online,180,,,present\n`;
+    await writeFile(path.join(dir, "attendance_a.csv"), `project_id,teacher_id,session_id,session_date,session_type,planned_minutes,sign_in,sign_out,status\n${body}`);
+    await writeFile(path.join(dir, "attendance_b.csv"), `project_id,teacher_id,session_id,session_date,session_type,planned_minutes,sign_in,sign_out,"status"\n${body}`);
+    const outcomes = await prepareInputs(dir, path.join(dir, ".work"));
+    for (const o of outcomes) {
+      expect(o.status, o.file.path).toBe("refused");
+      expect(o.message, o.file.path).toMatch(/a NUL byte on line 3003:/);
+    }
+    expect(outcomes).toHaveLength(2);
+  });
+});

@@ -24,7 +24,7 @@ async function fingerprint(dir: string): Promise<string> {
     if (rel === "manifest.json") {
       const m = JSON.parse(bytes.toString("utf8"));
       // (How a file was typed, `typed_read`, says whether it was copied from the previous warehouse.)
-      bytes = JSON.stringify([m.files.map(({ typed_read: _, ...f }: { typed_read?: string }) => f), m.outputs, m.rejects_by_reason, m.policy]);
+      bytes = JSON.stringify([m.files.map(({ typed_read: _, text_columns: __, ...f }: { typed_read?: string; text_columns?: string[] }) => f), m.outputs, m.rejects_by_reason, m.policy]);
     }
     h.update(rel).update(bytes);
   }
