@@ -467,12 +467,13 @@ async function rejectUnknownReferences(db: Db, kind: Kind, spec: KindSpec, suppl
       continue;
     }
     const on = ref.cols.map((c, i) => `p.${ident(ref.parentCols[i]!)} = s.${ident(c)}`).join(" AND ");
+    // An anti join, not NOT EXISTS: the same rows (equality never matches a NULL), but DuckDB plans
+    // NOT EXISTS here as a mark join, 4.6 s against 0.8 s for 19.9 M attendance rows.
     await db.run(`
       INSERT INTO bad
       SELECT s._file, s._line, ${literal(ref.cols.join("+"))}, 'unknown_reference',
         concat_ws(' | ', ${ref.cols.map((c) => `CAST(s.${ident(c)} AS VARCHAR)`).join(", ")})
-      FROM stg s
-      WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}
-        AND NOT EXISTS (SELECT 1 FROM ${ident(ref.kind)} p WHERE ${on})`);
+      FROM stg s ANTI JOIN ${ident(ref.kind)} p ON ${on}
+      WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}`);
   }
 }

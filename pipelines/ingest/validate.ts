@@ -52,7 +52,9 @@ export function typedExpr(col: ColSpec, v: string): string {
     case "ts":
       return plausible(`coalesce(try_cast(${v} AS TIMESTAMP), try_strptime(${v}, ${list(TS_FORMATS)}), ${excelSerial(v)})`);
     case "bool":
-      return `CASE WHEN lower(${v}) IN (${TRUE.map(literal).join(", ")}) THEN true WHEN lower(${v}) IN (${FALSE.map(literal).join(", ")}) THEN false END`;
+      // A simple CASE, not `IN (…)`: DuckDB plans an IN list of six or more constants as a join,
+      // which does not keep the rows in file order, and the row ids of the typed table are its lines.
+      return `CASE lower(${v}) ${TRUE.map((t) => `WHEN ${literal(t)} THEN true`).join(" ")} ${FALSE.map((f) => `WHEN ${literal(f)} THEN false`).join(" ")} END`;
     case "enum": {
       const whens = Object.entries(col.values ?? {})
         .map(([k, canonical]) => `WHEN ${literal(k)} THEN ${literal(canonical)}`)
