@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { version as duckdbVersion } from "@duckdb/node-api";
 import PQueue from "p-queue";
-import { fullMessage, ident, literal, type Db } from "../lib/db.ts";
+import { fullMessage, ident, literal, traceNote, type Db } from "../lib/db.ts";
 import { info, progress } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, SQL_TYPE, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
@@ -190,7 +190,8 @@ export async function nativeRead(w: Db, table: string, maps: HeaderMap[], statem
       if (/^Out of Memory Error/.test(message)) throw e;
       await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
       const stopped = stoppedColumn(message, natives.filter((h) => !textColumns.has(h)));
-      if (process.env.GUOPEI_TRACE_SQL) process.stderr.write(`[native read of ${label} stopped: ${stopped ? `column ${stopped} as text` : "every column as text"}] ${message.split("\n").slice(0, 3).join(" / ")}\n`);
+      // (Not the line DuckDB quotes: a comment in it is personal data, and a trace gets pasted.)
+      traceNote(`native read of ${label} stopped: ${stopped ? `column ${stopped} as text` : "every column as text"}`, message.split("\n").slice(0, 3).filter((l) => !l.startsWith("Original Line")).join(" / "));
       if (stopped === undefined) return undefined;
       const item = maps.find((m) => m.header === stopped)?.target.kind === "item";
       for (const m of maps) if (m.header === stopped || (item && m.target.kind === "item")) textColumns.add(m.header);
@@ -391,12 +392,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad ORDER BY ALL`);
     await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
     const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
-    // A view costs nothing to build, but every query over it plans one branch per file: past
-    // MANY_FILES files (a province sending a file per project, say) one copy into a table is cheaper.
-    await db.run(
-      `CREATE ${checked.length > MANY_FILES ? "TABLE" : "VIEW"} ${ident(kind)} AS SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
-       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)`,
-    );
+    await db.run(kindTableSql(kind, checkedView, keep, checked.length > MANY_FILES));
     if (spec.items) {
       const answers = spec.items.answersTable;
       if (itemCols.length) {
@@ -431,6 +427,18 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   bar.done();
   return { outcomes, parts: accounts, skippedChecks, tables, suppliedKinds };
   }
+}
+
+/**
+ * A kind's table: the rows of its typed files that were not rejected. A view costs nothing to build,
+ * but every query over it plans one branch per file: past MANY_FILES files (a province sending a
+ * file per project, say) one copy into a table is cheaper. The copy is written in file order, then
+ * line (the anti join keeps no order of its own): identical inputs, identical tables, row ids too.
+ */
+export function kindTableSql(kind: string, checkedView: string, keep: string[], asTable: boolean): string {
+  const rows = `SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
+       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)`;
+  return asTable ? `CREATE TABLE ${ident(kind)} AS ${rows} ORDER BY _order, _line` : `CREATE VIEW ${ident(kind)} AS ${rows}`;
 }
 
 /** Rows of `stg` whose key came before (file order, then line) go to `bad`. */

@@ -109,19 +109,26 @@ const narrow = (v: string, ascii = false) => (ascii ? "true" : `strlen(${v}) = l
  */
 function normalisedExpr(col: ColSpec, v: string, src = v, ascii = false): string {
   if (col.type === "text") return v;
+  const { bare, plain } = plainCell(col, src, ascii);
   let n = halfWidth(v, ascii);
   if (col.type === "id" || col.type === "enum") n = `regexp_replace(${n}, '\\s+', '', 'g')`;
   if (col.type === "num" && col.max !== undefined && col.max <= 1) n = `CASE WHEN regexp_full_match(${n}, '-?[0-9.]+%') THEN CAST(try_cast(rtrim(${n}, '%') AS DOUBLE) / 100 AS VARCHAR) ELSE ${n} END`;
-  // Most cells are plain ASCII (and, for codes, without spaces; for shares, without %): they pass
-  // as they are (tens of millions of attendance cells must not each be translated).
-  // (The test reads the file's own column, `src`: the trimmed alias would be recomputed per use.)
+  return `CASE WHEN ${bare} THEN nullif(${src}, '') WHEN ${plain} THEN ${v} ELSE ${n} END`;
+}
+
+/**
+ * Whether the file's own cell `src` needs no normalisation. Most cells are plain ASCII (and, for
+ * codes, without spaces; for shares, without %): they pass as they are (tens of millions of
+ * attendance cells must not each be translated). `bare`: the commonest cell, ASCII without a space,
+ * which trimming leaves as it is; `plain`: the same once trimmed. (The tests read `src`, not the
+ * trimmed alias, which would be recomputed where it is used.)
+ */
+function plainCell(col: ColSpec, src: string, ascii: boolean): { bare: string; plain: string } {
   const plain = [narrow(src, ascii)];
   if (col.type === "id" || col.type === "enum") plain.push(`NOT contains(trim(${src}), ' ')`, `NOT contains(${src}, chr(9))`);
   if (col.type === "num" && col.max !== undefined && col.max <= 1) plain.push(`NOT contains(${src}, '%')`);
-  // (First the commonest cell, ASCII without a space, which trimming leaves as it is: `v` would trim
-  // it again, an alias being recomputed where it is used.)
   const bare = [narrow(src, ascii), `NOT contains(${src}, ' ')`, ...plain.slice(1).filter((t) => !t.includes("trim("))];
-  return `CASE WHEN ${bare.join(" AND ")} THEN nullif(${src}, '') WHEN ${plain.join(" AND ")} THEN ${v} ELSE ${n} END`;
+  return { bare: bare.join(" AND "), plain: plain.join(" AND ") };
 }
 
 /** A cell without spaces around it, as its text; DuckDB's trim removes, of ASCII, the space alone. */
@@ -151,8 +158,9 @@ export function typeCheckSql(opts: {
    * The native read (with `columns`): numbers, dates and times typed by DuckDB's CSV reader itself,
    * which is what makes a bare read_csv fast. It accepts only what the text read would load unchanged:
    * a cell the text read would normalise, convert (an Excel serial day) or reject with its text
-   * (not a number, out of range, off the scale) stops the statement with NATIVE_FALLBACK, and the
-   * file is read again the text way. test/ingest/native.test.ts holds the two reads equal.
+   * (not a number, out of range, off the scale) stops the statement with NATIVE_FALLBACK naming its
+   * column, which is then read the text way (textColumns; load.ts's nativeRead).
+   * test/ingest/native.e2e.test.ts holds the reads equal.
    */
   native?: boolean;
   /**
@@ -219,11 +227,10 @@ export function typeCheckSql(opts: {
       let inner: string | undefined;
       if (normCol.type === "id" || normCol.type === "enum") {
         // Whether the code has a space, tab or ideographic space inside (the trimmed text): never
-        // where the file's own cell is ASCII without space or tab, the commonest cell, which is
-        // tested once with the normalisation above (one test shared by both expressions).
-        const src = ident(h.header);
+        // where its cell is bare (ASCII without space or tab), the test the normalisation above
+        // makes, written the same so that DuckDB computes it once for both.
         inner = ident(`i:${h.header}`);
-        stage1.push(`CASE WHEN ${narrow(src, ascii)} AND NOT contains(${src}, ' ') AND NOT contains(${src}, chr(9)) THEN false ELSE (contains(${raw}, ' ') OR contains(${raw}, chr(9)) OR contains(${raw}, '　')) END AS ${inner}`);
+        stage1.push(`CASE WHEN ${plainCell(normCol, ident(h.header), ascii).bare} THEN false ELSE (contains(${raw}, ' ') OR contains(${raw}, chr(9)) OR contains(${raw}, '　')) END AS ${inner}`);
       }
       normalised.push({ raw, n, col: normCol, item, inner });
       v = n;

@@ -48,7 +48,12 @@ export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> 
 }
 
 // GUOPEI_TRACE_SQL=1: every statement's first line and milliseconds on stderr, to find slow SQL.
-const trace = process.env.GUOPEI_TRACE_SQL ? (sql: string, t0: number) => process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${headOf(sql)}\n`) : undefined;
+const trace = process.env.GUOPEI_TRACE_SQL ? (sql: string, t0: number) => traceNote(`sql ${(performance.now() - t0).toFixed(0)} ms`, headOf(sql) ?? "") : undefined;
+
+/** One line of the GUOPEI_TRACE_SQL trace on stderr (a statement's time, a read's fallback …). */
+export function traceNote(what: string, detail: string): void {
+  if (process.env.GUOPEI_TRACE_SQL) process.stderr.write(`[${what}] ${detail}\n`);
+}
 
 function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: () => void): Db {
   return {

@@ -31,17 +31,11 @@ export function pipelineCode(): string {
 
 /**
  * A loaded table's content: its row count and the sum of hash(rowid, row) over its rows, in one scan.
- * A view has no row ids and no order of its own (what reads it cannot rely on one), and a kind's
- * table carries each row's place in its own columns (`_file`, `_line`; a kind of many files is
- * written by a join, which keeps no order): their rows are hashed alone, the sum a fingerprint of
- * the rows as a multiset.
+ * A view has no row ids and no order of its own (what reads it cannot rely on one): its rows are
+ * hashed alone, the sum a fingerprint of the rows as a multiset.
  */
 export async function tableFingerprint(db: Db, table: string): Promise<string> {
-  const [v] = await db.all<{ c: bigint }>(
-    `SELECT (SELECT count(*) FROM duckdb_views() WHERE view_name = $table AND database_name = current_database() AND NOT internal)
-          + (SELECT count(*) = 2 FROM duckdb_columns() WHERE table_name = $table AND database_name = current_database() AND column_name IN ('_file', '_line'))::INT AS c`,
-    { table },
-  );
+  const [v] = await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM duckdb_views() WHERE view_name = $table AND database_name = current_database() AND NOT internal`, { table });
   const rowHash = Number(v?.c ?? 0) > 0 ? "hash(t)" : "hash(rowid, t)";
   const [r] = await db.all<{ n: bigint; h: string | null }>(`SELECT count(*) AS n, CAST(sum(${rowHash}) AS VARCHAR) AS h FROM ${ident(table)} AS t`);
   return `${r!.n}:${r!.h ?? "-"}`;

@@ -28,15 +28,3 @@ it("sees a table's rows, their order and their count; a view's rows, not their o
   expect(await fingerprintOf(rows, true)).toBe(await fingerprintOf(reversed, true));
   expect(await fingerprintOf(rows, true)).not.toBe(await fingerprintOf([...rows.slice(0, 2), "('c.csv', 4, 'w')"], true));
 });
-
-it("sees a kind's table, whose rows carry their place (_file, _line), as its rows: the order a join wrote them in does not count", async () => {
-  const kind = async (values: string[]) => {
-    await db.run(`DROP TABLE IF EXISTS k; CREATE TABLE k (_file VARCHAR, _line BIGINT, value VARCHAR)`);
-    for (const v of values) await db.run(`INSERT INTO k VALUES ${v}`);
-    return tableFingerprint(db, "k");
-  };
-  expect(await kind(rows)).toBe(await kind([...rows].reverse()));
-  // A row's content, or its place, changed: another fingerprint.
-  expect(await kind(rows)).not.toBe(await kind([...rows.slice(0, 2), "('c.csv', 4, 'w')"]));
-  expect(await kind(rows)).not.toBe(await kind([...rows.slice(0, 2), "('c.csv', 5, 'z')"]));
-});
