@@ -1,6 +1,6 @@
 // Test helpers: real folders, the real CLI, the real DuckDB. No mocks.
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,8 +9,19 @@ import { openDb } from "../pipelines/lib/db.ts";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BIN = path.join(ROOT, "bin", "guopei.mjs");
 
+/** Folders made by tmpDir in this test file: removed after it (test/setup.ts) unless GUOPEI_KEEP_TMP is set. */
+const made: string[] = [];
+
 export async function tmpDir(prefix = "guopei-test-"): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Remove every folder tmpDir made (a whole suite left over 20 GB in the temp folder otherwise). */
+export async function removeTmpDirs(): Promise<void> {
+  if (process.env.GUOPEI_KEEP_TMP) return;
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
 /** Write files (string = UTF-8 text, Buffer = bytes as given) into `dir`. */

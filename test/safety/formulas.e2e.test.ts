@@ -21,7 +21,8 @@ describe("formula injection", () => {
     await writeFiles(input, Object.fromEntries(Object.entries(MINI).map(([f, t]) => [f, hostile(t)])));
     // A bad row whose raw value is a formula lands in rejects.csv.
     await writeFile(path.join(input, "evaluations_bad.csv"), "response_id,project_id,q01,q02\n=cmd|' /C calc'!A0,+P1cmd,9,=2+2\n");
-    const policy = path.join(input, "..", `policy-${path.basename(input)}.json`);
+    // (Outside the input folder, which must hold only inputs; in a folder of the test's own.)
+    const policy = path.join(await tmpDir(), "policy.json");
     await writeFile(policy, JSON.stringify({ version: "=WEBSERVICE(\"http://x\")" }));
     const out = path.join(await tmpDir(), "results");
     const r = await runCli(["run", "--input", input, "--out", out, "--policy", policy]);
