@@ -10,6 +10,7 @@ import { buildThenSwap, isWarehouse, literal, type Db } from "./lib/db.ts";
 import { checkApart, OutputError, replaceDir } from "./lib/outdir.ts";
 import { info } from "./lib/log.ts";
 import { loadPolicy, type Policy } from "./lib/policy.ts";
+import { retire, seedFrom } from "./lib/previous.ts";
 import { copyCsv } from "./publish/copy.ts";
 import { pkgVersion, writeManifest } from "./publish/manifest.ts";
 import { publishOutputs } from "./publish/outputs.ts";
@@ -71,10 +72,16 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   // Everything is built in a new folder beside --out and put in place by one commit at the end.
   return replaceDir(out, "results", "--out", async (work) => {
     const dbFile = opts.db ? path.resolve(opts.db) : path.join(work, "guopei.duckdb");
-    const { load, rejectsByReason, analysis, outputs } = await buildThenSwap(dbFile, async (db: Db, buildFile) => {
-      // The previous warehouse (this folder's, or --db's): unchanged files are copied from it, not typed again.
-      const before = opts.db ? path.resolve(opts.db) : path.join(out, "guopei.duckdb");
-      const previous = !opts.full && existsSync(before) && (await isWarehouse(before)) ? before : undefined;
+    // The previous warehouse (this folder's, or --db's): unchanged files and models are taken from
+    // it, not built again. The new warehouse starts as its copy where it was closed cleanly
+    // (lib/previous.ts); else it is attached.
+    const before = opts.db ? path.resolve(opts.db) : path.join(out, "guopei.duckdb");
+    const prior = !opts.full && existsSync(before) && (await isWarehouse(before)) ? before : undefined;
+    const seed = prior ? (buildFile: string) => seedFrom(prior, buildFile) : undefined;
+    let reached: "copied" | "attached" | null = null;
+    const { load, rejectsByReason, analysis, outputs } = await buildThenSwap(dbFile, async (db: Db, buildFile, seeded) => {
+      reached = seeded ? "copied" : prior ? "attached" : null;
+      const previous = seeded ? await retire(db) : prior;
       const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy, { previous }));
       await rm(`${buildFile}.work`, { recursive: true, force: true });
       checkAccount(load);
@@ -87,11 +94,13 @@ export async function run(opts: RunOptions): Promise<RunResult> {
         copyCsv(db, `SELECT file, line, "column", reason, value FROM rejects ORDER BY file, line, "column", reason, value`, path.join(work, "rejects.csv")),
       );
       const analysis = await timed("analyse", () => analyse(db, policy, previous));
+      // What this run did not take from the previous warehouse goes (before anything is published from this one).
+      if (typeof previous === "object") await previous.release(db);
       const outputs = await timed("publish", () => publishOutputs(db, work, policy));
       const rows = await db.all<{ reason: string; c: bigint }>(`SELECT reason, count(*) AS c FROM rejects GROUP BY ALL ORDER BY c DESC, reason`);
       const rejectsByReason = Object.fromEntries(rows.map((r) => [r.reason, Number(r.c)]));
       return { load, rejectsByReason, analysis, outputs };
-    });
+    }, { seed });
     const refused = load.outcomes.filter((o) => o.status === "refused");
     const exitCode = refused.length ? EXIT.fileRefused : EXIT.ok;
     await writeManifest(path.join(work, "manifest.json"), {
@@ -106,6 +115,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       outputs: ["rejects.csv", ...outputs],
       exitCode,
       steps,
+      previous: reached,
     });
     crashPoint("run:manifest");
     const loadedRows = load.parts.reduce((a, p) => a + p.rows_loaded, 0);

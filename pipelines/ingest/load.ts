@@ -10,6 +10,7 @@ import { version as duckdbVersion } from "@duckdb/node-api";
 import PQueue from "p-queue";
 import { fullMessage, ident, literal, traceNote, type Db } from "../lib/db.ts";
 import { info, progress } from "../lib/log.ts";
+import { attachPrevious, type Previous } from "../lib/previous.ts";
 import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, SQL_TYPE, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
 import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
@@ -127,25 +128,20 @@ const WORKERS = Math.min(4, availableParallelism());
 
 export interface LoadOptions {
   /**
-   * A previous warehouse: a file whose bytes and typed-pass statement (the statement's text, with
-   * DuckDB's version) are those of a typed file there is copied from it instead of typed again.
+   * A previous warehouse (its file, attached read-only for the load, or one retired into this
+   * warehouse: lib/previous.ts): a file whose bytes and typed-pass statement (the statement's text,
+   * with DuckDB's version) are those of a typed file there is taken from it instead of typed again.
    */
-  previous?: string;
+  previous?: string | Previous;
 }
 
-/** The previous warehouse's typed files by key (see typedKey), attached read-only as `prev`. */
-async function attachPrevious(db: Db, file: string | undefined): Promise<Map<string, { table: string; read: "native" | "text" }>> {
+/** The previous warehouse's typed files by key (see typedKey). */
+async function typedParts(db: Db, previous: Previous | undefined): Promise<Map<string, { table: string; read: "native" | "text" }>> {
   const found = new Map<string, { table: string; read: "native" | "text" }>();
-  if (!file) return found;
-  try {
-    await db.run(`ATTACH ${literal(file)} AS prev (READ_ONLY)`);
-  } catch (e) {
-    info(`  (the previous warehouse cannot be opened, every file is typed again: ${(e as Error).message.split("\n")[0]})`);
-    return found;
+  if (!previous?.has("_typed_parts")) return found;
+  for (const r of await db.all<{ table_name: string; key: string; read: "native" | "text" }>(`SELECT table_name, key, read FROM ${previous.ref("_typed_parts")}`)) {
+    if (previous.has(r.table_name)) found.set(r.key, { table: r.table_name, read: r.read });
   }
-  const [has] = await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'main' AND table_name = '_typed_parts'`);
-  if (n(has?.c) === 0) return found;
-  for (const r of await db.all<{ table_name: string; key: string; read: "native" | "text" }>(`SELECT table_name, key, read FROM prev._typed_parts`)) found.set(r.key, { table: r.table_name, read: r.read });
   return found;
 }
 
@@ -212,11 +208,14 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   await db.run(`CREATE TABLE _rejected_rows (kind VARCHAR, _file VARCHAR, _line BIGINT)`);
   // Every typed file by key, so that the next run can take it from here.
   await db.run(`CREATE TABLE _typed_parts (table_name VARCHAR, key VARCHAR, read VARCHAR)`);
-  const previous = await attachPrevious(db, opts.previous);
+  const source = typeof opts.previous === "string" ? await attachPrevious(db, opts.previous, "prev") : opts.previous;
+  if (typeof opts.previous === "string" && !source) info(`  (the previous warehouse cannot be opened, every file is typed again)`);
+  const previous = await typedParts(db, source);
   try {
     return await loadKinds();
   } finally {
-    if (opts.previous && (await db.all(`SELECT 1 FROM duckdb_databases() WHERE database_name = 'prev'`)).length) await db.run(`DETACH prev`);
+    // (One retired into this warehouse is the caller's: the models take from it too.)
+    if (typeof opts.previous === "string") await source?.release(db);
   }
 
   async function loadKinds(): Promise<LoadResult> {
@@ -267,7 +266,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
         const key = typedKey(part.csv === part.file.abs ? part.file.sha256 : await sha256File(part.csv), [sql(true, "_"), sql(false, "_")]);
         const before = previous.get(key);
         if (before) {
-          await w.run(`CREATE TABLE ${ident(table)} AS SELECT * FROM prev.${ident(before.table)}`);
+          await source!.take(w, before.table, table);
           readPath = "reused";
           keyed = { key, read: before.read };
           return;

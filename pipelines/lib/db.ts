@@ -135,17 +135,32 @@ export function fullMessage(e: unknown): string {
  * Build a database in a new file next to `target`, then swap it in with one rename.
  * A crash or error at any point leaves the previous `target` exactly as it was.
  */
-export async function buildThenSwap<T>(target: string, build: (db: Db, buildFile: string) => Promise<T>): Promise<T> {
+export async function buildThenSwap<T>(
+  target: string,
+  build: (db: Db, buildFile: string, seeded: boolean) => Promise<T>,
+  opts: { seed?: (buildFile: string) => Promise<boolean> } = {},
+): Promise<T> {
   await mkdir(path.dirname(target), { recursive: true });
   await removeStale(path.dirname(target), `${path.basename(target)}.building-`);
   const buildFile = `${target}.building-${process.pid}`;
   const tempDir = `${buildFile}.tmp`;
   await rm(buildFile, { force: true });
   await rm(`${buildFile}.wal`, { force: true });
-  const db = await openDb(buildFile, { tempDir });
+  // (The build may start as a copy of another warehouse: lib/previous.ts. Removed like the rest on failure.)
+  let seeded = false;
+  try {
+    seeded = opts.seed ? await opts.seed(buildFile) : false;
+  } catch (e) {
+    await rm(buildFile, { force: true });
+    throw e;
+  }
+  const db = await openDb(buildFile, { tempDir }).catch(async (e: unknown) => {
+    await rm(buildFile, { force: true });
+    throw e;
+  });
   let result: T;
   try {
-    result = await build(db, buildFile);
+    result = await build(db, buildFile, seeded);
     await db.run("CHECKPOINT");
   } catch (e) {
     db.close();

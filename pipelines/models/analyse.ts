@@ -1,6 +1,7 @@
 // The analytics step of `guopei run`: builds every model of pipelines/models in dependency order,
 // each table checked against its declaration as it is written.
 import type { Db } from "../lib/db.ts";
+import type { Previous } from "../lib/previous.ts";
 import { info } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
 import { MODELS } from "./index.ts";
@@ -20,7 +21,7 @@ export interface AnalysisNotes {
 }
 
 /** `previous`: the previous warehouse, whose models are copied where their inputs are unchanged (none with --full). */
-export async function analyse(db: Db, policy: Policy, previous?: string): Promise<AnalysisNotes> {
+export async function analyse(db: Db, policy: Policy, previous?: string | Previous): Promise<AnalysisNotes> {
   const ctx: RunContext = { db, policy, notes: {}, memo: new Map() };
   const { seconds, reused } = await runModels(MODELS, ctx, {
     previous,

@@ -10,7 +10,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { version as duckdbVersion } from "@duckdb/node-api";
-import { ident, literal, type Db } from "../lib/db.ts";
+import { ident, type Db } from "../lib/db.ts";
+import type { Previous } from "../lib/previous.ts";
 import type { Policy } from "../lib/policy.ts";
 
 const PIPELINES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -74,38 +75,18 @@ export async function remember(db: Db, model: string, fingerprint: string, notes
   await db.run(`INSERT INTO ${MEMO_TABLE} VALUES ($model, $fingerprint, $notes)`, { model, fingerprint, notes: JSON.stringify(notes) });
 }
 
-/**
- * Attach the previous warehouse read-only as `prev_models` and read what it remembers; an empty map
- * (and nothing attached) when there is none, it cannot be opened, or it predates the memo.
- */
-export async function attachPreviousModels(db: Db, file: string | undefined): Promise<Map<string, Remembered>> {
+/** What the previous warehouse remembers of its models (an empty map when it predates the memo). */
+export async function rememberedModels(db: Db, previous: Previous | undefined): Promise<Map<string, Remembered>> {
   const found = new Map<string, Remembered>();
-  if (!file) return found;
-  try {
-    await db.run(`ATTACH ${literal(file)} AS prev_models (READ_ONLY)`);
-  } catch {
-    return found;
-  }
-  const [has] = await db.all<{ c: bigint }>(
-    `SELECT count(*) AS c FROM duckdb_tables() WHERE database_name = 'prev_models' AND schema_name = 'main' AND table_name = ${literal(MEMO_TABLE)}`,
-  );
-  if (Number(has?.c ?? 0) > 0) {
-    const tables = new Set(
-      (await db.all<{ table_name: string }>(`SELECT table_name FROM duckdb_tables() WHERE database_name = 'prev_models' AND schema_name = 'main'`)).map((r) => r.table_name),
-    );
-    for (const r of await db.all<{ model: string; fingerprint: string; notes: string }>(`SELECT model, fingerprint, notes FROM prev_models.${MEMO_TABLE}`)) {
-      if (tables.has(r.model)) found.set(r.model, { fingerprint: r.fingerprint, notes: JSON.parse(r.notes) as Record<string, unknown> });
-    }
+  if (!previous?.has(MEMO_TABLE)) return found;
+  for (const r of await db.all<{ model: string; fingerprint: string; notes: string }>(`SELECT model, fingerprint, notes FROM ${previous.ref(MEMO_TABLE)}`)) {
+    if (previous.has(r.model)) found.set(r.model, { fingerprint: r.fingerprint, notes: JSON.parse(r.notes) as Record<string, unknown> });
   }
   return found;
 }
 
-export async function detachPreviousModels(db: Db): Promise<void> {
-  if ((await db.all(`SELECT 1 FROM duckdb_databases() WHERE database_name = 'prev_models'`)).length) await db.run(`DETACH prev_models`);
-}
-
-/** Copy a model's table from the previous warehouse, rows in their order. */
-export async function copyPrevious(db: Db, model: string): Promise<void> {
+/** Take a model's table from the previous warehouse, rows in their order. */
+export async function copyPrevious(db: Db, previous: Previous, model: string): Promise<void> {
   await db.run(`DROP TABLE IF EXISTS ${ident(model)}`);
-  await db.run(`CREATE TABLE ${ident(model)} AS SELECT * FROM prev_models.${ident(model)}`);
+  await previous.take(db, model, model);
 }

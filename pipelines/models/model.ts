@@ -10,7 +10,8 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import { hasTable, ident, literal, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { writeTable, type ColumnType } from "../lib/table.ts";
-import { attachPreviousModels, copyPrevious, createMemoTable, detachPreviousModels, modelFingerprint, remember, tableFingerprint } from "./memo.ts";
+import { copyPrevious, createMemoTable, modelFingerprint, remember, rememberedModels, tableFingerprint } from "./memo.ts";
+import { attachPrevious, type Previous } from "../lib/previous.ts";
 
 /** Column types as families: what a reader can rely on, whatever width DuckDB chose. */
 export type Family = "text" | "integer" | "number" | "boolean" | "date" | "timestamp";
@@ -217,8 +218,11 @@ export async function createMeasures(db: Db): Promise<void> {
 }
 
 export interface RunModelsOptions {
-  /** The previous warehouse: a model whose fingerprint it remembers is copied from it, not built (memo.ts). */
-  previous?: string;
+  /**
+   * The previous warehouse (its file, or one retired into this warehouse: lib/previous.ts): a model
+   * whose fingerprint it remembers is taken from it, not built (memo.ts).
+   */
+  previous?: string | Previous;
   onBuilt?: (m: Model, seconds: number, reused: boolean) => void;
 }
 
@@ -243,7 +247,8 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
   await createMeasures(ctx.db);
   await createMemoTable(ctx.db);
   const order = ordered(models);
-  const previous = await attachPreviousModels(ctx.db, opts.previous);
+  const source = typeof opts.previous === "string" ? await attachPrevious(ctx.db, opts.previous, "prev_models") : opts.previous;
+  const previous = await rememberedModels(ctx.db, source);
   try {
     for (const m of order) {
       for (const d of m.dependsOn) if (!names.has(d) && !(await hasTable(ctx.db, d))) throw new ModelError(m.name, [`depends on ${d}, which is neither a model nor a loaded table`]);
@@ -275,7 +280,7 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       const before = { ...ctx.notes };
       const copy = copied.has(m.name);
       if (copy) {
-        await copyPrevious(ctx.db, m.name);
+        await copyPrevious(ctx.db, source!, m.name);
         Object.assign(ctx.notes, previous.get(m.name)!.notes);
         reused.push(m.name);
       } else checks += await buildModel(ctx, m, params.get(m.name));
@@ -285,7 +290,8 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       opts.onBuilt?.(m, seconds[m.name]!, copy);
     }
   } finally {
-    await detachPreviousModels(ctx.db);
+    // (One retired into this warehouse is the caller's to release.)
+    if (typeof opts.previous === "string") await source?.release(ctx.db);
   }
   seconds.checks = Math.round(checks * 1000) / 1000;
   return { seconds, reused };

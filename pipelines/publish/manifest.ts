@@ -74,7 +74,7 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
 
 export async function writeManifest(
   file: string,
-  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; analysis: unknown; outputs: string[]; exitCode: number; steps: Record<string, number> },
+  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; analysis: unknown; outputs: string[]; exitCode: number; steps: Record<string, number>; previous: "copied" | "attached" | null },
 ): Promise<void> {
   const manifest = {
     tool: "guopei",
@@ -93,6 +93,9 @@ export async function writeManifest(
     analysis: body.analysis,
     outputs: body.outputs,
     step_seconds: body.steps,
+    // How unchanged files and models were taken from the previous warehouse: the new one started as
+    // its copy ("copied"), or it was read beside it ("attached"); null: a first run, or --full.
+    previous_warehouse: body.previous,
     exit_code: body.exitCode,
   };
   const tmp = `${file}.tmp-${process.pid}`;

@@ -3,13 +3,14 @@
 // results are the results of a full run on the same folder: every output file byte for byte, every
 // warehouse table row for row (row ids included, which give the rejects their lines), the manifest's
 // notes of the analysis.
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
 import { KINDS } from "../../pipelines/ingest/contract.ts";
 import { MODELS } from "../../pipelines/models/index.ts";
 import { openDb } from "../../pipelines/lib/db.ts";
+import { RETIRED_PREFIX } from "../../pipelines/lib/previous.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { run } from "../../pipelines/run.ts";
 import { runCli, tmpDir } from "../helpers.ts";
@@ -17,6 +18,7 @@ import { runCli, tmpDir } from "../helpers.ts";
 setQuiet(true);
 
 interface Manifest {
+  previous_warehouse: string | null;
   files: { path: string; typed_read?: string }[];
   analysis: { reused: string[]; seconds: Record<string, number> } & Record<string, unknown>;
 }
@@ -130,6 +132,25 @@ describe("a rerun after one more month of attendance", () => {
   it("loads what a full run loads, table for table and row for row", async () => {
     expect(await differingLoads(path.join(incremental, "guopei.duckdb"), path.join(full, "guopei.duckdb"))).toEqual([]);
   });
+
+  it("starts from a copy of the previous warehouse and keeps nothing of it that it did not take", async () => {
+    const relations = async (file: string) => {
+      const db = await openDb(file, { readOnly: true });
+      try {
+        return (await db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1`)).map((r) => r.t);
+      } finally {
+        db.close();
+      }
+    };
+    const [a, b] = [await relations(path.join(incremental, "guopei.duckdb")), await relations(path.join(full, "guopei.duckdb"))];
+    expect((await manifest(incremental)).previous_warehouse).toBe("copied");
+    expect((await manifest(full)).previous_warehouse).toBe(null);
+    expect(a.filter((t) => t.startsWith(RETIRED_PREFIX))).toEqual([]);
+    expect(a).toEqual(b);
+    // The space of what it dropped is reused, not added to: the file stays near a full run's.
+    const [sa, sb] = [(await stat(path.join(incremental, "guopei.duckdb"))).size, (await stat(path.join(full, "guopei.duckdb"))).size];
+    expect(sa / sb).toBeLessThan(1.6);
+  });
 });
 
 describe("a rerun after a file changed, or with another policy", () => {
@@ -177,5 +198,23 @@ describe("a rerun after a file changed, or with another policy", () => {
     const r = await runCli(["run", "--input", input, "--out", out, "--policy", policy, "--full"]);
     expect(r.code).toBe(0);
     expect(Object.values(await readOf(out))).not.toContain("reused");
+  }, 300_000);
+
+  it("reads a previous warehouse left with a write-ahead log beside it (not copied without it), and takes all of it", async () => {
+    const file = path.join(out, "guopei.duckdb");
+    const before = await outputs(out);
+    // A write the previous warehouse holds only in its log.
+    const db = await openDb(file);
+    await db.run("PRAGMA disable_checkpoint_on_shutdown");
+    await db.run("CREATE TABLE _only_in_the_log AS SELECT 1 AS x");
+    db.close();
+    expect((await stat(`${file}.wal`)).size).toBeGreaterThan(0);
+    const policy = path.join(await tmpDir("guopei-incr-policy-"), "policy.json");
+    await writeFile(policy, JSON.stringify({ labels: { 很好: 4 } }));
+    await run({ input, out, policy });
+    expect((await manifest(out)).previous_warehouse).toBe("attached");
+    expect(Object.values(await readOf(out)).filter((how) => how !== undefined && how !== "reused")).toEqual([]);
+    expect((await reusedOf(out)).sort()).toEqual(MODELS.map((m) => m.name).sort());
+    expect(await outputs(out)).toEqual(before);
   }, 300_000);
 });
