@@ -13,6 +13,8 @@ export interface AnalysisNotes {
   seconds: Record<string, number>;
   /** Models copied from the previous warehouse, their fingerprints unchanged (models/memo.ts). */
   reused: string[];
+  /** Of each partitioned model built, its parts and how many were taken from the previous warehouse (model.ts). */
+  reused_parts: Record<string, { parts: number; taken: number }>;
   warning: WarningReport;
   case_mix: { applied: boolean; note: string; coefficients: Record<string, number> };
   /** Personal data scrubbed from the comments that public pages and extracts may use. */
@@ -34,6 +36,7 @@ export async function analyse(db: Db, policy: Policy, previous?: string | Previo
   return {
     seconds,
     reused,
+    reused_parts: ctx.parts ?? {},
     warning: n.warning as WarningReport,
     comments_scrubbed: n.comments_scrubbed as Record<string, number>,
     case_mix: n.case_mix as AnalysisNotes["case_mix"],

@@ -59,7 +59,9 @@ export function dataDictionary(): string {
     lines.push(`## ${m.name}${m.restricted ? " (restricted 限内部使用)" : ""}`, "");
     lines.push(`- **Grain**: ${m.grain}; key (${m.key.join(", ")}).`);
     lines.push(`- **Reads**: ${m.dependsOn.map((d) => (MODELS.some((x) => x.name === d) ? `[${d}](#${d})` : `\`${d}\``)).join(", ")}.`);
-    lines.push(`- **Built by**: ${"sql" in m.build ? `\`pipelines/models/${m.name}.sql\`` : `\`pipelines/models/${m.name}.ts\``}.`, "");
+    lines.push(`- **Built by**: ${"sql" in m.build ? `\`pipelines/models/${m.name}.sql\`` : `\`pipelines/models/${m.name}.ts\``}.`);
+    if (m.partitioned) lines.push(`- **Rebuilt by part**: one part per \`${m.partitioned.column}\`; a rerun takes from the previous warehouse every part whose inputs (hashed by \`pipelines/models/${m.name}.parts.sql\`) are unchanged, and builds the others.`);
+    lines.push("");
     lines.push("| column | type | checks | meaning |", "| --- | --- | --- | --- |");
     for (const [name, c] of Object.entries(m.columns)) lines.push(`| ${name} | ${c.type} | ${cell(checks(c))} | ${cell(c.doc)} |`);
     lines.push("");

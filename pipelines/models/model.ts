@@ -36,6 +36,8 @@ export interface RunContext {
   notes: Record<string, unknown>;
   /** Results computed in TypeScript that a later model reuses (declared in its dependsOn). */
   memo: Map<string, unknown>;
+  /** Of each partitioned model built, its parts and how many were taken from the previous warehouse. */
+  parts?: Record<string, { parts: number; taken: number }>;
 }
 
 export interface Model {
@@ -64,7 +66,20 @@ export interface Model {
   sharesMemo?: boolean;
   /** Run after the table is written and checked (notes for the manifest). */
   after?: (ctx: RunContext) => Promise<void>;
+  /**
+   * A SQL model rebuilt part by part (one part per value of `column`, a column of its key). Its
+   * `<name>.parts.sql` runs first and leaves TEMP TABLE _parts (part VARCHAR, h VARCHAR): for each
+   * part, a hash of everything the part's rows are a function of, beyond the code, the policy and
+   * the parameters not named in `covered` (their effect on a part is in its hash). `<name>.sql` then
+   * writes the rows of the parts listed in TEMP TABLE _parts_build only: every part on a first run;
+   * on a rerun, the parts whose hash the previous warehouse does not hold for the same code, policy
+   * and parameters. The rows of the other parts are taken from the previous table.
+   */
+  partitioned?: { column: string; covered?: readonly string[] };
 }
+
+/** Where a partitioned model keeps its parts' hashes for the next run. */
+export const partsTable = (model: string) => `_${model}_parts`;
 
 export const defineModel = <M extends Model>(m: M): M => m;
 
@@ -197,19 +212,67 @@ async function paramsOf(ctx: RunContext, m: Model): Promise<Record<string, DuckD
   return "sql" in m.build ? await m.build.sql(ctx) : null;
 }
 
-/** Build one model and check it against its declaration (its dependencies must be built); the check's seconds. */
-export async function buildModel(ctx: RunContext, m: Model, params?: Record<string, DuckDBValue> | null): Promise<number> {
+/**
+ * Build one model and check it against its declaration (its dependencies must be built); the check's
+ * seconds. A partitioned model takes from `previous` the parts whose inputs are unchanged.
+ */
+export async function buildModel(ctx: RunContext, m: Model, params?: Record<string, DuckDBValue> | null, previous?: Previous): Promise<number> {
+  let kept: { table: string; parts: number } | undefined;
   if ("sql" in m.build) {
+    const values = params ?? (await m.build.sql(ctx));
     await ctx.db.run(`DROP TABLE IF EXISTS ${ident(m.name)}`);
-    await ctx.db.script(modelSql(m.name), params ?? (await m.build.sql(ctx)), `models/${m.name}.sql`);
+    if (m.partitioned) kept = await buildParts(ctx, m, values, previous);
+    else await ctx.db.script(modelSql(m.name), values, `models/${m.name}.sql`);
   } else if ("rows" in m.build) await writeRows(ctx.db, m, await m.build.rows(ctx));
   else await m.build.run(ctx);
   const t0 = performance.now();
+  // (Of a partitioned model, the rows built now: those taken were checked by the run that built them,
+  // with the same code; its parts are disjoint and its key holds the part's column.)
   const problems = await checkModel(ctx.db, m);
+  if (kept && !problems.length) await mergeKept(ctx.db, m, kept.table);
   const checked = (performance.now() - t0) / 1000;
   if (problems.length) throw new ModelError(m.name, problems);
   await m.after?.(ctx);
   return checked;
+}
+
+/**
+ * The parts of a partitioned model: hashed (`<name>.parts.sql`), those unchanged since the previous
+ * warehouse taken from its table into a table of their own, the others built (`<name>.sql`). Returns
+ * the table of the parts taken, if any, to be merged once the new rows are checked.
+ */
+async function buildParts(ctx: RunContext, m: Model, values: Record<string, DuckDBValue>, previous: Previous | undefined): Promise<{ table: string; parts: number } | undefined> {
+  const { column, covered = [] } = m.partitioned!;
+  const db = ctx.db;
+  // What every part's rows depend on beyond its hash: the code, the policy, the other parameters.
+  const scope = modelFingerprint(m.name, ctx.policy, Object.fromEntries(Object.entries(values).filter(([k]) => !covered.includes(k))), []);
+  await db.script(modelSql(`${m.name}.parts`), values, `models/${m.name}.parts.sql`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE _parts_prev (part VARCHAR, h VARCHAR)`);
+  const parts = ident(partsTable(m.name));
+  if (previous?.has(m.name) && previous.has(partsTable(m.name))) {
+    await db.run(`INSERT INTO _parts_prev SELECT part, h FROM ${previous.ref(partsTable(m.name))} WHERE scope = $scope`, { scope });
+  }
+  await db.run(`CREATE OR REPLACE TEMP TABLE _parts_build AS SELECT part FROM _parts ANTI JOIN _parts_prev USING (part, h)`);
+  const [{ all, build } = { all: 0n, build: 0n }] = await db.all<{ all: bigint; build: bigint }>(`SELECT (SELECT count(*) FROM _parts) AS "all", (SELECT count(*) FROM _parts_build) AS build`);
+  let kept: { table: string; parts: number } | undefined;
+  if (Number(all) > Number(build)) {
+    kept = { table: `_${m.name}_kept`, parts: Number(all) - Number(build) };
+    await db.run(`DROP TABLE IF EXISTS ${ident(kept.table)}`);
+    await previous!.take(db, m.name, kept.table);
+    await db.run(`DELETE FROM ${ident(kept.table)} WHERE ${ident(column)} NOT IN (SELECT part FROM _parts SEMI JOIN _parts_prev USING (part, h))`);
+  }
+  await db.script(modelSql(m.name), values, `models/${m.name}.sql`);
+  await db.run(`CREATE OR REPLACE TABLE ${parts} AS SELECT part, h, $scope AS scope FROM _parts ORDER BY part`, { scope });
+  (ctx.parts ??= {})[m.name] = { parts: Number(all), taken: Number(all) - Number(build) };
+  await db.run(`DROP TABLE _parts; DROP TABLE _parts_prev; DROP TABLE _parts_build`);
+  return kept;
+}
+
+/** The parts taken and the parts built, as one table. */
+async function mergeKept(db: Db, m: Model, kept: string): Promise<void> {
+  await db.run(`INSERT INTO ${ident(kept)} BY NAME SELECT * FROM ${ident(m.name)}`);
+  await db.run(`DROP TABLE ${ident(m.name)}`);
+  await db.run(`ALTER TABLE ${ident(kept)} RENAME TO ${ident(m.name)}`);
 }
 
 /** The shared measures (models/measures.sql): macros stored in the warehouse, created before any model. */
@@ -281,9 +344,11 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       const copy = copied.has(m.name);
       if (copy) {
         await copyPrevious(ctx.db, source!, m.name);
+        // (With its parts' hashes, for the run after this one.)
+        if (m.partitioned && source!.has(partsTable(m.name))) await copyPrevious(ctx.db, source!, partsTable(m.name));
         Object.assign(ctx.notes, previous.get(m.name)!.notes);
         reused.push(m.name);
-      } else checks += await buildModel(ctx, m, params.get(m.name));
+      } else checks += await buildModel(ctx, m, params.get(m.name), source);
       await remember(ctx.db, m.name, prints.get(m.name)!, Object.fromEntries(Object.entries(ctx.notes).filter(([k, v]) => before[k] !== v)));
       seconds[m.name] = Math.round(performance.now() - t0) / 1000;
       for (const [name, last] of lastReader) if (last === i) ctx.memo.delete(name);

@@ -14,10 +14,9 @@
 -- a running one's as-of date), so that the records of each trainee are counted behind every cut
 -- in one pass over them: a join of each record with every cut of its project wrote 1.5 times the
 -- attendance rows and grouped them by cut. A count of 0 records is NULL, as a record-less cut.
--- Each cut numbered among its project's cuts (k), once: the counts below are kept by k.
-CREATE OR REPLACE TEMP TABLE _wf_cutk AS
-SELECT project_id, year, role, progress, cut_date, row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) AS k
-FROM warning_cuts WHERE role <> 'awaiting';
+-- The staging tables of warning_features.parts.sql (the cuts numbered by project, the earlier
+-- projects, archive hours, transfer) are read here; only the parts to build (_parts_build) are.
+DELETE FROM _wf_cutk WHERE project_id NOT IN (SELECT part FROM _parts_build);
 
 CREATE OR REPLACE TEMP TABLE _wf_cutw AS
 SELECT project_id,
@@ -54,62 +53,6 @@ SELECT project_id, teacher_id,
        mean_behind(score, due_date, CAST(submitted_at AS DATE), cut1, cut2, cut3) AS score_mean
 FROM submissions s JOIN _wf_cutw c USING (project_id)
 WHERE s.due_date <= greatest(c.cut1, c.cut2, c.cut3)
-GROUP BY ALL;
-
-CREATE OR REPLACE TEMP TABLE _wf_past AS
--- Earlier projects of the same teacher that had ended before this one started. Per teacher, every
--- project's start and end in date order (on one day, starts before ends: only ends strictly
--- earlier count), and at each start the ends counted so far, with their results: one sort of
--- twice the trainees, where a join of each trainee with all of the teacher's projects took 11 s
--- at national size. (A project whose window ended before it began would count itself: taken off.)
-WITH tp AS (
-    SELECT t.project_id, t.teacher_id, w.start_date, w.end_date, 1 - passed(a.final_result) AS failed
-    FROM trainees t
-    JOIN warning_windows w ON w.project_id = t.project_id
-    LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id),
-ev AS (
-    SELECT teacher_id, project_id, start_date AS d, 0 AS is_end, NULL::DOUBLE AS failed, end_date < start_date AS self_before, failed AS own_failed
-    FROM tp WHERE start_date IS NOT NULL
-    UNION ALL
-    SELECT teacher_id, project_id, end_date AS d, 1 AS is_end, failed, NULL, NULL
-    FROM tp WHERE end_date IS NOT NULL),
-run AS (
-    SELECT ev.*,
-           coalesce(sum(is_end) OVER w, 0) AS ends,
-           coalesce(sum(CASE WHEN is_end = 1 AND failed IS NOT NULL THEN 1 ELSE 0 END) OVER w, 0) AS with_result,
-           coalesce(sum(failed) OVER w, 0) AS fails
-    FROM ev
-    WINDOW w AS (PARTITION BY teacher_id ORDER BY d, is_end ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
-own AS (
-    SELECT project_id, teacher_id,
-           ends - CASE WHEN self_before THEN 1 ELSE 0 END AS prior_projects,
-           with_result - CASE WHEN self_before AND own_failed IS NOT NULL THEN 1 ELSE 0 END AS with_result,
-           fails - CASE WHEN self_before THEN coalesce(own_failed, 0) ELSE 0 END AS fails
-    FROM run WHERE is_end = 0)
-SELECT project_id, teacher_id, prior_projects, fails / nullif(with_result, 0) AS prior_fail_rate
-FROM own WHERE prior_projects > 0;
-
-CREATE OR REPLACE TEMP TABLE _wf_hrs AS
-SELECT t.project_id, t.teacher_id, sum(h.hours) AS hours_cycle
-FROM trainees t JOIN projects p USING (project_id)
-JOIN hours h ON h.teacher_id = t.teacher_id AND in_cycle(h.year, p.year - 1, $cycle_years)
-GROUP BY ALL;
-
--- Counties the hours archive covers (it holds every teacher of such a county, trained or not): a
--- teacher there without a record had no hours (0), not an unknown number.
-CREATE OR REPLACE TEMP TABLE _wf_archive AS
-SELECT DISTINCT county_code FROM (
-    SELECT h.county_code FROM hours h WHERE h.county_code IS NOT NULL
-    UNION ALL
-    SELECT t.county_code FROM hours h JOIN trainees t USING (teacher_id) WHERE t.county_code IS NOT NULL);
-
-CREATE OR REPLACE TEMP TABLE _wf_transfer AS
-SELECT f.project_id, f.teacher_id,
-       avg(transfer(i.item, f.observation_score)) AS transfer
-FROM followups f
-LEFT JOIN (SELECT a.project_id, a.teacher_id, a.wave, avg(to100(a.value, coalesce(n.scale_min, $likert_min), coalesce(n.scale_max, $likert_max))) AS item
-           FROM followup_answers a LEFT JOIN instrument n ON lower(n.item_id) = a.item_id GROUP BY ALL) i USING (project_id, teacher_id, wave)
-WHERE f.wave = $transfer_wave
 GROUP BY ALL;
 
 -- One row per trainee of a project with cuts, then one part joined at a time: a join of several

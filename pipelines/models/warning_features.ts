@@ -8,6 +8,8 @@ export default defineModel({
   key: ["project_id", "teacher_id", "cut_date"],
   dependsOn: ["warning_cuts", "warning_windows", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "followup_answers", "instrument"],
   restricted: true,
+  // Rebuilt project by project: warning_features.parts.sql hashes what each project's rows read.
+  partitioned: { column: "project_id", covered: ["as_of"] },
   columns: {
     project_id: projectId,
     teacher_id: teacherId,

@@ -1,4 +1,4 @@
-// The early warning's history features (warning_features.sql, _wf_past): a trainee's earlier
+// The early warning's history features (warning_features.parts.sql, _wf_past): a trainee's earlier
 // projects that had ended before this one started, and the share of them not passed; known
 // answers on hand-built records, ties and gaps included.
 import { expect, it } from "vitest";
@@ -23,7 +23,7 @@ it("counts the projects that ended strictly before this one began, and the share
     await db.run(`CREATE TABLE assessments AS SELECT * FROM (VALUES
       ('A', 'T1', 'pass'), ('B', 'T1', 'fail'), ('C', 'T1', NULL), ('D', 'T1', 'pass'), ('X', 'T1', 'fail'),
       ('A', 'T2', 'fail')) a(project_id, teacher_id, final_result)`);
-    const sql = modelSql("warning_features");
+    const sql = modelSql("warning_features.parts");
     const [from, to] = [sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_past AS"), sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_hrs AS")];
     // The statement is found by its first line: a model that renames it fails here, not obscurely below.
     expect([from, to].every((x) => x >= 0) && from < to).toBe(true);

@@ -1,0 +1,98 @@
+-- The parts of warning_features (model.ts, `partitioned`): one per project with cuts. What a
+-- project's rows are a function of, beyond the code, the policy and the parameters other than the
+-- as-of date: its cuts; its window, mode and whether its follow-up outcome is due by the as-of date;
+-- its trainees' rows, their results, transfer, earlier projects and archive hours (which read other
+-- projects too: hashed as computed, not as read); and its attendance and assignment rows. Each as
+-- the sum of the 64-bit hashes of its rows (memo.ts), the sums hashed together per project: a
+-- project whose hash the previous warehouse holds is taken from it, the others built
+-- (warning_features.sql). Adding a month of attendance builds again the projects with a session
+-- in it, and those whose cuts or due outcome the later as-of date moves.
+-- The staging tables below are read by warning_features.sql too.
+-- Each cut numbered among its project's cuts (k), once: the counts are kept by k.
+CREATE OR REPLACE TEMP TABLE _wf_cutk AS
+SELECT project_id, year, role, progress, cut_date, row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) AS k
+FROM warning_cuts WHERE role <> 'awaiting';
+
+CREATE OR REPLACE TEMP TABLE _wf_past AS
+-- Earlier projects of the same teacher that had ended before this one started. Per teacher, every
+-- project's start and end in date order (on one day, starts before ends: only ends strictly
+-- earlier count), and at each start the ends counted so far, with their results: one sort of
+-- twice the trainees, where a join of each trainee with all of the teacher's projects took 11 s
+-- at national size. (A project whose window ended before it began would count itself: taken off.)
+WITH tp AS (
+    SELECT t.project_id, t.teacher_id, w.start_date, w.end_date, 1 - passed(a.final_result) AS failed
+    FROM trainees t
+    JOIN warning_windows w ON w.project_id = t.project_id
+    LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id),
+ev AS (
+    SELECT teacher_id, project_id, start_date AS d, 0 AS is_end, NULL::DOUBLE AS failed, end_date < start_date AS self_before, failed AS own_failed
+    FROM tp WHERE start_date IS NOT NULL
+    UNION ALL
+    SELECT teacher_id, project_id, end_date AS d, 1 AS is_end, failed, NULL, NULL
+    FROM tp WHERE end_date IS NOT NULL),
+run AS (
+    SELECT ev.*,
+           coalesce(sum(is_end) OVER w, 0) AS ends,
+           coalesce(sum(CASE WHEN is_end = 1 AND failed IS NOT NULL THEN 1 ELSE 0 END) OVER w, 0) AS with_result,
+           coalesce(sum(failed) OVER w, 0) AS fails
+    FROM ev
+    WINDOW w AS (PARTITION BY teacher_id ORDER BY d, is_end ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+own AS (
+    SELECT project_id, teacher_id,
+           ends - CASE WHEN self_before THEN 1 ELSE 0 END AS prior_projects,
+           with_result - CASE WHEN self_before AND own_failed IS NOT NULL THEN 1 ELSE 0 END AS with_result,
+           fails - CASE WHEN self_before THEN coalesce(own_failed, 0) ELSE 0 END AS fails
+    FROM run WHERE is_end = 0)
+SELECT project_id, teacher_id, prior_projects, fails / nullif(with_result, 0) AS prior_fail_rate
+FROM own WHERE prior_projects > 0;
+
+CREATE OR REPLACE TEMP TABLE _wf_hrs AS
+SELECT t.project_id, t.teacher_id, sum(h.hours) AS hours_cycle
+FROM trainees t JOIN projects p USING (project_id)
+JOIN hours h ON h.teacher_id = t.teacher_id AND in_cycle(h.year, p.year - 1, $cycle_years)
+GROUP BY ALL;
+
+-- Counties the hours archive covers (it holds every teacher of such a county, trained or not): a
+-- teacher there without a record had no hours (0), not an unknown number.
+CREATE OR REPLACE TEMP TABLE _wf_archive AS
+SELECT DISTINCT county_code FROM (
+    SELECT h.county_code FROM hours h WHERE h.county_code IS NOT NULL
+    UNION ALL
+    SELECT t.county_code FROM hours h JOIN trainees t USING (teacher_id) WHERE t.county_code IS NOT NULL);
+
+CREATE OR REPLACE TEMP TABLE _wf_transfer AS
+SELECT f.project_id, f.teacher_id,
+       avg(transfer(i.item, f.observation_score)) AS transfer
+FROM followups f
+LEFT JOIN (SELECT a.project_id, a.teacher_id, a.wave, avg(to100(a.value, coalesce(n.scale_min, $likert_min), coalesce(n.scale_max, $likert_max))) AS item
+           FROM followup_answers a LEFT JOIN instrument n ON lower(n.item_id) = a.item_id GROUP BY ALL) i USING (project_id, teacher_id, wave)
+WHERE f.wave = $transfer_wave
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE _parts AS
+WITH due AS (SELECT EXISTS (SELECT 1 FROM followups) AS collected),
+cuts AS (SELECT project_id, sum(hash(c)) AS h FROM _wf_cutk c GROUP BY ALL),
+proj AS (
+    SELECT p.project_id, hash(p.mode, w.end_date,
+                              w.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND due.collected) AS h
+    FROM projects p JOIN warning_windows w USING (project_id), due),
+tr AS (
+    SELECT t.project_id, sum(hash(t, t.county_code IN (SELECT county_code FROM _wf_archive))) AS h
+    FROM trainees t GROUP BY ALL),
+att AS (SELECT project_id, sum(hash(a)) AS h FROM attendance a GROUP BY ALL),
+sub AS (SELECT project_id, sum(hash(s)) AS h FROM submissions s GROUP BY ALL),
+res AS (SELECT project_id, sum(hash(a)) AS h FROM assessments a GROUP BY ALL),
+past AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_past x GROUP BY ALL),
+hrs AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_hrs x GROUP BY ALL),
+trf AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_transfer x GROUP BY ALL)
+SELECT c.project_id AS part,
+       CAST(hash(c.h, proj.h, tr.h, att.h, sub.h, res.h, past.h, hrs.h, trf.h) AS VARCHAR) AS h
+FROM cuts c
+LEFT JOIN proj USING (project_id)
+LEFT JOIN tr USING (project_id)
+LEFT JOIN att USING (project_id)
+LEFT JOIN sub USING (project_id)
+LEFT JOIN res USING (project_id)
+LEFT JOIN past USING (project_id)
+LEFT JOIN hrs USING (project_id)
+LEFT JOIN trf USING (project_id);
