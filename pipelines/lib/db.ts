@@ -154,10 +154,14 @@ export async function buildThenSwap<T>(
     await rm(buildFile, { force: true });
     throw e;
   }
-  const db = await openDb(buildFile, { tempDir }).catch(async (e: unknown) => {
-    await rm(buildFile, { force: true });
-    throw e;
-  });
+  const open = () =>
+    openDb(buildFile, { tempDir }).catch(async (e: unknown) => {
+      await rm(buildFile, { force: true });
+      await rm(`${buildFile}.wal`, { force: true });
+      throw e;
+    });
+  // (A copy that will not open is let go: the build starts empty, as without one.)
+  const db = seeded ? await open().catch(() => ((seeded = false), open())) : await open();
   let result: T;
   try {
     result = await build(db, buildFile, seeded);
