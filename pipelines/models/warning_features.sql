@@ -60,6 +60,11 @@ GROUP BY ALL;
 -- at national scale (DuckDB spills one join's build side to disk, not several in one pipeline).
 -- The parts of one row per trainee (earlier projects, archive hours, final result, transfer) are
 -- narrow: their hash tables fit in memory together. The rows per cut are made by the last statement.
+-- (Each part kept to the projects built first: on a rerun that builds a few projects, the joins
+-- then hash thousands of rows, not every trainee's.)
+DELETE FROM _wf_past WHERE project_id NOT IN (SELECT project_id FROM _wf_cutw);
+DELETE FROM _wf_hrs WHERE project_id NOT IN (SELECT project_id FROM _wf_cutw);
+DELETE FROM _wf_transfer WHERE project_id NOT IN (SELECT project_id FROM _wf_cutw);
 CREATE OR REPLACE TEMP TABLE _wf_base AS
 SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, p.mode, ww.end_date,
        coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded,
