@@ -6,29 +6,12 @@
 // sum of the 64-bit hashes of its rows, each hashed with its rowid (so order counts), and its row
 // count (a view: its rows alone). Equal fingerprints, equal tables: the copy is what the build would write.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { version as duckdbVersion } from "@duckdb/node-api";
+import { pipelineCode } from "../lib/code.ts";
 import { ident, type Db } from "../lib/db.ts";
 import type { Previous } from "../lib/previous.ts";
 import type { Policy } from "../lib/policy.ts";
 
-const PIPELINES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const PACKAGE = path.resolve(PIPELINES, "..", "package.json");
-
-let codeFingerprint: string | undefined;
-
-/** sha256 of every .ts and .sql file under pipelines/ (path and bytes, in path order), the package's version and DuckDB's. */
-export function pipelineCode(): string {
-  if (codeFingerprint) return codeFingerprint;
-  const hash = createHash("sha256");
-  const files = (readdirSync(PIPELINES, { recursive: true, encoding: "utf8" }) as string[]).filter((f) => /\.(ts|sql)$/.test(f)).sort();
-  for (const f of files) hash.update(`${f}\0`).update(readFileSync(path.join(PIPELINES, f))).update("\0");
-  hash.update((JSON.parse(readFileSync(PACKAGE, "utf8")) as { version: string }).version).update("\0").update(duckdbVersion());
-  codeFingerprint = hash.digest("hex");
-  return codeFingerprint;
-}
+export { pipelineCode };
 
 /**
  * A loaded table's content: its row count and the sum of hash(rowid, row) over its rows, in one scan.

@@ -89,6 +89,9 @@ export async function writeManifest(
     tables: body.load.tables,
     supplied_kinds: body.load.suppliedKinds,
     skipped_checks: body.load.skippedChecks,
+    // Kinds whose checks across files (keys, references) were taken from the previous warehouse:
+    // the same files, by name and typed bytes, under the same code and against the same parents.
+    checks_reused: body.load.checksTaken,
     rejects_by_reason: body.rejectsByReason,
     analysis: body.analysis,
     outputs: body.outputs,

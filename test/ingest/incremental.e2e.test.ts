@@ -19,6 +19,7 @@ setQuiet(true);
 
 interface Manifest {
   previous_warehouse: string | null;
+  checks_reused: string[];
   files: { path: string; typed_read?: string }[];
   analysis: { reused: string[]; seconds: Record<string, number>; reused_parts: Record<string, { parts: number; taken: number }> } & Record<string, unknown>;
 }
@@ -131,6 +132,11 @@ describe("a rerun after one more month of attendance", () => {
     expect(Object.values(read).filter((how) => how === "reused").length).toBeGreaterThan(30);
     // --full reused nothing.
     expect(Object.values(await readOf(full))).not.toContain("reused");
+    // The checks across files of every kind but the attendance (and what refers to it: nothing) taken.
+    const taken = (await manifest(incremental)).checks_reused;
+    expect(taken).not.toContain("attendance");
+    expect(taken).toEqual(expect.arrayContaining(["projects", "trainees", "evaluations", "submissions", "assessments"]));
+    expect((await manifest(full)).checks_reused).toEqual([]);
   });
 
   it("copies the models that do not read attendance and builds the others, with the notes they left", async () => {
