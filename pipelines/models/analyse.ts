@@ -31,7 +31,7 @@ export async function analyse(db: Db, policy: Policy, previous?: string | Previo
       if (s >= 1) info(`  ${m.name}: ${s.toFixed(1)} s${copied ? " (copied: inputs unchanged 输入未变，沿用)" : ""}`);
     },
   });
-  if (reused.length) info(`  ${reused.length} of ${MODELS.length} models copied from the previous warehouse, their inputs unchanged`);
+  if (reused.length) info(`  ${reused.length} of ${MODELS.length} models taken from the previous run, their inputs unchanged`);
   const n = ctx.notes;
   return {
     seconds,
