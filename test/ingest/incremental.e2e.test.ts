@@ -3,7 +3,7 @@
 // results are the results of a full run on the same folder: every output file byte for byte, every
 // warehouse table row for row (row ids included, which give the rejects their lines), the manifest's
 // notes of the analysis.
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
@@ -277,5 +277,46 @@ describe("a rerun after a file changed, or with another policy", () => {
     expect(Object.values(await readOf(out)).filter((how) => how !== undefined && how !== "reused")).toEqual([]);
     expect((await reusedOf(out)).sort()).toEqual(MODELS.map((m) => m.name).sort());
     expect(await outputs(out)).toEqual(before);
+  }, 300_000);
+});
+
+describe("a rerun after files were withdrawn or renamed", () => {
+  it("drops what the withdrawn files gave, reports the renamed one by its new name, and equals a full run", async () => {
+    const input = await tmpDir("guopei-incr-d-");
+    await generateDemo({ out: input, scale: 0.3, seed: 33 });
+    const out = await tmpDir("guopei-incr-out-");
+    await run({ input, out });
+    const files = (await readdir(input)).sort();
+    const evaluations = files.filter((f) => f.startsWith("evaluations_") && !f.includes("重发"));
+    expect(evaluations.length).toBeGreaterThan(2);
+    // One evaluation file withdrawn, another renamed (the same bytes), one year's attendance withdrawn.
+    await rm(path.join(input, evaluations[0]!));
+    await rename(path.join(input, evaluations[1]!), path.join(input, `renamed_${evaluations[1]!}`));
+    await rm(path.join(input, "attendance_2023.csv"));
+    await run({ input, out });
+    const m = await manifest(out);
+    expect(m.previous_warehouse).toBe("copied");
+    const read = await readOf(out);
+    expect(read[`renamed_${evaluations[1]!}`]).toBe("reused");
+    expect(Object.keys(read)).not.toContain(evaluations[0]);
+    // The evaluations and the attendance changed: checked again; the projects' checks taken.
+    expect(m.checks_reused).not.toContain("evaluations");
+    expect(m.checks_reused).not.toContain("attendance");
+    expect(m.checks_reused).toContain("projects");
+    const fresh = await tmpDir("guopei-incr-full-");
+    await run({ input, out: fresh, full: true });
+    expect(await outputs(out)).toEqual(await outputs(fresh));
+    expect(await notesOf(out)).toEqual(await notesOf(fresh));
+    expect(await differingLoads(path.join(out, "guopei.duckdb"), path.join(fresh, "guopei.duckdb"))).toEqual([]);
+    expect(await differingRows(path.join(out, "guopei.duckdb"), path.join(fresh, "guopei.duckdb"), "warning_features")).toBe(0);
+    const db = await openDb(path.join(out, "guopei.duckdb"), { readOnly: true });
+    try {
+      const [r] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM evaluations WHERE _file = $f`, { f: evaluations[0]! });
+      expect(Number(r!.n)).toBe(0);
+      const [q] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM evaluations WHERE _file = $f`, { f: `renamed_${evaluations[1]!}` });
+      expect(Number(q!.n)).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
   }, 300_000);
 });
