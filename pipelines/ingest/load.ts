@@ -49,6 +49,8 @@ export interface LoadResult {
   skippedChecks: string[];
   /** Kinds whose checks across files were taken from the previous warehouse (same files, code and parents). */
   checksTaken: Kind[];
+  /** Their tables (with their answers): as they were in the previous warehouse, row for row. */
+  unchangedTables: string[];
   tables: Record<string, number>;
   suppliedKinds: Kind[];
 }
@@ -454,7 +456,8 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     }
   }
   bar.done();
-  return { outcomes, parts: accounts, skippedChecks, checksTaken, tables, suppliedKinds };
+  const unchangedTables = checksTaken.flatMap((k) => [k, ...(SPECS[k].items ? [SPECS[k].items!.answersTable] : [])]);
+  return { outcomes, parts: accounts, skippedChecks, checksTaken, unchangedTables, tables, suppliedKinds };
   }
 }
 

@@ -287,7 +287,15 @@ export interface RunModelsOptions {
    */
   previous?: string | Previous;
   onBuilt?: (m: Model, seconds: number, reused: boolean) => void;
+  /**
+   * Loaded tables the load took whole from the previous warehouse (the same files under the same
+   * checks: ingest/load.ts): their fingerprints are the previous run's, not computed again.
+   */
+  unchanged?: readonly string[];
 }
+
+/** The fingerprints of the loaded tables the models read, kept for the next run. */
+const TABLE_PRINTS = "_table_prints";
 
 export interface ModelsRun {
   /** Seconds per model (its checks included), and under `checks` the seconds all the tables' checks took together. */
@@ -312,6 +320,11 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
   const order = ordered(models);
   const source = typeof opts.previous === "string" ? await attachPrevious(ctx.db, opts.previous, "prev_models") : opts.previous;
   const previous = await rememberedModels(ctx.db, source);
+  await ctx.db.run(`CREATE OR REPLACE TABLE ${TABLE_PRINTS} ("table" VARCHAR, print VARCHAR)`);
+  const printsBefore = new Map<string, string>();
+  if (opts.unchanged?.length && source?.has(TABLE_PRINTS)) {
+    for (const r of await ctx.db.all<{ table: string; print: string }>(`SELECT "table", print FROM ${source.ref(TABLE_PRINTS)}`)) printsBefore.set(r.table, r.print);
+  }
   try {
     for (const m of order) {
       for (const d of m.dependsOn) if (!names.has(d) && !(await hasTable(ctx.db, d))) throw new ModelError(m.name, [`depends on ${d}, which is neither a model nor a loaded table`]);
@@ -323,7 +336,12 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
     for (const m of order) {
       const inputs: [string, string][] = [];
       for (const d of m.dependsOn) {
-        if (!prints.has(d)) prints.set(d, await tableFingerprint(ctx.db, d));
+        if (!prints.has(d)) {
+          // A loaded table the load took whole from the previous run has the fingerprint it had then.
+          const before = opts.unchanged?.includes(d) ? printsBefore.get(d) : undefined;
+          prints.set(d, before ?? (await tableFingerprint(ctx.db, d)));
+          await ctx.db.run(`INSERT INTO ${TABLE_PRINTS} VALUES ($table, $print)`, { table: d, print: prints.get(d)! });
+        }
         inputs.push([d, prints.get(d)!]);
       }
       params.set(m.name, await paramsOf(ctx, m));
