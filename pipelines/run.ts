@@ -4,13 +4,13 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { version as duckdbVersion } from "@duckdb/node-api";
-import { AccountError, loadWarehouse, type LoadResult } from "./ingest/load.ts";
+import { AccountError, loadWarehouse, unchangedTables, type LoadResult } from "./ingest/load.ts";
 import { crashPoint } from "./lib/crash.ts";
 import { buildThenSwap, isWarehouse, literal, type Db } from "./lib/db.ts";
 import { checkApart, OutputError, replaceDir } from "./lib/outdir.ts";
 import { info } from "./lib/log.ts";
 import { loadPolicy, type Policy } from "./lib/policy.ts";
-import { retire, seedFrom } from "./lib/previous.ts";
+import { retire, seedFrom, type PreviousWarehouse } from "./lib/previous.ts";
 import { copyCsv } from "./publish/copy.ts";
 import { pkgVersion, writeManifest } from "./publish/manifest.ts";
 import { publishOutputs } from "./publish/outputs.ts";
@@ -78,9 +78,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     const before = opts.db ? path.resolve(opts.db) : path.join(out, "guopei.duckdb");
     const prior = !opts.full && existsSync(before) && (await isWarehouse(before)) ? before : undefined;
     const seed = prior ? (buildFile: string) => seedFrom(prior, buildFile) : undefined;
-    let reached: "copied" | "attached" | null = null;
-    const { load, rejectsByReason, analysis, outputs } = await buildThenSwap(dbFile, async (db: Db, buildFile, seeded) => {
-      reached = seeded ? "copied" : prior ? "attached" : null;
+    const { load, rejectsByReason, analysis, outputs, reached } = await buildThenSwap(dbFile, async (db: Db, buildFile, seeded) => {
+      const reached: PreviousWarehouse = seeded ? "copied" : prior ? "attached" : null;
       const previous = seeded ? await retire(db) : prior;
       const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy, { previous }));
       await rm(`${buildFile}.work`, { recursive: true, force: true });
@@ -95,13 +94,13 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       await timed("publish_rejects", () =>
         copyCsv(db, `SELECT file, line, "column", reason, value FROM rejects ORDER BY file, line, "column", reason, value`, path.join(work, "rejects.csv")),
       );
-      const analysis = await timed("analyse", () => analyse(db, policy, previous, load.unchangedTables));
+      const analysis = await timed("analyse", () => analyse(db, policy, previous, unchangedTables(load)));
       // What this run did not take from the previous warehouse goes (before anything is published from this one).
       if (typeof previous === "object") await previous.release(db);
       const outputs = await timed("publish", () => publishOutputs(db, work, policy));
       const rows = await db.all<{ reason: string; c: bigint }>(`SELECT reason, count(*) AS c FROM rejects GROUP BY ALL ORDER BY c DESC, reason`);
       const rejectsByReason = Object.fromEntries(rows.map((r) => [r.reason, Number(r.c)]));
-      return { load, rejectsByReason, analysis, outputs };
+      return { load, rejectsByReason, analysis, outputs, reached };
     }, { seed });
     const refused = load.outcomes.filter((o) => o.status === "refused");
     const exitCode = refused.length ? EXIT.fileRefused : EXIT.ok;

@@ -49,8 +49,6 @@ export interface LoadResult {
   skippedChecks: string[];
   /** Kinds whose checks across files were taken from the previous warehouse (same files, code and parents). */
   checksTaken: Kind[];
-  /** Their tables (with their answers): as they were in the previous warehouse, row for row. */
-  unchangedTables: string[];
   tables: Record<string, number>;
   suppliedKinds: Kind[];
 }
@@ -456,8 +454,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     }
   }
   bar.done();
-  const unchangedTables = checksTaken.flatMap((k) => [k, ...(SPECS[k].items ? [SPECS[k].items!.answersTable] : [])]);
-  return { outcomes, parts: accounts, skippedChecks, checksTaken, unchangedTables, tables, suppliedKinds };
+  return { outcomes, parts: accounts, skippedChecks, checksTaken, tables, suppliedKinds };
   }
 }
 
@@ -471,6 +468,14 @@ export function kindTableSql(kind: string, checkedView: string, keep: string[], 
   const rows = `SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
        ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)`;
   return asTable ? `CREATE TABLE ${ident(kind)} AS ${rows} ORDER BY _order, _line` : `CREATE VIEW ${ident(kind)} AS ${rows}`;
+}
+
+/**
+ * The loaded tables a load took whole from the previous warehouse, as they were there row for row:
+ * those of the kinds whose checks it took (the same files under the same checks), with their answers.
+ */
+export function unchangedTables(load: LoadResult): string[] {
+  return load.checksTaken.flatMap((k) => [k, ...(SPECS[k].items ? [SPECS[k].items.answersTable] : [])]);
 }
 
 /** Where a warehouse keeps the signature of each kind's checks across files. */

@@ -147,21 +147,18 @@ export async function buildThenSwap<T>(
   await rm(buildFile, { force: true });
   await rm(`${buildFile}.wal`, { force: true });
   // (The build may start as a copy of another warehouse: lib/previous.ts. Removed like the rest on failure.)
-  let seeded = false;
+  let seeded: boolean;
   try {
     seeded = opts.seed ? await opts.seed(buildFile) : false;
   } catch (e) {
     await rm(buildFile, { force: true });
     throw e;
   }
-  const open = () =>
-    openDb(buildFile, { tempDir }).catch(async (e: unknown) => {
-      await rm(buildFile, { force: true });
-      await rm(`${buildFile}.wal`, { force: true });
-      throw e;
-    });
-  // (A copy that will not open is let go: the build starts empty, as without one.)
-  const db = seeded ? await open().catch(() => ((seeded = false), open())) : await open();
+  const db = await openDb(buildFile, { tempDir }).catch(async (e: unknown) => {
+    await rm(buildFile, { force: true });
+    await rm(`${buildFile}.wal`, { force: true });
+    throw e;
+  });
   let result: T;
   try {
     result = await build(db, buildFile, seeded);

@@ -13,6 +13,9 @@ import { ident, literal, type Db } from "./db.ts";
 
 export const RETIRED_PREFIX = "_prev_";
 
+/** How a run reached the previous warehouse: copied (and retired), attached, or not at all. */
+export type PreviousWarehouse = "copied" | "attached" | null;
+
 export interface Previous {
   /** The SQL name of one of the previous warehouse's tables. */
   ref(table: string): string;
@@ -66,7 +69,7 @@ export async function retire(db: Db): Promise<Previous> {
 }
 
 /** Drop every retired table nobody took. */
-export async function dropRetired(db: Db): Promise<void> {
+async function dropRetired(db: Db): Promise<void> {
   const left = await db.all<{ name: string }>(
     `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary AND starts_with(table_name, ${literal(RETIRED_PREFIX)})`,
   );

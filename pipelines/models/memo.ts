@@ -11,8 +11,6 @@ import { ident, type Db } from "../lib/db.ts";
 import type { Previous } from "../lib/previous.ts";
 import type { Policy } from "../lib/policy.ts";
 
-export { pipelineCode };
-
 /**
  * A loaded table's content: its row count and the sum of hash(rowid, row) over its rows, in one scan.
  * A view has no row ids and no order of its own (what reads it cannot rely on one): its rows are
@@ -69,7 +67,7 @@ export async function rememberedModels(db: Db, previous: Previous | undefined): 
 }
 
 /** Take a model's table from the previous warehouse, rows in their order. */
-export async function copyPrevious(db: Db, previous: Previous, model: string): Promise<void> {
+export async function takePrevious(db: Db, previous: Previous, model: string): Promise<void> {
   await db.run(`DROP TABLE IF EXISTS ${ident(model)}`);
   await previous.take(db, model, model);
 }

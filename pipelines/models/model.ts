@@ -10,7 +10,7 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import { hasTable, ident, literal, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { writeTable, type ColumnType } from "../lib/table.ts";
-import { copyPrevious, createMemoTable, modelFingerprint, remember, rememberedModels, tableFingerprint } from "./memo.ts";
+import { createMemoTable, modelFingerprint, remember, rememberedModels, tableFingerprint, takePrevious } from "./memo.ts";
 import { attachPrevious, type Previous } from "../lib/previous.ts";
 
 /** Column types as families: what a reader can rely on, whatever width DuckDB chose. */
@@ -217,7 +217,7 @@ async function paramsOf(ctx: RunContext, m: Model): Promise<Record<string, DuckD
  * seconds. A partitioned model takes from `previous` the parts whose inputs are unchanged.
  */
 export async function buildModel(ctx: RunContext, m: Model, params?: Record<string, DuckDBValue> | null, previous?: Previous): Promise<number> {
-  let kept: { table: string; parts: number } | undefined;
+  let kept: string | undefined;
   if ("sql" in m.build) {
     const values = params ?? (await m.build.sql(ctx));
     await ctx.db.run(`DROP TABLE IF EXISTS ${ident(m.name)}`);
@@ -229,7 +229,7 @@ export async function buildModel(ctx: RunContext, m: Model, params?: Record<stri
   // (Of a partitioned model, the rows built now: those taken were checked by the run that built them,
   // with the same code; its parts are disjoint and its key holds the part's column.)
   const problems = await checkModel(ctx.db, m);
-  if (kept && !problems.length) await mergeKept(ctx.db, m, kept.table);
+  if (kept && !problems.length) await mergeKept(ctx.db, m, kept);
   const checked = (performance.now() - t0) / 1000;
   if (problems.length) throw new ModelError(m.name, problems);
   await m.after?.(ctx);
@@ -241,7 +241,7 @@ export async function buildModel(ctx: RunContext, m: Model, params?: Record<stri
  * warehouse taken from its table into a table of their own, the others built (`<name>.sql`). Returns
  * the table of the parts taken, if any, to be merged once the new rows are checked.
  */
-async function buildParts(ctx: RunContext, m: Model, values: Record<string, DuckDBValue>, previous: Previous | undefined): Promise<{ table: string; parts: number } | undefined> {
+async function buildParts(ctx: RunContext, m: Model, values: Record<string, DuckDBValue>, previous: Previous | undefined): Promise<string | undefined> {
   const { column, covered = [] } = m.partitioned!;
   const db = ctx.db;
   // What every part's rows depend on beyond its hash: the code, the policy, the other parameters.
@@ -254,12 +254,12 @@ async function buildParts(ctx: RunContext, m: Model, values: Record<string, Duck
   }
   await db.run(`CREATE OR REPLACE TEMP TABLE _parts_build AS SELECT part FROM _parts ANTI JOIN _parts_prev USING (part, h)`);
   const [{ all, build } = { all: 0n, build: 0n }] = await db.all<{ all: bigint; build: bigint }>(`SELECT (SELECT count(*) FROM _parts) AS "all", (SELECT count(*) FROM _parts_build) AS build`);
-  let kept: { table: string; parts: number } | undefined;
+  let kept: string | undefined;
   if (Number(all) > Number(build)) {
-    kept = { table: `_${m.name}_kept`, parts: Number(all) - Number(build) };
-    await db.run(`DROP TABLE IF EXISTS ${ident(kept.table)}`);
-    await previous!.take(db, m.name, kept.table);
-    await db.run(`DELETE FROM ${ident(kept.table)} WHERE ${ident(column)} NOT IN (SELECT part FROM _parts SEMI JOIN _parts_prev USING (part, h))`);
+    kept = `_${m.name}_kept`;
+    await db.run(`DROP TABLE IF EXISTS ${ident(kept)}`);
+    await previous!.take(db, m.name, kept);
+    await db.run(`DELETE FROM ${ident(kept)} WHERE ${ident(column)} NOT IN (SELECT part FROM _parts SEMI JOIN _parts_prev USING (part, h))`);
   }
   await db.script(modelSql(m.name), values, `models/${m.name}.sql`);
   await db.run(`CREATE OR REPLACE TABLE ${parts} AS SELECT part, h, $scope AS scope FROM _parts ORDER BY part`, { scope });
@@ -361,9 +361,9 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       const before = { ...ctx.notes };
       const copy = copied.has(m.name);
       if (copy) {
-        await copyPrevious(ctx.db, source!, m.name);
+        await takePrevious(ctx.db, source!, m.name);
         // (With its parts' hashes, for the run after this one.)
-        if (m.partitioned && source!.has(partsTable(m.name))) await copyPrevious(ctx.db, source!, partsTable(m.name));
+        if (m.partitioned && source!.has(partsTable(m.name))) await takePrevious(ctx.db, source!, partsTable(m.name));
         Object.assign(ctx.notes, previous.get(m.name)!.notes);
         reused.push(m.name);
       } else checks += await buildModel(ctx, m, params.get(m.name), source);

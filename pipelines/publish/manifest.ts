@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import type { LoadResult } from "../ingest/load.ts";
 import type { Policy } from "../lib/policy.ts";
+import type { PreviousWarehouse } from "../lib/previous.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 export const pkgVersion = pkg.version;
@@ -74,7 +75,7 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
 
 export async function writeManifest(
   file: string,
-  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; analysis: unknown; outputs: string[]; exitCode: number; steps: Record<string, number>; previous: "copied" | "attached" | null },
+  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; analysis: unknown; outputs: string[]; exitCode: number; steps: Record<string, number>; previous: PreviousWarehouse },
 ): Promise<void> {
   const manifest = {
     tool: "guopei",
