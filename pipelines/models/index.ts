@@ -15,6 +15,8 @@ import response_scores from "./response_scores.ts";
 import teacher_warnings from "./teacher_warnings.ts";
 import warning_cuts from "./warning_cuts.ts";
 import warning_features from "./warning_features.ts";
+import warning_fit from "./warning_fit.ts";
+import warning_training from "./warning_training.ts";
 import warning_windows from "./warning_windows.ts";
 
 export const MODELS: readonly Model[] = [
@@ -32,6 +34,8 @@ export const MODELS: readonly Model[] = [
   warning_windows,
   warning_cuts,
   warning_features,
+  warning_training,
+  warning_fit,
   teacher_warnings,
   hours_compliance,
 ];

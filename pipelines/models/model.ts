@@ -76,6 +76,13 @@ export interface Model {
    * and parameters. The rows of the other parts are taken from the previous table.
    */
   partitioned?: { column: string; covered?: readonly string[] };
+  /**
+   * The models that read this one judge it by its rows (their count and the sum of their hashes, as
+   * a loaded table is judged), not by what it was made from: one that reads it is taken from the
+   * previous warehouse when these rows are what they were, though its own inputs changed (a small
+   * table between a large changing one and an expensive step: the early warning's training sample).
+   */
+  printByContent?: boolean;
 }
 
 /** Where a partitioned model keeps its parts' hashes for the next run. */
@@ -331,9 +338,10 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
     }
     // Every model's fingerprint, from its inputs' (loaded tables hashed once each) and its parameters
     // (which read only loaded tables and the policy), recorded in this warehouse for the next run.
+    // A model printed by content is known only once written: until then, what reads it counts as built.
     const prints = new Map<string, string>();
     const params = new Map<string, Record<string, DuckDBValue> | null>();
-    for (const m of order) {
+    const fingerprintOf = async (m: Model): Promise<string> => {
       const inputs: [string, string][] = [];
       for (const d of m.dependsOn) {
         if (!prints.has(d)) {
@@ -344,14 +352,22 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
         }
         inputs.push([d, prints.get(d)!]);
       }
+      return modelFingerprint(m.name, ctx.policy, params.get(m.name), inputs);
+    };
+    const planned = new Map<string, string>();
+    for (const m of order) {
       params.set(m.name, await paramsOf(ctx, m));
-      prints.set(m.name, modelFingerprint(m.name, ctx.policy, params.get(m.name), inputs));
+      planned.set(m.name, await fingerprintOf(m));
+      prints.set(m.name, m.printByContent ? `rows of ${m.name}: not yet written` : planned.get(m.name)!);
     }
-    const copied = new Set(order.filter((m) => previous.get(m.name)?.fingerprint === prints.get(m.name)).map((m) => m.name));
+    const copied = new Set(order.filter((m) => previous.get(m.name)?.fingerprint === planned.get(m.name)).map((m) => m.name));
     // A built model that reads what a copied one leaves in memo: that one is built too (latest first, so it cascades).
+    const mustBuild = new Set<string>();
     for (const m of [...order].reverse()) {
       if (copied.has(m.name)) continue;
-      for (const d of m.dependsOn) if (models.find((x) => x.name === d)?.sharesMemo) copied.delete(d);
+      for (const d of m.dependsOn) {
+        if (models.find((x) => x.name === d)?.sharesMemo && copied.delete(d)) mustBuild.add(d);
+      }
     }
     // What a model leaves in memo is let go once the last model that reads it is built (at five
     // years the scored projects, 291 k objects, were held to the end of the run, under the peaks).
@@ -359,7 +375,9 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
     for (const [i, m] of order.entries()) {
       const t0 = performance.now();
       const before = { ...ctx.notes };
-      const copy = copied.has(m.name);
+      // (Again: the rows of the models printed by content before it are known now.)
+      const print = await fingerprintOf(m);
+      const copy = !mustBuild.has(m.name) && previous.get(m.name)?.fingerprint === print;
       if (copy) {
         await takePrevious(ctx.db, source!, m.name);
         // (With its parts' hashes, for the run after this one.)
@@ -367,7 +385,8 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
         Object.assign(ctx.notes, previous.get(m.name)!.notes);
         reused.push(m.name);
       } else checks += await buildModel(ctx, m, params.get(m.name), source);
-      await remember(ctx.db, m.name, prints.get(m.name)!, Object.fromEntries(Object.entries(ctx.notes).filter(([k, v]) => before[k] !== v)));
+      await remember(ctx.db, m.name, print, Object.fromEntries(Object.entries(ctx.notes).filter(([k, v]) => before[k] !== v)));
+      prints.set(m.name, m.printByContent ? `rows ${await tableFingerprint(ctx.db, m.name)}` : print);
       seconds[m.name] = Math.round(performance.now() - t0) / 1000;
       for (const [name, last] of lastReader) if (last === i) ctx.memo.delete(name);
       opts.onBuilt?.(m, seconds[m.name]!, copy);

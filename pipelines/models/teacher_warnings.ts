@@ -1,4 +1,4 @@
-import { earlyWarning } from "../warnings/warnings.ts";
+import { applyWarning, readFit, type FitReport } from "../warnings/warnings.ts";
 import { countyCode, projectId, schoolId, stage, teacherId, WARNING_LEVELS, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 import { asOf } from "./warning_windows.ts";
@@ -7,7 +7,7 @@ export default defineModel({
   name: "teacher_warnings",
   grain: "one row per trainee of a project running at the as-of date",
   key: ["project_id", "teacher_id"],
-  dependsOn: ["warning_features", "warning_cuts", "warning_windows", "projects", "trainees"],
+  dependsOn: ["warning_fit", "warning_features", "warning_cuts", "warning_windows", "projects", "trainees"],
   restricted: true,
   columns: {
     year: year(false),
@@ -27,7 +27,9 @@ export default defineModel({
   },
   build: {
     run: async (ctx) => {
-      ctx.notes.warning = await earlyWarning(ctx.db, ctx.policy, await asOf(ctx));
+      // The fit of this run, or of the previous one when its training sample is unchanged (with the report its build left).
+      const fit = await readFit(ctx.db, ctx.notes.warning_fit as FitReport);
+      ctx.notes.warning = await applyWarning(ctx.db, ctx.policy, await asOf(ctx), fit);
     },
   },
 });

@@ -1,6 +1,8 @@
 // Early warning for trainees of projects still running: as-of features (SQL), a logistic model
 // learned from past years and validated out of time, a transparent rule baseline beside it, a
-// release gate, and reasons with suggested interventions. Writes `teacher_warnings` (restricted).
+// release gate, and reasons with suggested interventions. Three tables: the training sample
+// (`warning_training`), the fit (`warning_fit`: what a rerun reuses while no past outcome changed),
+// and the warnings themselves (`teacher_warnings`, restricted).
 import type { DuckDBValue } from "@duckdb/node-api";
 import type { Db } from "../lib/db.ts";
 import { info, warn } from "../lib/log.ts";
@@ -65,6 +67,18 @@ export interface WarningReport {
   missing_indicators?: string[];
   /** Projects whose end date was inferred (from their records or the typical length of their mode). */
   windows_inferred: number;
+}
+
+/** What the fit reports: the part of WarningReport that depends on the training sample alone. */
+export type FitReport = Omit<WarningReport, "as_of" | "current_rows" | "awaiting_results" | "hours_zero_filled" | "windows_inferred">;
+
+/** The early warning fitted on the training sample: the released model (or none) and what scores with it. */
+export interface Fit {
+  report: FitReport;
+  model: Logistic | null;
+  calibrator: { a: number; b: number } | null;
+  /** The outcome's rate among training rows hitting 0, 1, 2 rules (null under 20 rows). */
+  ruleRates: (number | null)[];
 }
 
 export interface Row {
@@ -151,29 +165,43 @@ const ruleScore = (r: Row) => Number(r.rules_hit);
 
 /**
  * Fit, validate and apply the early-warning model (or the rules) on warning_features as of the
- * given date; writes teacher_warnings and returns what the manifest and the warnings page report.
+ * given date: the three steps the models warning_training, warning_fit and teacher_warnings take,
+ * in one call; writes warning_training and teacher_warnings and returns the report.
  */
 export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promise<WarningReport> {
-  const outcome = `at risk = final result not pass, or follow-up transfer (wave ${policy.warning.transfer_wave}) below ${policy.warning.poor_transfer}/100`;
+  await sampleTraining(db);
+  return applyWarning(db, policy, as_of, await fitWarning(db, policy));
+}
 
-  const train = (await db.all<Row>(
-    // A sample by hash, not DuckDB's reservoir (which differs with the threads): the same rows in
-    // the same order every run. Taken first, then joined: at national size the join of every
-    // training row with the trainees did not fit in a 2 GB memory limit.
-    `WITH f AS MATERIALIZED (
+/**
+ * The training sample (warning_training): at most 300 000 trainee-cuts of past courses with a known
+ * outcome, with what the fit reads. A sample by hash, not DuckDB's reservoir (which differs with the
+ * threads): the same rows in the same order every run. Taken first, then joined: at national size
+ * the join of every training row with the trainees did not fit in a 2 GB memory limit.
+ */
+export async function sampleTraining(db: Db): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TABLE warning_training AS
+     WITH f AS MATERIALIZED (
        SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL
        ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date LIMIT ${TRAIN_SAMPLE})
-     SELECT f.year, f.project_id, CAST(p.start_date AS VARCHAR) AS start_date, f.at_risk, f.rules_hit, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
+     SELECT f.year, f.project_id, f.teacher_id, f.cut_date, p.start_date, f.at_risk, f.rules_hit, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
      FROM f
      LEFT JOIN projects p USING (project_id)
      LEFT JOIN (SELECT project_id, teacher_id, any_value(title) AS title FROM trainees SEMI JOIN f USING (project_id, teacher_id) GROUP BY ALL) t USING (project_id, teacher_id)
      ORDER BY hash(f.project_id, f.teacher_id, f.cut_date), f.project_id, f.teacher_id, f.cut_date`,
+  );
+}
+
+/** Fit and validate the model on the training sample (warning_training); the release gate decides whether it scores. */
+export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
+  const outcome = `at risk = final result not pass, or follow-up transfer (wave ${policy.warning.transfer_wave}) below ${policy.warning.poor_transfer}/100`;
+  const train = (await db.all<Row>(
+    `SELECT year, project_id, CAST(start_date AS VARCHAR) AS start_date, at_risk, rules_hit, rural, stage, county_code, title, ${FEATURES.join(", ")}
+     FROM warning_training ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date`,
   )).map((r): Row => ({ ...r, year: Number(r.year), at_risk: Number(r.at_risk), progress: Number(r.progress) }));
-  const [{ n: currentRows } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_features WHERE role = 'current'`);
-  const [{ n: awaiting } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_cuts WHERE role = 'awaiting'`);
-  const [{ n: inferred } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE end_inferred) AS n FROM warning_windows`);
   const years = [...new Set(train.map((r) => r.year))].sort();
-  const report: WarningReport = { as_of, method: "rules", why: "", outcome, training_rows: train.length, training_years: years, validation_year: null, current_rows: Number(currentRows), awaiting_results: Number(awaiting), windows_inferred: Number(inferred) };
+  const report: FitReport = { method: "rules", why: "", outcome, training_rows: train.length, training_years: years, validation_year: null };
 
   // Features with no value anywhere in training (a file the user does not have) are left out; a
   // feature missing for some rows gets an indicator beside its mean-imputed value (a trainee
@@ -184,8 +212,6 @@ export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promi
   const gaps = present.filter((f) => f !== "prior_fail_rate" && train.some((r) => r[f] === null || r[f] === undefined) && train.some((r) => r[f] !== null && r[f] !== undefined));
   for (const r of train) for (const f of gaps) r[`${f}${MISSING}`] = r[f] === null || r[f] === undefined ? 1 : 0;
   const features = [...present, ...gaps.map((f) => `${f}${MISSING}`)];
-  const [{ n: zeroFilled } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE hours_zero_filled) AS n FROM warning_features`);
-  report.hours_zero_filled = Number(zeroFilled);
   report.missing_indicators = gaps;
   let model: Logistic | null = null;
   let calibrator: { a: number; b: number } | null = null;
@@ -246,7 +272,6 @@ export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promi
     report.calibration = calibration(cross, y);
     report.subgroups = subgroups.groups;
     report.fairness = subgroups.flagged;
-    for (const f of subgroups.flagged) warn(`  预警公平性 fairness: ${f}`);
     const gateFails: string[] = [];
     if (!(modelAuc >= GATE_AUC)) gateFails.push(`AUC ${modelAuc.toFixed(3)} < ${GATE_AUC}`);
     if (!(aucLow > ruleAuc)) gateFails.push(`the lower bound of its AUC (${aucLow.toFixed(3)}) does not beat the rules' ${ruleAuc.toFixed(3)}`);
@@ -262,7 +287,50 @@ export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promi
       report.coefficients = Object.fromEntries(features.map((f, j) => [f, Math.round(model!.coef[j]! * 1000) / 1000]));
     }
   }
-  await writeWarnings(db, policy, model, train, calibrator);
+  // Rules: with past outcomes, the risk of a rule group is its observed rate (20 rows or more).
+  const ruleRates = [0, 1, 2].map((k) => {
+    const g = train.filter((r) => ruleScore(r) === k);
+    return g.length >= 20 ? g.reduce((a, r) => a + r.at_risk, 0) / g.length : null;
+  });
+  return { report, model, calibrator, ruleRates };
+}
+
+/** The fit as the rows of warning_fit. */
+export function fitRows(fit: Fit): Record<string, unknown>[] {
+  const row = (parameter: string, kind: string, value: number | null, mean: number | null = null, sd: number | null = null) => ({ parameter, kind, value, mean, sd });
+  const rows = fit.ruleRates.map((v, k) => row(`rule_rate_${k}`, "rule_rate", v));
+  if (fit.model) {
+    rows.push(row("(intercept)", "intercept", fit.model.intercept));
+    fit.model.features.forEach((f, j) => rows.push(row(f, "coefficient", fit.model!.coef[j]!, fit.model!.mean[j]!, fit.model!.sd[j]!)));
+  }
+  if (fit.calibrator) rows.push(row("platt_a", "calibration", fit.calibrator.a), row("platt_b", "calibration", fit.calibrator.b));
+  return rows;
+}
+
+/** The fit back from warning_fit (coefficients in the order written) and the report its build left. */
+export async function readFit(db: Db, report: FitReport): Promise<Fit> {
+  const rows = await db.all<{ parameter: string; kind: string; value: number | null; mean: number | null; sd: number | null }>(`SELECT parameter, kind, value, mean, sd FROM warning_fit ORDER BY rowid`);
+  const of = (kind: string) => rows.filter((r) => r.kind === kind);
+  const intercept = of("intercept")[0];
+  const coefs = of("coefficient");
+  const cal = new Map(of("calibration").map((r) => [r.parameter, r.value!]));
+  return {
+    report,
+    model: intercept ? { intercept: intercept.value!, features: coefs.map((r) => r.parameter), coef: coefs.map((r) => r.value!), mean: coefs.map((r) => r.mean!), sd: coefs.map((r) => r.sd!) } : null,
+    calibrator: cal.has("platt_a") ? { a: cal.get("platt_a")!, b: cal.get("platt_b")! } : null,
+    ruleRates: of("rule_rate").map((r) => r.value),
+  };
+}
+
+/** Score the trainees of running projects as of the given date with the fit; writes teacher_warnings and returns the whole report. */
+export async function applyWarning(db: Db, policy: Policy, as_of: string, fit: Fit): Promise<WarningReport> {
+  const [{ n: currentRows } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_features WHERE role = 'current'`);
+  const [{ n: awaiting } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_cuts WHERE role = 'awaiting'`);
+  const [{ n: inferred } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE end_inferred) AS n FROM warning_windows`);
+  const [{ n: zeroFilled } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE hours_zero_filled) AS n FROM warning_features`);
+  const report: WarningReport = { as_of, ...fit.report, current_rows: Number(currentRows), awaiting_results: Number(awaiting), hours_zero_filled: Number(zeroFilled), windows_inferred: Number(inferred) };
+  for (const f of report.fairness ?? []) warn(`  预警公平性 fairness: ${f}`);
+  await writeWarnings(db, policy, fit);
   info(`  early warning (${report.method}): ${report.why}; ${report.current_rows} trainees of running projects as of ${as_of}${report.awaiting_results ? `; ${report.awaiting_results} project(s) awaiting results, not warned` : ""}${report.windows_inferred ? `; ${report.windows_inferred} course window(s) inferred without an end date` : ""}`);
   return report;
 }
@@ -282,7 +350,7 @@ const PHRASE: Record<string, string> = {
 const phrase = (code: string) => `coalesce(${PHRASE[code] ?? "NULL"}, '${REASONS[code]?.zh ?? code}')`;
 
 /** Score the running projects' trainees in SQL: risk, level, reasons (traffic lights), interventions. */
-async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, train: Row[], calibrator: { a: number; b: number } | null): Promise<void> {
+async function writeWarnings(db: Db, policy: Policy, { model, calibrator, ruleRates }: Fit): Promise<void> {
   const params: Record<string, DuckDBValue> = { high: policy.warning.high, medium: policy.warning.medium };
   let risk: string;
   let contributions: string;
@@ -310,11 +378,7 @@ async function writeWarnings(db: Db, policy: Policy, model: Logistic | null, tra
   } else {
     // Rules: absence ≥ 10 %, or assignments behind. With past outcomes, the risk is the observed
     // rate of each rule group; without, no probability is claimed.
-    const rates = [0, 1, 2].map((k) => {
-      const g = train.filter((r) => ruleScore(r) === k);
-      return g.length >= 20 ? g.reduce((a, r) => a + r.at_risk, 0) / g.length : null;
-    });
-    rates.forEach((v, k) => (params[`r${k}`] = v));
+    ruleRates.forEach((v, k) => (params[`r${k}`] = v));
     risk = `CASE rules_hit WHEN 0 THEN CAST($r0 AS DOUBLE) WHEN 1 THEN CAST($r1 AS DOUBLE) ELSE CAST($r2 AS DOUBLE) END`;
     // Each rule alone is the same macro with the other input left out.
     contributions = `[{'c': CAST(rules_hit(absence_rate, NULL) AS DOUBLE), 'code': 'absence_rate', 'text': ${phrase("absence_rate")}},

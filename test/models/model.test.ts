@@ -9,7 +9,7 @@ import { parsePolicy } from "../../pipelines/lib/policy.ts";
 import { dataDictionary } from "../../pipelines/models/docs.ts";
 import { MODELS } from "../../pipelines/models/index.ts";
 import { buildModel, defineModel, ModelError, ordered, runModels, type Model, type RunContext } from "../../pipelines/models/model.ts";
-import { ROOT } from "../helpers.ts";
+import { ROOT, tmpDir } from "../helpers.ts";
 
 const ctxOf = (db: Db): RunContext => ({ db, policy: parsePolicy({}), notes: {}, memo: new Map() });
 async function withDb(f: (db: Db) => Promise<void>) {
@@ -116,6 +116,42 @@ describe("the run order", () => {
       // A value under another name than a model's (the as-of date) is kept.
       expect([...ctx.memo.keys()]).toEqual(["as_of"]);
     });
+  });
+
+  it("a model printed by its rows lets what reads it be taken from the previous run when those rows did not change, though its inputs did", async () => {
+    const dir = await tmpDir("guopei-print-by-rows-");
+    const fits: string[] = [];
+    // src (a loaded table) → sample (the rows with k < 3) → fit (counts its builds).
+    const models = (byRows: boolean) => [
+      defineModel({ name: "sample", grain: "", key: ["k"], dependsOn: ["src"], printByContent: byRows, columns: { k: { type: "integer", doc: "" } }, build: { run: async ({ db }) => void (await db.run(`CREATE OR REPLACE TABLE sample AS SELECT k FROM src WHERE k < 3 ORDER BY k`)) } }),
+      defineModel({
+        name: "fit",
+        grain: "",
+        key: ["n"],
+        dependsOn: ["sample"],
+        columns: { n: { type: "integer", doc: "" } },
+        build: { run: async ({ db }) => (fits.push("built"), void (await db.run(`CREATE OR REPLACE TABLE fit AS SELECT count(*) AS n FROM sample`))) },
+      }),
+    ];
+    const runWith = async (file: string, src: number[], byRows: boolean, previous?: string) => {
+      const db = await openDb(path.join(dir, file));
+      try {
+        await db.run(`CREATE TABLE src AS SELECT unnest(${JSON.stringify(src)}) AS k`);
+        return (await runModels(models(byRows), ctxOf(db), { previous: previous && path.join(dir, previous) })).reused;
+      } finally {
+        db.close();
+      }
+    };
+    expect(await runWith("a.duckdb", [1, 2, 5], true)).toEqual([]);
+    // A row the sample leaves out: the sample is built again, its rows are the same, the fit is taken.
+    expect(await runWith("b.duckdb", [1, 2, 5, 7], true, "a.duckdb")).toEqual(["fit"]);
+    // Judged by its inputs instead, the fit would be built again.
+    expect(await runWith("c.duckdb", [1, 2, 5], false)).toEqual([]);
+    expect(await runWith("d.duckdb", [1, 2, 5, 7], false, "c.duckdb")).toEqual([]);
+    // A row the sample takes: the fit is built again.
+    fits.length = 0;
+    expect(await runWith("e.duckdb", [0, 1, 2, 5], true, "b.duckdb")).toEqual([]);
+    expect(fits).toEqual(["built"]);
   });
 
   it("every model reads only models, input kinds and the load's own tables; SQL models have their file", () => {
