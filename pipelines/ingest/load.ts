@@ -12,9 +12,10 @@ import { fullMessage, ident, literal, traceNote, type Db } from "../lib/db.ts";
 import { info, progress } from "../lib/log.ts";
 import { attachPrevious, type Previous } from "../lib/previous.ts";
 import { pipelineCode } from "../lib/code.ts";
+import { cols, writeTable } from "../lib/table.ts";
 import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, SQL_TYPE, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
-import { prepareInputs, type FileOutcome, type PreparedPart } from "./prepare.ts";
+import { prepareInputs, type FileOutcome, type PreparedPart, type ScanFacts, type ScanMemo } from "./prepare.ts";
 import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
 import { LABELS } from "./survey.ts";
@@ -49,6 +50,8 @@ export interface LoadResult {
   skippedChecks: string[];
   /** Kinds whose checks across files were taken from the previous warehouse (same files, code and parents). */
   checksTaken: Kind[];
+  /** Input files not read again: the same on disk as in the previous run, their scan taken from it (prepare.ts: ScanMemo). */
+  scansTaken: number;
   tables: Record<string, number>;
   suppliedKinds: Kind[];
 }
@@ -200,33 +203,40 @@ export async function nativeRead(w: Db, table: string, maps: HeaderMap[], statem
 }
 
 export async function loadWarehouse(db: Db, inputDir: string, workDir: string, policy: Policy, opts: LoadOptions = {}): Promise<LoadResult> {
-  const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert });
+  const source = typeof opts.previous === "string" ? await attachPrevious(db, opts.previous, "prev") : opts.previous;
+  if (typeof opts.previous === "string" && !source) info(`  (the previous warehouse cannot be opened, every file is typed again)`);
+  try {
+    return await loadFrom(db, inputDir, workDir, policy, source);
+  } finally {
+    // (One retired into this warehouse is the caller's: the models take from it too.)
+    if (typeof opts.previous === "string") await source?.release(db);
+  }
+}
+
+async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined): Promise<LoadResult> {
+  const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, await scansOf(db, source));
   if (outcomes.length === 0) throw new EmptyInputError(`the input folder ${inputDir} holds no files: nothing to load`);
   for (const o of outcomes) {
     if (o.status === "refused") info(`拒收 refused ${o.file.path}: ${o.message}`);
     if (o.status === "duplicate") info(`重复 duplicate ${o.file.path}: ${o.message}`);
     if (o.status === "ignored") info(`忽略 ignored ${o.file.path}: ${o.message}`);
   }
+  // What each file's scan found, by its identity on disk, for the next run.
+  const scanned = outcomes.filter((o) => o.scanned);
+  await writeTable(db, SCANS_TABLE, cols({ path: "VARCHAR", identity: "VARCHAR", facts: "VARCHAR" }), scanned.map((o) => [o.file.path, o.scanned!.identity, JSON.stringify(o.scanned!.facts)]));
   await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR, kind VARCHAR)`);
   await db.run(`CREATE TABLE _rejected_rows (kind VARCHAR, _file VARCHAR, _line BIGINT)`);
   // Every typed file by key, so that the next run can take it from here.
   await db.run(`CREATE TABLE _typed_parts (table_name VARCHAR, key VARCHAR, read VARCHAR)`);
   // Every kind's checks across files by what they read (see checksSignature), for the next run.
   await db.run(`CREATE TABLE ${CHECKS_TABLE} (kind VARCHAR, signature VARCHAR)`);
-  const source = typeof opts.previous === "string" ? await attachPrevious(db, opts.previous, "prev") : opts.previous;
-  if (typeof opts.previous === "string" && !source) info(`  (the previous warehouse cannot be opened, every file is typed again)`);
   const previous = await typedParts(db, source);
   const checkedBefore = new Map<string, string>();
   if (source?.has(CHECKS_TABLE) && source.has("rejects")) {
     for (const r of await db.all<{ kind: string; signature: string }>(`SELECT kind, signature FROM ${source.ref(CHECKS_TABLE)}`)) checkedBefore.set(r.kind, r.signature);
   }
   const signatures = new Map<Kind, string>();
-  try {
-    return await loadKinds();
-  } finally {
-    // (One retired into this warehouse is the caller's: the models take from it too.)
-    if (typeof opts.previous === "string") await source?.release(db);
-  }
+  return loadKinds();
 
   async function loadKinds(): Promise<LoadResult> {
 
@@ -454,7 +464,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
     }
   }
   bar.done();
-  return { outcomes, parts: accounts, skippedChecks, checksTaken, tables, suppliedKinds };
+  return { outcomes, parts: accounts, skippedChecks, checksTaken, scansTaken: scanned.filter((o) => o.scanned!.taken).length, tables, suppliedKinds };
   }
 }
 
@@ -476,6 +486,19 @@ export function kindTableSql(kind: string, checkedView: string, keep: string[], 
  */
 export function unchangedTables(load: LoadResult): string[] {
   return load.checksTaken.flatMap((k) => [k, ...(SPECS[k].items ? [SPECS[k].items.answersTable] : [])]);
+}
+
+/** Where a warehouse keeps what the scan of each input file found (prepare.ts: ScanMemo). */
+const SCANS_TABLE = "_scans";
+
+/** The previous run's scans (none from a warehouse that predates them). */
+async function scansOf(db: Db, source: Previous | undefined): Promise<ScanMemo> {
+  const memo = new Map<string, { identity: string; facts: ScanFacts }>();
+  if (!source?.has(SCANS_TABLE)) return memo;
+  for (const r of await db.all<{ path: string; identity: string; facts: string }>(`SELECT path, identity, facts FROM ${source.ref(SCANS_TABLE)}`)) {
+    memo.set(r.path, { identity: r.identity, facts: JSON.parse(r.facts) as ScanFacts });
+  }
+  return memo;
 }
 
 /** Where a warehouse keeps the signature of each kind's checks across files. */

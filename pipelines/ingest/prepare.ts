@@ -4,7 +4,7 @@ import { isAscii, isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import PQueue from "p-queue";
@@ -49,6 +49,8 @@ export interface FileOutcome {
   message?: string;
   duplicateOf?: string;
   parts: PreparedPart[];
+  /** The file's identity on disk and what its scan found (read now, or taken from the previous run's scans). */
+  scanned?: { identity: string; facts: ScanFacts; taken: boolean };
   /** Tables whose kind recognition still has to decide (internal to prepareInputs). */
   pending?: (PendingPart & { encoding: Encoding })[];
 }
@@ -73,18 +75,36 @@ export async function listInputFiles(root: string): Promise<string[]> {
   return out;
 }
 
-interface Scan {
+/** What the scan of a file found (the line shape's facts, not its parser's state): stored for the next run. */
+export interface ScanFacts {
   sha256: string;
   bytes: number;
   validUtf8: boolean;
   ascii: boolean;
   bom: boolean;
   binary: boolean;
-  shape: LineShape;
+  shape: { blankLine: boolean; quotedNewline: boolean; nulOffset: number };
+}
+
+/**
+ * Scans of the previous run by path inside the input folder, with the identity the file had then
+ * (identityOf): a file whose identity is the same is not read again.
+ */
+export type ScanMemo = ReadonlyMap<string, { identity: string; facts: ScanFacts }>;
+
+/**
+ * A file's identity on disk: device, inode, size, and the times of its last modification and last
+ * change in nanoseconds. Writing to a file sets its change time to now, and no tool sets that one
+ * back (a copy, a restore or an edit that keeps the modification time still changes it): the same
+ * identity, the same bytes, as git's index and make assume. (`--full` reads every file again.)
+ */
+async function identityOf(abs: string): Promise<string> {
+  const s = await stat(abs, { bigint: true });
+  return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":");
 }
 
 /** One streaming pass: sha256, UTF-8 validity and a NUL-byte check (a binary file is not a CSV). */
-async function scan(abs: string): Promise<Scan> {
+async function scan(abs: string): Promise<ScanFacts> {
   const hash = createHash("sha256");
   let bytes = 0;
   let bom = false;
@@ -103,7 +123,7 @@ async function scan(abs: string): Promise<Scan> {
     shape.push(chunk);
     bytes += chunk.length;
   }
-  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), ascii, bom, binary, shape };
+  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), ascii, bom, binary, shape: { blankLine: shape.blankLine, quotedNewline: shape.quotedNewline, nulOffset: shape.nulOffset } };
 }
 
 /** Streaming UTF-8 validation by Node's native check, chunk by chunk: no text is decoded. */
@@ -136,7 +156,7 @@ function completeUtf8Prefix(b: Buffer): number {
   return b.length;
 }
 
-async function prepareCsv(file: InputFile, kind: Kind | undefined, s: Scan, workDir: string, index: number): Promise<PendingPart & { encoding: Encoding }> {
+async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts, workDir: string, index: number): Promise<PendingPart & { encoding: Encoding }> {
   if (s.binary) throw new RefusedFile("binary content (NUL bytes): not a CSV text file");
   if (s.shape.nulOffset >= 0) throw new RefusedFile(`a NUL byte on line ${await lineOfOffset(file.abs, s.shape.nulOffset)}: the file is damaged (binary data inside text); export it again`);
   if (s.bytes === 0) throw new RefusedFile("empty file: no header row");
@@ -144,7 +164,7 @@ async function prepareCsv(file: InputFile, kind: Kind | undefined, s: Scan, work
   const delim = /\.tsv$/i.test(file.path) ? "\t" : ",";
   // The common case is read by DuckDB as it is; blank lines, quoted line breaks and GB18030 (Excel
   // on Chinese Windows saves GBK, which GB18030 contains) take the careful path.
-  if (s.validUtf8 && !s.shape.needsCareful) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim };
+  if (s.validUtf8 && !(s.shape.blankLine || s.shape.quotedNewline)) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim };
   const csv = path.join(workDir, `${index}-careful.csv`);
   try {
     await normaliseCsv(file.abs, csv, { gb18030: !s.validUtf8, delim });
@@ -223,7 +243,14 @@ async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir:
  * Prepare every file of the input folder, at most `concurrency` at a time.
  * A file delivered twice (same sha256) is prepared once and reported as a duplicate.
  */
-export async function prepareInputs(inputDir: string, workDir: string, concurrency = 4, onFile?: (o: FileOutcome) => void, reshape: ReshapeOptions = { sources: [], labels: {}, scale: { min: 1, max: 5 } }): Promise<FileOutcome[]> {
+export async function prepareInputs(
+  inputDir: string,
+  workDir: string,
+  concurrency = 4,
+  onFile?: (o: FileOutcome) => void,
+  reshape: ReshapeOptions = { sources: [], labels: {}, scale: { min: 1, max: 5 } },
+  memo: ScanMemo = new Map(),
+): Promise<FileOutcome[]> {
   const root = path.resolve(inputDir);
   await mkdir(workDir, { recursive: true });
   const files = await listInputFiles(root);
@@ -237,17 +264,21 @@ export async function prepareInputs(inputDir: string, workDir: string, concurren
         const kind = named.kinds.length === 1 ? named.kinds[0] : undefined;
         try {
           file.abs = await insideRoot(root, full);
+          // The scan of the previous run when the file is the same on disk, else a scan now.
+          const identity = await identityOf(file.abs);
+          const before = memo.get(rel);
+          const taken = before?.identity === identity;
+          const s = taken ? before.facts : await scan(file.abs);
+          const scanned = { identity, facts: s, taken };
           if (!READABLE.test(full)) {
-            const s = await scan(file.abs);
             Object.assign(file, { sha256: s.sha256, bytes: s.bytes });
-            return { file, status: "ignored", message: "not a .csv, .tsv, .txt or .xlsx file", parts: [] };
+            return { file, status: "ignored", message: "not a .csv, .tsv, .txt or .xlsx file", parts: [], scanned };
           }
           const isXlsx = /\.xlsx$/i.test(full);
-          const s = await scan(file.abs);
           Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii });
           // A name that names no kind, or several, is prepared all the same: its header decides.
           const pending = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind, s, workDir, index)];
-          return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending };
+          return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned };
         } catch (e) {
           const message = e instanceof RefusedFile ? e.message : `cannot be read: ${(e as Error).message}`;
           return { file, status: "refused", kind, message, parts: [] };

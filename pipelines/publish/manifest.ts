@@ -93,6 +93,9 @@ export async function writeManifest(
     // Kinds whose checks across files (keys, references) were taken from the previous warehouse:
     // the same files, by name and typed bytes, under the same code and against the same parents.
     checks_reused: body.load.checksTaken,
+    // Input files not read again: the same on disk (device, inode, size, modification and change
+    // times) as in the previous run, their sha256 and scan taken from it.
+    scans_reused: body.load.scansTaken,
     rejects_by_reason: body.rejectsByReason,
     analysis: body.analysis,
     outputs: body.outputs,

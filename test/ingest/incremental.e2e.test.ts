@@ -3,7 +3,7 @@
 // results are the results of a full run on the same folder: every output file byte for byte, every
 // warehouse table row for row (row ids included, which give the rejects their lines), the manifest's
 // notes of the analysis.
-import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
@@ -20,6 +20,7 @@ setQuiet(true);
 interface Manifest {
   previous_warehouse: string | null;
   checks_reused: string[];
+  scans_reused: number;
   files: { path: string; typed_read?: string }[];
   analysis: { reused: string[]; seconds: Record<string, number>; reused_parts: Record<string, { parts: number; taken: number }> } & Record<string, unknown>;
 }
@@ -190,12 +191,17 @@ describe("a rerun after one more month of attendance", () => {
   });
 });
 
+/** A modification time in whole seconds. */
+const ROUND_TIME = new Date("2026-01-01T00:00:00Z");
+
 describe("a rerun after a file changed, or with another policy", () => {
   let input: string;
   let out: string;
   beforeAll(async () => {
     input = await tmpDir("guopei-incr-c-");
     await generateDemo({ out: input, scale: 0.3, seed: 32 });
+    // Whole seconds, so that a time set back is the same to the nanosecond.
+    for (const f of await readdir(input)) await utimes(path.join(input, f), ROUND_TIME, ROUND_TIME);
     out = await tmpDir("guopei-incr-out-");
     await run({ input, out });
   }, 300_000);
@@ -203,11 +209,19 @@ describe("a rerun after a file changed, or with another policy", () => {
   it("types a changed file again, and its results are a full run's", async () => {
     const file = (await readdir(input)).find((f) => f.startsWith("evaluations_"))!;
     const text = await readFile(path.join(input, file), "utf8");
-    // One answer changed: the same size, other bytes.
+    // One answer changed: the same size, other bytes, and the modification time set back to what it
+    // was (a tool that keeps it): the change time still moves, and the file is read again.
     const lines = text.split("\n");
     lines[1] = lines[1]!.replace(/,([1-5]),/, (_m, d: string) => `,${d === "5" ? "4" : "5"},`);
+    const before = await stat(path.join(input, file), { bigint: true });
     await writeFile(path.join(input, file), lines.join("\n"));
+    await utimes(path.join(input, file), ROUND_TIME, ROUND_TIME);
+    const after = await stat(path.join(input, file), { bigint: true });
+    expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+    expect(after.ctimeNs).not.toBe(before.ctimeNs);
     await run({ input, out });
+    // Every other file is not read again: its scan is the previous run's.
+    expect((await manifest(out)).scans_reused).toBe((await readdir(input)).filter((f) => !f.startsWith("_") && !f.startsWith(".")).length - 1);
     // The early warning reads no evaluation: copied; everything scored from the evaluations, built.
     expect((await reusedOf(out)).sort()).toEqual(modelsApartFrom(["evaluations", "evaluation_answers", "rejects"]).sort());
     expect(await reusedOf(out)).toEqual(expect.arrayContaining(["warning_features", "teacher_warnings"]));
