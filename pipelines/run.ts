@@ -84,7 +84,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy, { previous }));
       await rm(`${buildFile}.work`, { recursive: true, force: true });
       const taken = load.parts.filter((p) => p.read === "reused").length;
-      if (taken || load.scansTaken) info(`  沿用 taken from the previous run: the scans of ${load.scansTaken} of ${load.outcomes.length} files (the same on disk), ${taken} of ${load.parts.length} typed files, the checks across files of ${load.checksTaken.length} kind(s) (--full to build all again)`);
+      if (taken || load.scansTaken) info(`  沿用 taken from the previous run: the scans of ${load.scansTaken} of ${load.outcomes.length} files (the same on disk), ${taken} of ${load.parts.length} typed files, the checks across files of ${load.checksTaken.length} kind(s)${load.checksAppended.length ? ` (and of the earlier files of ${load.checksAppended.join(", ")})` : ""} (--full to build all again)`);
       checkAccount(load);
       const loadedRows = load.parts.reduce((a, p) => a + p.rows_loaded, 0);
       if (loadedRows === 0) {

@@ -50,6 +50,8 @@ export interface LoadResult {
   skippedChecks: string[];
   /** Kinds whose checks across files were taken from the previous warehouse (same files, code and parents). */
   checksTaken: Kind[];
+  /** Kinds whose files are the previous run's with new ones after them: only the new rows were checked across files. */
+  checksAppended: Kind[];
   /** Input files not read again: the same on disk as in the previous run, their scan taken from it (prepare.ts: ScanMemo). */
   scansTaken: number;
   tables: Record<string, number>;
@@ -229,11 +231,14 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
   // Every typed file by key, so that the next run can take it from here.
   await db.run(`CREATE TABLE _typed_parts (table_name VARCHAR, key VARCHAR, read VARCHAR)`);
   // Every kind's checks across files by what they read (see checksSignature), for the next run.
-  await db.run(`CREATE TABLE ${CHECKS_TABLE} (kind VARCHAR, signature VARCHAR)`);
+  await db.run(`CREATE TABLE ${CHECKS_TABLE} (kind VARCHAR, signature VARCHAR, base VARCHAR, files VARCHAR)`);
   const previous = await typedParts(db, source);
-  const checkedBefore = new Map<string, string>();
+  const checkedBefore = new Map<string, Checks>();
   if (source?.has(CHECKS_TABLE) && source.has("rejects")) {
-    for (const r of await db.all<{ kind: string; signature: string }>(`SELECT kind, signature FROM ${source.ref(CHECKS_TABLE)}`)) checkedBefore.set(r.kind, r.signature);
+    // (SELECT *: a warehouse of older code lacks the last columns, and its signatures match nothing.)
+    for (const r of await db.all<{ kind: string; signature: string; base?: string; files?: string }>(`SELECT * FROM ${source.ref(CHECKS_TABLE)}`)) {
+      checkedBefore.set(r.kind, { signature: r.signature, base: r.base ?? "", files: r.files ? (JSON.parse(r.files) as [string, string][]) : [] });
+    }
   }
   const signatures = new Map<Kind, string>();
   return loadKinds();
@@ -246,6 +251,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
   const accounts: PartAccount[] = [];
   const skippedChecks: string[] = [];
   const checksTaken: Kind[] = [];
+  const checksAppended: Kind[] = [];
   const suppliedKinds: Kind[] = [];
   const tables: Record<string, number> = {};
   let partNo = 0;
@@ -406,20 +412,33 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     const content = [...spec.cols.map((c) => c.name), ...itemCols].map(ident);
 
     await db.run(`CREATE TEMP TABLE bad (_file VARCHAR, _line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR)`);
-    const signature = checksSignature(checked.map((c) => [c.label, c.keyed?.key]), spec.refs.map((r) => [r.kind, signatures.get(r.kind)]));
-    if (signature) {
-      signatures.set(kind, signature);
-      await db.run(`INSERT INTO ${CHECKS_TABLE} VALUES ($kind, $signature)`, { kind, signature });
+    const checks = checksOf(checked.map((c) => [c.label, c.keyed?.key]), spec.refs.map((r) => [r.kind, signatures.get(r.kind)]));
+    const signature = checks?.signature;
+    if (checks) {
+      signatures.set(kind, checks.signature);
+      await db.run(`INSERT INTO ${CHECKS_TABLE} VALUES ($kind, $signature, $base, $files)`, { kind, signature: checks.signature, base: checks.base, files: JSON.stringify(checks.files) });
     }
     for (const ref of spec.refs) {
       if (!suppliedKinds.includes(ref.kind)) skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
     }
-    const sameChecks = signature !== undefined && checkedBefore.get(kind) === signature;
+    const before = checkedBefore.get(kind);
+    const sameChecks = checks !== undefined && before?.signature === checks.signature;
+    // The previous run's files, in the same order and the same, with new ones after them.
+    const appendedFrom = checks && before && !sameChecks && appendedTo(before, checks) ? checked[before.files.length]!.order : undefined;
+    const takeFindings = () =>
+      db.run(`INSERT INTO bad SELECT file, line, "column", reason, value FROM ${source!.ref("rejects")} WHERE kind = $kind AND reason IN (${CHECK_REASONS.map(literal).join(", ")})`, { kind });
     if (sameChecks) {
       checksTaken.push(kind);
       // The same files (names and typed bytes) checked by the same code against the same parents:
       // the previous run's findings are this run's, taken rather than found again.
-      await db.run(`INSERT INTO bad SELECT file, line, "column", reason, value FROM ${source!.ref("rejects")} WHERE kind = $kind AND reason IN (${CHECK_REASONS.map(literal).join(", ")})`, { kind });
+      await takeFindings();
+    } else if (appendedFrom !== undefined) {
+      checksAppended.push(kind);
+      // Files added after the previous run's: the earlier rows keep what was found of them (a row is
+      // judged only against rows before it, and the parents are the same); the new rows are checked.
+      await takeFindings();
+      await rejectRepeatedKeys(db, spec, content, appendedFrom);
+      await rejectUnknownReferences(db, kind, spec, suppliedKinds, appendedFrom);
     } else {
       await rejectRepeatedKeys(db, spec, content);
       await rejectUnknownReferences(db, kind, spec, suppliedKinds);
@@ -431,7 +450,11 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     const asTable = checked.length > MANY_FILES;
     // (Such a table, of the same files under the same checks, is the previous run's: taken.)
     if (asTable && sameChecks && source!.has(kind)) await source!.take(db, kind, kind);
-    else await db.run(kindTableSql(kind, checkedView, keep, asTable));
+    else if (asTable && appendedFrom !== undefined && source!.has(kind)) {
+      // (The previous table is this one's first rows, in the same order: the new files' rows follow.)
+      await source!.take(db, kind, kind);
+      await db.run(appendedRowsSql(kind, checkedView, keep, appendedFrom));
+    } else await db.run(kindTableSql(kind, checkedView, keep, asTable));
     if (spec.items) {
       const answers = spec.items.answersTable;
       if (itemCols.length) {
@@ -464,7 +487,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     }
   }
   bar.done();
-  return { outcomes, parts: accounts, skippedChecks, checksTaken, scansTaken: scanned.filter((o) => o.scanned!.taken).length, tables, suppliedKinds };
+  return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, scansTaken: scanned.filter((o) => o.scanned!.taken).length, tables, suppliedKinds };
   }
 }
 
@@ -475,9 +498,18 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
  * line (the anti join keeps no order of its own): identical inputs, identical tables, row ids too.
  */
 export function kindTableSql(kind: string, checkedView: string, keep: string[], asTable: boolean): string {
-  const rows = `SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
-       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)`;
+  const rows = goodRows(kind, checkedView, keep);
   return asTable ? `CREATE TABLE ${ident(kind)} AS ${rows} ORDER BY _order, _line` : `CREATE VIEW ${ident(kind)} AS ${rows}`;
+}
+
+/** The rows of a kind's files from `from` on (file order) that were not rejected, appended to its table in order. */
+function appendedRowsSql(kind: string, checkedView: string, keep: string[], from: number): string {
+  return `INSERT INTO ${ident(kind)} ${goodRows(kind, checkedView, keep, `_order >= ${from}`)} ORDER BY _order, _line`;
+}
+
+function goodRows(kind: string, checkedView: string, keep: string[], where?: string): string {
+  return `SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
+       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)${where ? ` WHERE ${where}` : ""}`;
 }
 
 /**
@@ -510,25 +542,43 @@ const CHECK_REASONS = ["duplicate_row", "duplicate_key", "unknown_reference"] as
  * What a kind's checks across files find is a function of: the code, its typed files in order (the
  * name each is reported by and its typed-pass key: the bytes read and the statement typing them)
  * and, for its references, its parent kinds' own signatures (none where a parent is not supplied).
- * Undefined when a file has no key.
+ * `base` is the code and the parents alone. Undefined when a file has no key.
  */
-function checksSignature(files: [label: string, key: string | undefined][], parents: [kind: string, signature: string | undefined][]): string | undefined {
+interface Checks {
+  signature: string;
+  base: string;
+  files: [label: string, key: string][];
+}
+
+function checksOf(files: [label: string, key: string | undefined][], parents: [kind: string, signature: string | undefined][]): Checks | undefined {
   if (files.some(([, key]) => key === undefined)) return undefined;
-  return createHash("sha256").update(JSON.stringify([pipelineCode(), files, parents.map(([k, s]) => [k, s ?? null])])).digest("hex");
+  const hash = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex");
+  const parentList = parents.map(([k, s]) => [k, s ?? null]);
+  return { signature: hash([pipelineCode(), files, parentList]), base: hash([pipelineCode(), parentList]), files: files as [string, string][] };
+}
+
+/** Whether `now` is `before` (same code and parents) with files added after its own. */
+function appendedTo(before: Checks, now: Checks): boolean {
+  return before.base === now.base && before.files.length > 0 && before.files.length < now.files.length && before.files.every(([label, key], i) => now.files[i]![0] === label && now.files[i]![1] === key);
 }
 
 /** Rows of `stg` whose key came before (file order, then line) go to `bad`. */
-async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[]): Promise<void> {
+async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], from?: number): Promise<void> {
   const key = spec.key.map(ident);
+  // With `from`, the rows of the files from that one on alone are judged (against every row before them).
+  const candidates =
+    from === undefined
+      ? `SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1`
+      : `SELECT DISTINCT hash(${key.join(", ")}) AS kh FROM stg WHERE _order >= ${from}`;
   // Keys: the first row (file order, then line) stays; a later copy identical in content is a
   // repeated delivery (`duplicate_row`), a later row with other content conflicts (`duplicate_key`).
   await db.run(`
     INSERT INTO bad
     -- Candidates by a 64-bit hash of the key (cheap to group over tens of millions of rows);
     -- the window below then compares the real keys, so a hash collision cannot reject a row.
-    WITH dupkeys AS (SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1),
+    WITH dupkeys AS (${candidates}),
     ranked AS (
-      SELECT _file, _line, ${key.join(", ")},
+      SELECT _file, _line, _order, ${key.join(", ")},
         hash(${content.join(", ")}) AS h,
         row_number() OVER w AS rn,
         first_value(hash(${content.join(", ")})) OVER w AS first_h,
@@ -540,11 +590,11 @@ async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[]): Pr
     SELECT _file, _line, ${literal(spec.key.join("+"))},
       CASE WHEN h = first_h THEN 'duplicate_row' ELSE 'duplicate_key' END,
       concat_ws(' | ', ${key.map((k) => `CAST(${k} AS VARCHAR)`).join(", ")}) || ' (first: ' || first_file || ' line ' || first_line || ')'
-    FROM ranked WHERE rn > 1`);
+    FROM ranked WHERE rn > 1${from === undefined ? "" : ` AND _order >= ${from}`}`);
 }
 
 /** Rows of `stg` naming a parent row that is not loaded go to `bad` (a parent kind not supplied is not checked). */
-async function rejectUnknownReferences(db: Db, kind: Kind, spec: KindSpec, suppliedKinds: Kind[]): Promise<void> {
+async function rejectUnknownReferences(db: Db, kind: Kind, spec: KindSpec, suppliedKinds: Kind[], from?: number): Promise<void> {
   for (const ref of spec.refs) {
     if (!suppliedKinds.includes(ref.kind)) continue;
     const on = ref.cols.map((c, i) => `p.${ident(ref.parentCols[i]!)} = s.${ident(c)}`).join(" AND ");
@@ -555,6 +605,6 @@ async function rejectUnknownReferences(db: Db, kind: Kind, spec: KindSpec, suppl
       SELECT s._file, s._line, ${literal(ref.cols.join("+"))}, 'unknown_reference',
         concat_ws(' | ', ${ref.cols.map((c) => `CAST(s.${ident(c)} AS VARCHAR)`).join(", ")})
       FROM stg s ANTI JOIN ${ident(ref.kind)} p ON ${on}
-      WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}`);
+      WHERE ${ref.cols.map((c) => `s.${ident(c)} IS NOT NULL`).join(" AND ")}${from === undefined ? "" : ` AND s._order >= ${from}`}`);
   }
 }

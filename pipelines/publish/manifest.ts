@@ -93,6 +93,9 @@ export async function writeManifest(
     // Kinds whose checks across files (keys, references) were taken from the previous warehouse:
     // the same files, by name and typed bytes, under the same code and against the same parents.
     checks_reused: body.load.checksTaken,
+    // Kinds whose files were the previous run's with new ones after them: the new rows alone were
+    // checked across files, what was found of the others taken.
+    checks_appended: body.load.checksAppended,
     // Input files not read again: the same on disk (device, inode, size, modification and change
     // times) as in the previous run, their sha256 and scan taken from it.
     scans_reused: body.load.scansTaken,

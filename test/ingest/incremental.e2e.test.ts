@@ -20,6 +20,7 @@ setQuiet(true);
 interface Manifest {
   previous_warehouse: string | null;
   checks_reused: string[];
+  checks_appended: string[];
   scans_reused: number;
   files: { path: string; typed_read?: string }[];
   analysis: { reused: string[]; seconds: Record<string, number>; reused_parts: Record<string, { parts: number; taken: number }> } & Record<string, unknown>;
@@ -335,5 +336,73 @@ describe("a rerun after files were withdrawn or renamed", () => {
     } finally {
       db.close();
     }
+  }, 300_000);
+});
+
+describe("a rerun after files were added after the others", () => {
+  it("checks across files only the new files' rows, keeps what was found of the others, and equals a full run", async () => {
+    const input = await tmpDir("guopei-incr-e-");
+    await generateDemo({ out: input, scale: 0.2, seed: 33 });
+    // The evaluations as 70 files (past MANY_FILES: one table of them, not a view).
+    const originals = (await readdir(input)).filter((f) => f.startsWith("evaluations_") && !f.includes("重发")).sort();
+    let header = "";
+    const rows: string[] = [];
+    for (const f of originals) {
+      const [h, ...r] = (await readFile(path.join(input, f), "utf8")).trimEnd().split("\n");
+      header = h!;
+      rows.push(...r);
+      await rm(path.join(input, f));
+    }
+    const per = Math.ceil(rows.length / 70);
+    for (let i = 0; i < 70; i++) await writeFile(path.join(input, `evaluations_b${String(i).padStart(2, "0")}.csv`), `${[header, ...rows.slice(i * per, (i + 1) * per)].join("\n")}\n`);
+    const out = await tmpDir("guopei-incr-out-");
+    await run({ input, out });
+
+    // Files named to come after the others of their kind, with every finding of the checks across
+    // files among their rows: a copy of an earlier row, an earlier key with other content, a row
+    // repeated inside the new file, and a reference to nobody.
+    const changed = (line: string, at: number) => line.split(",").map((c, i) => (i === at ? (c === "5" ? "4" : "5") : c)).join(",");
+    const first = rows[0]!;
+    const fresh = first.replace(/^[^,]+/, "R99999001");
+    const stranger = first.replace(/^[^,]+,[^,]+/, "R99999002,P_NOBODY");
+    await writeFile(path.join(input, "evaluations_z_late.csv"), `${[header, first, changed(rows[1]!, 4), fresh, fresh, stranger].join("\n")}\n`);
+    const [aHeader, ...att] = (await readFile(path.join(input, "attendance_2025.csv"), "utf8")).trimEnd().split("\n");
+    const session = att[0]!.split(",");
+    const newSession = [session[0], session[1], `${session[0]}-S99`, ...session.slice(3)].join(",");
+    const nobody = [session[0], "T_NOBODY", ...session.slice(2)].join(",");
+    const otherStatus = att[1]!.replace(/,(present|late|absent|excused)$/, (_m, s: string) => `,${s === "absent" ? "present" : "absent"}`);
+    await writeFile(path.join(input, "attendance_2026_late.csv"), `${[aHeader, att[0], otherStatus, newSession, newSession, nobody].join("\n")}\n`);
+    await run({ input, out });
+    const m = await manifest(out);
+    expect(m.checks_appended.sort()).toEqual(["attendance", "evaluations"]);
+    const full = await tmpDir("guopei-incr-full-");
+    await run({ input, out: full, full: true });
+    expect((await manifest(full)).checks_appended).toEqual([]);
+    expect(await differingLoads(path.join(out, "guopei.duckdb"), path.join(full, "guopei.duckdb"))).toEqual([]);
+    expect(await outputs(out)).toEqual(await outputs(full));
+    const findings = async (dir: string) => {
+      const db = await openDb(path.join(dir, "guopei.duckdb"), { readOnly: true });
+      try {
+        return {
+          rejects: await db.all(`SELECT file, line, reason FROM rejects WHERE file LIKE '%_late.csv' ORDER BY ALL`),
+          order: await db.all(`SELECT rowid AS r, response_id, _file, _line FROM evaluations ORDER BY rowid`),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const [a, b] = [await findings(out), await findings(full)];
+    expect(a.rejects.map((r) => `${String(r.file).slice(0, 4)} ${r.line} ${r.reason}`)).toEqual([
+      "atte 2 duplicate_row",
+      "atte 3 duplicate_key",
+      "atte 5 duplicate_row",
+      "atte 6 unknown_reference",
+      "eval 2 duplicate_row",
+      "eval 3 duplicate_key",
+      "eval 5 duplicate_row",
+      "eval 6 unknown_reference",
+    ]);
+    // The evaluations' table, row ids too: the previous table and the new rows after it.
+    expect(a.order).toEqual(b.order);
   }, 300_000);
 });
