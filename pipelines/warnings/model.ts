@@ -21,28 +21,52 @@ export function standardise(rows: (number | null)[][], mean: number[], sd: numbe
  */
 export function fitLogistic(features: string[], X: (number | null)[][], y: number[], lambda = 1): Logistic {
   const p = features.length;
+  const n = X.length;
+  const finite = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
   const mean = features.map((_, j) => {
-    const v = X.map((r) => r[j]).filter((x): x is number => x !== null && Number.isFinite(x));
-    return v.length ? v.reduce((a, x) => a + x, 0) / v.length : 0;
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const v = X[i]![j];
+      if (finite(v)) (sum += v), count++;
+    }
+    return count ? sum / count : 0;
   });
   const sd = features.map((_, j) => {
-    const v = X.map((r) => r[j]).filter((x): x is number => x !== null && Number.isFinite(x));
-    const s = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean[j]!) ** 2, 0) / (v.length - 1)) : 1;
+    let ss = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const v = X[i]![j];
+      if (finite(v)) (ss += (v - mean[j]!) ** 2), count++;
+    }
+    const s = count > 1 ? Math.sqrt(ss / (count - 1)) : 1;
     return s > 0 ? s : 1;
   });
-  const Z = standardise(X, mean, sd).map((r) => [1, ...r]);
-  let beta = new Array<number>(p + 1).fill(0);
+  // The standardised design, one row of q = p + 1 values (the intercept's 1 first) after another.
+  const q = p + 1;
+  const Z = new Float64Array(n * q);
+  for (let i = 0; i < n; i++) {
+    Z[i * q] = 1;
+    for (let j = 0; j < p; j++) {
+      const v = X[i]![j];
+      Z[i * q + 1 + j] = finite(v) ? (v - mean[j]!) / sd[j]! : 0;
+    }
+  }
+  let beta = new Array<number>(q).fill(0);
   for (let iter = 0; iter < 50; iter++) {
-    const H = Array.from({ length: p + 1 }, () => new Array<number>(p + 1).fill(0));
-    const g = new Array<number>(p + 1).fill(0);
-    for (let i = 0; i < Z.length; i++) {
-      const z = Z[i]!;
-      const eta = z.reduce((a, x, j) => a + x * beta[j]!, 0);
+    const H = Array.from({ length: q }, () => new Array<number>(q).fill(0));
+    const g = new Array<number>(q).fill(0);
+    for (let i = 0; i < n; i++) {
+      const o = i * q;
+      let eta = 0;
+      for (let j = 0; j < q; j++) eta += Z[o + j]! * beta[j]!;
       const mu = 1 / (1 + Math.exp(-eta));
       const w = Math.max(mu * (1 - mu), 1e-9);
-      for (let a = 0; a <= p; a++) {
-        g[a]! += z[a]! * (y[i]! - mu);
-        for (let b = a; b <= p; b++) H[a]![b]! += w * z[a]! * z[b]!;
+      for (let a = 0; a < q; a++) {
+        const za = Z[o + a]!;
+        g[a]! += za * (y[i]! - mu);
+        const row = H[a]!;
+        for (let b = a; b < q; b++) row[b]! += w * za * Z[o + b]!;
       }
     }
     for (let a = 0; a <= p; a++) {
@@ -168,19 +192,19 @@ export function resample(n: number, seed: number): number[] {
  * AUCs of one score over many weightings of its rows (a cluster bootstrap gives each project's rows
  * the number of times the project was drawn): the rows are sorted once, each weighting costs one pass.
  */
-export function weightedAucs(score: number[], y: number[], weightings: Iterable<number[]>): number[] {
+export function weightedAucs(score: number[], y: number[], weightings: Iterable<ArrayLike<number>>): number[] {
   return weightedAucsOf([score], y, weightings)[0]!;
 }
 
 /** Weighted AUCs of several scores over the same weightings, each weighting used once and let go. */
-export function weightedAucsOf(scores: number[][], y: number[], weightings: Iterable<number[]>): number[][] {
+export function weightedAucsOf(scores: number[][], y: number[], weightings: Iterable<ArrayLike<number>>): number[][] {
   const orders = scores.map((score) => score.map((_, i) => i).sort((a, b) => score[a]! - score[b]!));
   const out: number[][] = scores.map(() => []);
   for (const w of weightings) scores.forEach((score, k) => out[k]!.push(weightedAuc(score, orders[k]!, y, w)));
   return out;
 }
 
-function weightedAuc(score: number[], order: number[], y: number[], w: number[]): number {
+function weightedAuc(score: number[], order: number[], y: number[], w: ArrayLike<number>): number {
   let negBelow = 0; // weighted negatives with a lower score
   let num = 0;
   let pos = 0;
@@ -206,19 +230,23 @@ function weightedAuc(score: number[], order: number[], y: number[], w: number[])
 
 /** Row weights of `b` cluster-bootstrap resamples: clusters drawn with replacement, each row weighted by its cluster's draws. */
 export function clusterWeights(clusters: string[], b: number, seed: number): number[][] {
-  return [...clusterDraws(clusters, b, seed)];
+  return [...clusterDraws(clusters, b, seed)].map((w) => Array.from(w));
 }
 
 /** The same resamples one at a time (a national validation set is not held 200 times over). */
-export function* clusterDraws(clusters: string[], b: number, seed: number): Generator<number[]> {
+export function* clusterDraws(clusters: string[], b: number, seed: number): Generator<Float64Array> {
   const ids = [...new Set(clusters)].sort();
   const at = new Map(ids.map((c, i) => [c, i]));
   const index = clusters.map((c) => at.get(c)!);
   const rand = seeded(seed);
+  // (Typed arrays: 200 resamples of a national validation set, as plain arrays, kept the collector busy for seconds.)
+  const draws = new Float64Array(ids.length);
   for (let r = 0; r < b; r++) {
-    const draws = new Array<number>(ids.length).fill(0);
+    draws.fill(0);
     for (let k = 0; k < ids.length; k++) draws[Math.floor(rand() * ids.length)]!++;
-    yield index.map((i) => draws[i]!);
+    const w = new Float64Array(index.length);
+    for (let i = 0; i < index.length; i++) w[i] = draws[index[i]!]!;
+    yield w;
   }
 }
 

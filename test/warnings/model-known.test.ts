@@ -76,7 +76,7 @@ describe("warning statistics", () => {
       expect(w[0]! + w[2]! + w[3]!).toBe(3);
     }
     expect(new Set(draws.map((w) => w.join())).size).toBeGreaterThan(1);
-    expect([...clusterDraws(clusters, 50, 3)]).toEqual(draws);
+    expect([...clusterDraws(clusters, 50, 3)].map((w) => Array.from(w))).toEqual(draws);
     const r = resample(20, 9);
     expect(r).toHaveLength(20);
     expect(r.every((i) => Number.isInteger(i) && i >= 0 && i < 20)).toBe(true);
