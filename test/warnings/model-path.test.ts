@@ -7,11 +7,12 @@ import { openDb, type Db } from "../../pipelines/lib/db.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
 import { seeded } from "../../pipelines/lib/shared/stats.ts";
-import { checkModel, createMeasures, SQL_TYPES } from "../../pipelines/models/model.ts";
+import { checkModel, createMeasures, SQL_TYPES, writeRows } from "../../pipelines/models/model.ts";
+import warningFit from "../../pipelines/models/warning_fit.ts";
 import teacherWarnings from "../../pipelines/models/teacher_warnings.ts";
 import warningFeatures from "../../pipelines/models/warning_features.ts";
 import { brier, calibration, calibrationError, confusion, fitLogistic, platt, predict, recalibrate, wilson } from "../../pipelines/warnings/model.ts";
-import { earlyWarning, fairness, FEATURES, hashHalf, type Row } from "../../pipelines/warnings/warnings.ts";
+import { applyWarning, earlyWarning, fairness, FEATURES, fitRows, fitWarning, hashHalf, readFit, sampleTraining, type Fit, type Row } from "../../pipelines/warnings/warnings.ts";
 
 setQuiet(true);
 const policy = parsePolicy({});
@@ -123,6 +124,28 @@ describe("the early warning's model path", () => {
       expect(byId.get(top.teacher_id)!.reasons).toContain(`作业平均 ${top.f.assignment_score} 分`);
       expect(await checkModel(db, teacherWarnings)).toEqual([]);
     });
+  });
+
+  it("scores the same with the fit read back from its table (warning_fit) as with the fit in memory, the rules' rates too", async () => {
+    for (const released of [true, false]) {
+      const rows = trainees([2023, 2024], 20, released, 4);
+      await withWarehouse(rows, async (db) => {
+        await sampleTraining(db);
+        const fit = await fitWarning(db, policy);
+        expect(fit.model !== null).toBe(released);
+        expect(fit.ruleRates.some((r) => r !== null)).toBe(true);
+        const scored = async (f: Fit) => {
+          await applyWarning(db, policy, "2025-06-01", f);
+          return db.all(`SELECT * FROM teacher_warnings ORDER BY project_id, teacher_id`);
+        };
+        const inMemory = await scored(fit);
+        await writeRows(db, warningFit, fitRows(fit));
+        expect(await checkModel(db, warningFit)).toEqual([]);
+        const back = await readFit(db, fit.report);
+        expect(back).toEqual(fit);
+        expect(await scored(back)).toEqual(inMemory);
+      });
+    }
   });
 
   it("recalibrates by cross-fitting over two halves of the validation projects (a fixed hash of the id)", async () => {
