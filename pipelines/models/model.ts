@@ -361,12 +361,16 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       prints.set(m.name, m.printByContent ? `rows of ${m.name}: not yet written` : planned.get(m.name)!);
     }
     const copied = new Set(order.filter((m) => previous.get(m.name)?.fingerprint === planned.get(m.name)).map((m) => m.name));
-    // A built model that reads what a copied one leaves in memo: that one is built too (latest first, so it cascades).
+    // A model that may be built (not copied as planned) and reads what another leaves in memo: that
+    // one is built too, whatever its own fingerprint says (latest first, so it cascades).
     const mustBuild = new Set<string>();
     for (const m of [...order].reverse()) {
       if (copied.has(m.name)) continue;
       for (const d of m.dependsOn) {
-        if (models.find((x) => x.name === d)?.sharesMemo && copied.delete(d)) mustBuild.add(d);
+        if (models.find((x) => x.name === d)?.sharesMemo) {
+          copied.delete(d);
+          mustBuild.add(d);
+        }
       }
     }
     // What a model leaves in memo is let go once the last model that reads it is built (at five

@@ -154,6 +154,45 @@ describe("the run order", () => {
     expect(fits).toEqual(["built"]);
   });
 
+  it("builds a model that leaves results in memo, though its rows' input did not change, when a model reading them is built", async () => {
+    const dir = await tmpDir("guopei-print-memo-");
+    const seen: string[] = [];
+    // src → sample (by rows) → shared (leaves memo) → reader (reads the memo, and src itself).
+    const models = [
+      defineModel({ name: "sample", grain: "", key: ["k"], dependsOn: ["src"], printByContent: true, columns: { k: { type: "integer", doc: "" } }, build: { run: async ({ db }) => void (await db.run(`CREATE OR REPLACE TABLE sample AS SELECT k FROM src WHERE k < 3 ORDER BY k`)) } }),
+      defineModel({
+        name: "shared",
+        grain: "",
+        key: ["k"],
+        dependsOn: ["sample"],
+        sharesMemo: true,
+        columns: { k: { type: "integer", doc: "" } },
+        build: { run: async ({ db, memo }) => (memo.set("shared", "fitted"), void (await db.run(`CREATE OR REPLACE TABLE shared AS SELECT k FROM sample`))) },
+      }),
+      defineModel({
+        name: "reader",
+        grain: "",
+        key: ["n"],
+        dependsOn: ["shared", "src"],
+        columns: { n: { type: "integer", doc: "" } },
+        build: { run: async ({ db, memo }) => (seen.push(String(memo.get("shared"))), void (await db.run(`CREATE OR REPLACE TABLE reader AS SELECT count(*) AS n FROM src`))) },
+      }),
+    ];
+    const runWith = async (file: string, src: number[], previous?: string) => {
+      const db = await openDb(path.join(dir, file));
+      try {
+        await db.run(`CREATE TABLE src AS SELECT unnest(${JSON.stringify(src)}) AS k`);
+        return (await runModels(models, ctxOf(db), { previous: previous && path.join(dir, previous) })).reused;
+      } finally {
+        db.close();
+      }
+    };
+    await runWith("a.duckdb", [1, 2, 5]);
+    // The sample's rows are the same, the reader's own input is not: shared is built for it.
+    expect(await runWith("b.duckdb", [1, 2, 5, 7], "a.duckdb")).toEqual([]);
+    expect(seen).toEqual(["fitted", "fitted"]);
+  });
+
   it("every model reads only models, input kinds and the load's own tables; SQL models have their file", () => {
     const known = new Set<string>([...MODELS.map((x) => x.name), ...KINDS, "evaluation_answers", "followup_answers", "rejects"]);
     for (const model of MODELS) {
