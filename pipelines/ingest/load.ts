@@ -223,9 +223,10 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     if (o.status === "duplicate") info(`重复 duplicate ${o.file.path}: ${o.message}`);
     if (o.status === "ignored") info(`忽略 ignored ${o.file.path}: ${o.message}`);
   }
-  // What each file's scan found, by its identity on disk, for the next run.
+  // What each file's scan found, by its identity on disk, for the next run (files settled on disk).
   const scanned = outcomes.filter((o) => o.scanned);
-  await writeTable(db, SCANS_TABLE, cols({ path: "VARCHAR", identity: "VARCHAR", facts: "VARCHAR" }), scanned.map((o) => [o.file.path, o.scanned!.identity, JSON.stringify(o.scanned!.facts)]));
+  const kept = scanned.filter((o) => o.scanned!.settled);
+  await writeTable(db, SCANS_TABLE, cols({ path: "VARCHAR", identity: "VARCHAR", facts: "VARCHAR" }), kept.map((o) => [o.file.path, o.scanned!.identity, JSON.stringify(o.scanned!.facts)]));
   await db.run(`CREATE TABLE rejects (file VARCHAR, line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR, kind VARCHAR)`);
   await db.run(`CREATE TABLE _rejected_rows (kind VARCHAR, _file VARCHAR, _line BIGINT)`);
   // Every typed file by key, so that the next run can take it from here.

@@ -50,7 +50,7 @@ export interface FileOutcome {
   duplicateOf?: string;
   parts: PreparedPart[];
   /** The file's identity on disk and what its scan found (read now, or taken from the previous run's scans). */
-  scanned?: { identity: string; facts: ScanFacts; taken: boolean };
+  scanned?: { identity: string; facts: ScanFacts; taken: boolean; settled: boolean };
   /** Tables whose kind recognition still has to decide (internal to prepareInputs). */
   pending?: (PendingPart & { encoding: Encoding })[];
 }
@@ -96,12 +96,18 @@ export type ScanMemo = ReadonlyMap<string, { identity: string; facts: ScanFacts 
  * A file's identity on disk: device, inode, size, and the times of its last modification and last
  * change in nanoseconds. Writing to a file sets its change time to now, and no tool sets that one
  * back (a copy, a restore or an edit that keeps the modification time still changes it): the same
- * identity, the same bytes, as git's index and make assume. (`--full` reads every file again.)
+ * identity, the same bytes, as git's index and make assume. `settled`: modified more than 2 s before
+ * it was looked at. A file modified just before could be written again within the same tick of a
+ * coarse clock (2 s on FAT, seconds on some network shares) and keep its identity; its scan is not
+ * kept for the next run (git's "racily clean" files). (`--full` reads every file again.)
  */
-async function identityOf(abs: string): Promise<string> {
+async function identityOf(abs: string): Promise<{ identity: string; settled: boolean }> {
   const s = await stat(abs, { bigint: true });
-  return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":");
+  return { identity: [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":"), settled: Number(s.mtimeMs) < Date.now() - SETTLED_MS && Number(s.ctimeMs) < Date.now() - SETTLED_MS };
 }
+
+/** How long before its scan a file must have been last written for the scan to be kept. */
+const SETTLED_MS = 2000;
 
 /** One streaming pass: sha256, UTF-8 validity and a NUL-byte check (a binary file is not a CSV). */
 async function scan(abs: string): Promise<ScanFacts> {
@@ -265,11 +271,11 @@ export async function prepareInputs(
         try {
           file.abs = await insideRoot(root, full);
           // The scan of the previous run when the file is the same on disk, else a scan now.
-          const identity = await identityOf(file.abs);
+          const { identity, settled } = await identityOf(file.abs);
           const before = memo.get(rel);
           const taken = before?.identity === identity;
           const s = taken ? before.facts : await scan(file.abs);
-          const scanned = { identity, facts: s, taken };
+          const scanned = { identity, facts: s, taken, settled };
           if (!READABLE.test(full)) {
             Object.assign(file, { sha256: s.sha256, bytes: s.bytes });
             return { file, status: "ignored", message: "not a .csv, .tsv, .txt or .xlsx file", parts: [], scanned };
