@@ -22,19 +22,32 @@ export class LineShape {
    */
   nulOffset = -1;
   private inQuote = false;
+  /** Nothing but carriage returns since the last line break outside quotes (or the file's start). */
   private atLineStart = true;
   private offset = 0;
-  private prev = -1;
 
   push(chunk: Buffer): void {
+    // (A file that starts with a line break or a carriage return starts with a blank line, for this test.)
+    if (this.offset === 0 && (chunk[0] === 0x0a || chunk[0] === 0x0d)) this.blankLine = true;
     const hasQuote = chunk.includes(0x22);
     const hasNul = this.nulOffset < 0 && chunk.includes(0);
-    if (!hasQuote && !hasNul && !this.inQuote) {
-      // The common case, with native searches only: blank lines.
-      if (chunk.includes("\n\n") || chunk.includes("\n\r\n") || (this.prev === 0x0a && (chunk[0] === 0x0a || (chunk[0] === 0x0d && chunk[1] === 0x0a)))) this.blankLine = true;
-      if (this.prev === -1 && (chunk[0] === 0x0a || chunk[0] === 0x0d)) this.blankLine = true;
-      this.prev = chunk.length ? chunk[chunk.length - 1]! : this.prev;
-      this.atLineStart = this.prev === 0x0a;
+    // (A blank line of several carriage returns is left to the loop below: rare, and exact there.)
+    const hasCR = chunk.includes(0x0d);
+    if (!hasQuote && !hasNul && !this.inQuote && !(hasCR && chunk.includes("\n\r\r"))) {
+      // The common case, with native searches only. A blank line (nothing but carriage returns
+      // between two line breaks) that starts in this chunk: "\n\n" or "\n\r\n" (the second search
+      // only where the chunk has a carriage return). One that started before it (or at the file's
+      // start): the line was still empty at the chunk's start, and its first byte that is not a
+      // carriage return is a line break.
+      if (chunk.includes("\n\n") || (hasCR && chunk.includes("\n\r\n"))) this.blankLine = true;
+      let first = 0;
+      while (first < chunk.length && chunk[first] === 0x0d) first++;
+      if (this.atLineStart && first < chunk.length && chunk[first] === 0x0a) this.blankLine = true;
+      // Still at a line's start at the chunk's end: its last byte that is not a carriage return is
+      // a line break (or the chunk is carriage returns alone, and the state carries on).
+      let last = chunk.length - 1;
+      while (last >= 0 && chunk[last] === 0x0d) last--;
+      if (last >= 0) this.atLineStart = chunk[last] === 0x0a;
       this.offset += chunk.length;
       return;
     }
@@ -48,7 +61,6 @@ export class LineShape {
         this.atLineStart = true;
       } else if (b !== 0x0d) this.atLineStart = false;
     }
-    this.prev = chunk.length ? chunk[chunk.length - 1]! : this.prev;
     this.offset += chunk.length;
   }
 
