@@ -232,13 +232,13 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
   // Every typed file by key, so that the next run can take it from here.
   await db.run(`CREATE TABLE _typed_parts (table_name VARCHAR, key VARCHAR, read VARCHAR)`);
   // Every kind's checks across files by what they read (see checksSignature), for the next run.
-  await db.run(`CREATE TABLE ${CHECKS_TABLE} (kind VARCHAR, signature VARCHAR, base VARCHAR, files VARCHAR)`);
+  await db.run(`CREATE TABLE ${CHECKS_TABLE} (kind VARCHAR, base VARCHAR, files VARCHAR)`);
   const previous = await typedParts(db, source);
-  const checkedBefore = new Map<string, Checks>();
+  const checkedBefore = new Map<string, Omit<Checks, "signature">>();
   if (source?.has(CHECKS_TABLE) && source.has("rejects")) {
-    // (SELECT *: a warehouse of older code lacks the last columns, and its signatures match nothing.)
-    for (const r of await db.all<{ kind: string; signature: string; base?: string; files?: string }>(`SELECT * FROM ${source.ref(CHECKS_TABLE)}`)) {
-      checkedBefore.set(r.kind, { signature: r.signature, base: r.base ?? "", files: r.files ? (JSON.parse(r.files) as [string, string][]) : [] });
+    // (SELECT *: a warehouse of older code has other columns, and its checks match nothing here.)
+    for (const r of await db.all<{ kind: string; base?: string; files?: string }>(`SELECT * FROM ${source.ref(CHECKS_TABLE)}`)) {
+      if (r.base && r.files) checkedBefore.set(r.kind, { base: r.base, files: JSON.parse(r.files) as [string, string][] });
     }
   }
   const signatures = new Map<Kind, string>();
@@ -414,18 +414,17 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
 
     await db.run(`CREATE TEMP TABLE bad (_file VARCHAR, _line BIGINT, "column" VARCHAR, reason VARCHAR, value VARCHAR)`);
     const checks = checksOf(checked.map((c) => [c.label, c.keyed?.key]), spec.refs.map((r) => [r.kind, signatures.get(r.kind)]));
-    const signature = checks?.signature;
     if (checks) {
       signatures.set(kind, checks.signature);
-      await db.run(`INSERT INTO ${CHECKS_TABLE} VALUES ($kind, $signature, $base, $files)`, { kind, signature: checks.signature, base: checks.base, files: JSON.stringify(checks.files) });
+      await db.run(`INSERT INTO ${CHECKS_TABLE} VALUES ($kind, $base, $files)`, { kind, base: checks.base, files: JSON.stringify(checks.files) });
     }
     for (const ref of spec.refs) {
       if (!suppliedKinds.includes(ref.kind)) skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
     }
-    const before = checkedBefore.get(kind);
-    const sameChecks = checks !== undefined && before?.signature === checks.signature;
-    // The previous run's files, in the same order and the same, with new ones after them.
-    const appendedFrom = checks && before && !sameChecks && appendedTo(before, checks) ? checked[before.files.length]!.order : undefined;
+    const earlier = checks && previousFiles(checkedBefore.get(kind), checks);
+    const sameChecks = earlier === checked.length;
+    // The previous run's files, the same and in the same order, with new ones after them: the first new one's order.
+    const appendedFrom = earlier !== undefined && earlier < checked.length ? checked[earlier]!.order : undefined;
     const takeFindings = () =>
       db.run(`INSERT INTO bad SELECT file, line, "column", reason, value FROM ${source!.ref("rejects")} WHERE kind = $kind AND reason IN (${CHECK_REASONS.map(literal).join(", ")})`, { kind });
     if (sameChecks) {
@@ -534,7 +533,7 @@ async function scansOf(db: Db, source: Previous | undefined): Promise<ScanMemo> 
   return memo;
 }
 
-/** Where a warehouse keeps the signature of each kind's checks across files. */
+/** Where a warehouse keeps what each kind's checks across files read (`base` and `files` of Checks). */
 const CHECKS_TABLE = "_checks_across_files";
 /** The reasons the checks across files give (the typed pass gives others). */
 const CHECK_REASONS = ["duplicate_row", "duplicate_key", "unknown_reference"] as const;
@@ -543,10 +542,12 @@ const CHECK_REASONS = ["duplicate_row", "duplicate_key", "unknown_reference"] as
  * What a kind's checks across files find is a function of: the code, its typed files in order (the
  * name each is reported by and its typed-pass key: the bytes read and the statement typing them)
  * and, for its references, its parent kinds' own signatures (none where a parent is not supplied).
- * `base` is the code and the parents alone. Undefined when a file has no key.
+ * Undefined when a file has no key.
  */
 interface Checks {
+  /** All of it in one hash: what the checks of the kinds that refer to this one include. */
   signature: string;
+  /** The code and the parents' signatures. */
   base: string;
   files: [label: string, key: string][];
 }
@@ -558,9 +559,14 @@ function checksOf(files: [label: string, key: string | undefined][], parents: [k
   return { signature: hash([pipelineCode(), files, parentList]), base: hash([pipelineCode(), parentList]), files: files as [string, string][] };
 }
 
-/** Whether `now` is `before` (same code and parents) with files added after its own. */
-function appendedTo(before: Checks, now: Checks): boolean {
-  return before.base === now.base && before.files.length > 0 && before.files.length < now.files.length && before.files.every(([label, key], i) => now.files[i]![0] === label && now.files[i]![1] === key);
+/**
+ * How many of `now`'s files are the previous run's checks' (same code and parents, the same files
+ * in the same order, and no other): all of them, the checks are the same; fewer, files were added
+ * after them. Undefined when the previous checks are not a beginning of these.
+ */
+function previousFiles(before: Omit<Checks, "signature"> | undefined, now: Checks): number | undefined {
+  if (!before || before.base !== now.base || before.files.length === 0 || before.files.length > now.files.length) return undefined;
+  return before.files.every(([label, key], i) => now.files[i]![0] === label && now.files[i]![1] === key) ? before.files.length : undefined;
 }
 
 /** Rows of `stg` whose key came before (file order, then line) go to `bad`. */

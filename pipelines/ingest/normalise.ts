@@ -64,10 +64,20 @@ export class LineShape {
     this.offset += chunk.length;
   }
 
-  get needsCareful(): boolean {
-    return this.blankLine || this.quotedNewline;
+  /** What was found, without the parser's state (kept for the next run: prepare.ts, ScanFacts). */
+  facts(): ShapeFacts {
+    return { blankLine: this.blankLine, quotedNewline: this.quotedNewline, nulOffset: this.nulOffset };
   }
 }
+
+export interface ShapeFacts {
+  blankLine: boolean;
+  quotedNewline: boolean;
+  nulOffset: number;
+}
+
+/** Lines DuckDB's native reader would skip or misnumber: the file takes the careful path. */
+export const needsCareful = (shape: ShapeFacts): boolean => shape.blankLine || shape.quotedNewline;
 
 /** The line (1-based) of byte `offset` of a file: its line breaks before it, counted. */
 export async function lineOfOffset(file: string, offset: number): Promise<number> {

@@ -8,7 +8,7 @@ import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import PQueue from "p-queue";
-import { EncodingMixed, LineShape, lineOfOffset, normaliseCsv, plainRecord } from "./normalise.ts";
+import { EncodingMixed, LineShape, lineOfOffset, needsCareful, normaliseCsv, plainRecord, type ShapeFacts } from "./normalise.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
 import { kindsInName } from "./recognise.ts";
@@ -83,7 +83,7 @@ export interface ScanFacts {
   ascii: boolean;
   bom: boolean;
   binary: boolean;
-  shape: { blankLine: boolean; quotedNewline: boolean; nulOffset: number };
+  shape: ShapeFacts;
 }
 
 /**
@@ -103,7 +103,8 @@ export type ScanMemo = ReadonlyMap<string, { identity: string; facts: ScanFacts 
  */
 async function identityOf(abs: string): Promise<{ identity: string; settled: boolean }> {
   const s = await stat(abs, { bigint: true });
-  return { identity: [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":"), settled: Number(s.mtimeMs) < Date.now() - SETTLED_MS && Number(s.ctimeMs) < Date.now() - SETTLED_MS };
+  const before = Date.now() - SETTLED_MS;
+  return { identity: [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":"), settled: Number(s.mtimeMs) < before && Number(s.ctimeMs) < before };
 }
 
 /** How long before its scan a file must have been last written for the scan to be kept. */
@@ -129,7 +130,7 @@ async function scan(abs: string): Promise<ScanFacts> {
     shape.push(chunk);
     bytes += chunk.length;
   }
-  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), ascii, bom, binary, shape: { blankLine: shape.blankLine, quotedNewline: shape.quotedNewline, nulOffset: shape.nulOffset } };
+  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), ascii, bom, binary, shape: shape.facts() };
 }
 
 /** Streaming UTF-8 validation by Node's native check, chunk by chunk: no text is decoded. */
@@ -170,7 +171,7 @@ async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts,
   const delim = /\.tsv$/i.test(file.path) ? "\t" : ",";
   // The common case is read by DuckDB as it is; blank lines, quoted line breaks and GB18030 (Excel
   // on Chinese Windows saves GBK, which GB18030 contains) take the careful path.
-  if (s.validUtf8 && !(s.shape.blankLine || s.shape.quotedNewline)) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim };
+  if (s.validUtf8 && !needsCareful(s.shape)) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim };
   const csv = path.join(workDir, `${index}-careful.csv`);
   try {
     await normaliseCsv(file.abs, csv, { gb18030: !s.validUtf8, delim });

@@ -32,7 +32,7 @@ function reference(bytes: Buffer): { blankLine: boolean; quotedNewline: boolean;
 const shapeOf = (chunks: Buffer[]) => {
   const s = new LineShape();
   for (const c of chunks) s.push(c);
-  return { blankLine: s.blankLine, quotedNewline: s.quotedNewline, nulOffset: s.nulOffset };
+  return s.facts();
 };
 
 /** The bytes cut at the given points (sorted, deduplicated, within the bytes). */
