@@ -354,13 +354,14 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       }
       return modelFingerprint(m.name, ctx.policy, params.get(m.name), inputs);
     };
-    const planned = new Map<string, string>();
+    // The models that would be copied as far as can be told before any is built.
+    const copied = new Set<string>();
     for (const m of order) {
       params.set(m.name, await paramsOf(ctx, m));
-      planned.set(m.name, await fingerprintOf(m));
-      prints.set(m.name, m.printByContent ? `rows of ${m.name}: not yet written` : planned.get(m.name)!);
+      const planned = await fingerprintOf(m);
+      if (previous.get(m.name)?.fingerprint === planned) copied.add(m.name);
+      prints.set(m.name, m.printByContent ? `rows of ${m.name}: not yet written` : planned);
     }
-    const copied = new Set(order.filter((m) => previous.get(m.name)?.fingerprint === planned.get(m.name)).map((m) => m.name));
     // A model that may be built (not copied as planned) and reads what another leaves in memo: that
     // one is built too, whatever its own fingerprint says (latest first, so it cascades).
     const mustBuild = new Set<string>();

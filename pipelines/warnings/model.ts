@@ -28,7 +28,10 @@ export function fitLogistic(features: string[], X: (number | null)[][], y: numbe
     let count = 0;
     for (let i = 0; i < n; i++) {
       const v = X[i]![j];
-      if (finite(v)) (sum += v), count++;
+      if (finite(v)) {
+        sum += v;
+        count++;
+      }
     }
     return count ? sum / count : 0;
   });
@@ -37,7 +40,10 @@ export function fitLogistic(features: string[], X: (number | null)[][], y: numbe
     let count = 0;
     for (let i = 0; i < n; i++) {
       const v = X[i]![j];
-      if (finite(v)) (ss += (v - mean[j]!) ** 2), count++;
+      if (finite(v)) {
+        ss += (v - mean[j]!) ** 2;
+        count++;
+      }
     }
     const s = count > 1 ? Math.sqrt(ss / (count - 1)) : 1;
     return s > 0 ? s : 1;

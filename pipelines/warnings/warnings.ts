@@ -164,16 +164,6 @@ const matrix = (rows: Row[], features: readonly string[]) => rows.map((r) => fea
 const ruleScore = (r: Row) => Number(r.rules_hit);
 
 /**
- * Fit, validate and apply the early-warning model (or the rules) on warning_features as of the
- * given date: the three steps the models warning_training, warning_fit and teacher_warnings take,
- * in one call; writes warning_training and teacher_warnings and returns the report.
- */
-export async function earlyWarning(db: Db, policy: Policy, as_of: string): Promise<WarningReport> {
-  await sampleTraining(db);
-  return applyWarning(db, policy, as_of, await fitWarning(db, policy));
-}
-
-/**
  * The training sample (warning_training): at most 300 000 trainee-cuts of past courses with a known
  * outcome, with what the fit reads. A sample by hash, not DuckDB's reservoir (which differs with the
  * threads): the same rows in the same order every run. Taken first, then joined: at national size

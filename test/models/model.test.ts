@@ -24,6 +24,21 @@ async function withDb(f: (db: Db) => Promise<void>) {
 const made = (sql: string, columns: Model["columns"], key: string[] = []) =>
   defineModel({ name: "t", grain: "test", key, dependsOn: [], columns, build: { run: async ({ db }) => db.run(`CREATE OR REPLACE TABLE t AS ${sql}`) } });
 
+/** A model `sample` of the rows of the loaded table `src` with k < 3, printed by its rows or not. */
+const sampleOfSrc = (byRows: boolean) =>
+  defineModel({ name: "sample", grain: "", key: ["k"], dependsOn: ["src"], printByContent: byRows, columns: { k: { type: "integer", doc: "" } }, build: { run: async ({ db }) => void (await db.run(`CREATE OR REPLACE TABLE sample AS SELECT k FROM src WHERE k < 3 ORDER BY k`)) } });
+
+/** Run `models` in a warehouse file of `dir` whose loaded table `src` holds `src`, after the warehouse `previous` of the same folder; the models copied. */
+async function runOver(dir: string, models: Model[], file: string, src: number[], previous?: string): Promise<string[]> {
+  const db = await openDb(path.join(dir, file));
+  try {
+    await db.run(`CREATE TABLE src AS SELECT unnest(${JSON.stringify(src)}) AS k`);
+    return (await runModels(models, ctxOf(db), { previous: previous && path.join(dir, previous) })).reused;
+  } finally {
+    db.close();
+  }
+}
+
 describe("a model against its declaration", () => {
   it("fails loudly on a column declared but not produced, and on one produced but not declared", async () => {
     await withDb(async (db) => {
@@ -123,7 +138,7 @@ describe("the run order", () => {
     const fits: string[] = [];
     // src (a loaded table) → sample (the rows with k < 3) → fit (counts its builds).
     const models = (byRows: boolean) => [
-      defineModel({ name: "sample", grain: "", key: ["k"], dependsOn: ["src"], printByContent: byRows, columns: { k: { type: "integer", doc: "" } }, build: { run: async ({ db }) => void (await db.run(`CREATE OR REPLACE TABLE sample AS SELECT k FROM src WHERE k < 3 ORDER BY k`)) } }),
+      sampleOfSrc(byRows),
       defineModel({
         name: "fit",
         grain: "",
@@ -133,15 +148,7 @@ describe("the run order", () => {
         build: { run: async ({ db }) => (fits.push("built"), void (await db.run(`CREATE OR REPLACE TABLE fit AS SELECT count(*) AS n FROM sample`))) },
       }),
     ];
-    const runWith = async (file: string, src: number[], byRows: boolean, previous?: string) => {
-      const db = await openDb(path.join(dir, file));
-      try {
-        await db.run(`CREATE TABLE src AS SELECT unnest(${JSON.stringify(src)}) AS k`);
-        return (await runModels(models(byRows), ctxOf(db), { previous: previous && path.join(dir, previous) })).reused;
-      } finally {
-        db.close();
-      }
-    };
+    const runWith = (file: string, src: number[], byRows: boolean, previous?: string) => runOver(dir, models(byRows), file, src, previous);
     expect(await runWith("a.duckdb", [1, 2, 5], true)).toEqual([]);
     // A row the sample leaves out: the sample is built again, its rows are the same, the fit is taken.
     expect(await runWith("b.duckdb", [1, 2, 5, 7], true, "a.duckdb")).toEqual(["fit"]);
@@ -159,7 +166,7 @@ describe("the run order", () => {
     const seen: string[] = [];
     // src → sample (by rows) → shared (leaves memo) → reader (reads the memo, and src itself).
     const models = [
-      defineModel({ name: "sample", grain: "", key: ["k"], dependsOn: ["src"], printByContent: true, columns: { k: { type: "integer", doc: "" } }, build: { run: async ({ db }) => void (await db.run(`CREATE OR REPLACE TABLE sample AS SELECT k FROM src WHERE k < 3 ORDER BY k`)) } }),
+      sampleOfSrc(true),
       defineModel({
         name: "shared",
         grain: "",
@@ -178,15 +185,7 @@ describe("the run order", () => {
         build: { run: async ({ db, memo }) => (seen.push(String(memo.get("shared"))), void (await db.run(`CREATE OR REPLACE TABLE reader AS SELECT count(*) AS n FROM src`))) },
       }),
     ];
-    const runWith = async (file: string, src: number[], previous?: string) => {
-      const db = await openDb(path.join(dir, file));
-      try {
-        await db.run(`CREATE TABLE src AS SELECT unnest(${JSON.stringify(src)}) AS k`);
-        return (await runModels(models, ctxOf(db), { previous: previous && path.join(dir, previous) })).reused;
-      } finally {
-        db.close();
-      }
-    };
+    const runWith = (file: string, src: number[], previous?: string) => runOver(dir, models, file, src, previous);
     await runWith("a.duckdb", [1, 2, 5]);
     // The sample's rows are the same, the reader's own input is not: shared is built for it.
     expect(await runWith("b.duckdb", [1, 2, 5, 7], "a.duckdb")).toEqual([]);

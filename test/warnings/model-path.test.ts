@@ -12,7 +12,8 @@ import warningFit from "../../pipelines/models/warning_fit.ts";
 import teacherWarnings from "../../pipelines/models/teacher_warnings.ts";
 import warningFeatures from "../../pipelines/models/warning_features.ts";
 import { brier, calibration, calibrationError, confusion, fitLogistic, platt, predict, recalibrate, wilson } from "../../pipelines/warnings/model.ts";
-import { applyWarning, earlyWarning, fairness, FEATURES, fitRows, fitWarning, hashHalf, readFit, sampleTraining, type Fit, type Row } from "../../pipelines/warnings/warnings.ts";
+import { earlyWarning } from "./early-warning.ts";
+import { applyWarning, fairness, FEATURES, fitRows, fitWarning, hashHalf, readFit, sampleTraining, type Fit, type Row } from "../../pipelines/warnings/warnings.ts";
 
 setQuiet(true);
 const policy = parsePolicy({});

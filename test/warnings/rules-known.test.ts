@@ -1,12 +1,12 @@
 // The early warning without past outcomes: the transparent rules on tables built by hand, through
-// the real earlyWarning and the teacher_warnings declaration (warnings/warnings.ts).
+// the early warning's three models as a run builds them (early-warning.ts) and the teacher_warnings declaration.
 import { describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/lib/db.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
 import { checkModel, createMeasures, SQL_TYPES } from "../../pipelines/models/model.ts";
 import teacherWarnings from "../../pipelines/models/teacher_warnings.ts";
 import warningFeatures from "../../pipelines/models/warning_features.ts";
-import { earlyWarning } from "../../pipelines/warnings/warnings.ts";
+import { earlyWarning } from "./early-warning.ts";
 
 /** warning_features as declared, with three trainees of one running project. */
 async function running(): Promise<Db> {
