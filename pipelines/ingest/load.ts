@@ -15,7 +15,8 @@ import { pipelineCode } from "../lib/code.ts";
 import { cols, writeTable } from "../lib/table.ts";
 import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, SQL_TYPE, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
-import { prepareInputs, type FileOutcome, type PreparedPart, type ScanFacts, type ScanMemo } from "./prepare.ts";
+import { prepareInputs, type FileOutcome, type PreparedPart, type ScanMemo } from "./prepare.ts";
+import type { ScanFacts } from "./scan.ts";
 import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
 import { LABELS } from "./survey.ts";
@@ -216,7 +217,9 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
 }
 
 async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined): Promise<LoadResult> {
+  const t0 = performance.now();
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, await scansOf(db, source));
+  traceNote(`first pass ${((performance.now() - t0) / 1000).toFixed(2)} s @${(performance.now() / 1000).toFixed(2)}`, `${outcomes.length} files`);
   if (outcomes.length === 0) throw new EmptyInputError(`the input folder ${inputDir} holds no files: nothing to load`);
   for (const o of outcomes) {
     if (o.status === "refused") info(`拒收 refused ${o.file.path}: ${o.message}`);

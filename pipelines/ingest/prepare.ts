@@ -1,14 +1,13 @@
 // Step 1 of the load: find the input files, fingerprint them, and turn each into a UTF-8 CSV
 // DuckDB can read (GB18030 is transcoded, xlsx sheets are written out). No row is judged here.
-import { isAscii, isUtf8 } from "node:buffer";
-import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import PQueue from "p-queue";
-import { EncodingMixed, LineShape, lineOfOffset, needsCareful, normaliseCsv, plainRecord, type ShapeFacts } from "./normalise.ts";
+import { EncodingMixed, lineOfOffset, needsCareful, normaliseCsv, plainRecord } from "./normalise.ts";
+import { ScanPool, type ScanFacts } from "./scan.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
 import { kindsInName } from "./recognise.ts";
@@ -75,17 +74,6 @@ export async function listInputFiles(root: string): Promise<string[]> {
   return out;
 }
 
-/** What the scan of a file found (the line shape's facts, not its parser's state): stored for the next run. */
-export interface ScanFacts {
-  sha256: string;
-  bytes: number;
-  validUtf8: boolean;
-  ascii: boolean;
-  bom: boolean;
-  binary: boolean;
-  shape: ShapeFacts;
-}
-
 /**
  * Scans of the previous run by path inside the input folder, with the identity the file had then
  * (identityOf): a file whose identity is the same is not read again.
@@ -101,67 +89,14 @@ export type ScanMemo = ReadonlyMap<string, { identity: string; facts: ScanFacts 
  * coarse clock (2 s on FAT, seconds on some network shares) and keep its identity; its scan is not
  * kept for the next run (git's "racily clean" files). (`--full` reads every file again.)
  */
-async function identityOf(abs: string): Promise<{ identity: string; settled: boolean }> {
+async function identityOf(abs: string): Promise<{ identity: string; settled: boolean; bytes: number }> {
   const s = await stat(abs, { bigint: true });
   const before = Date.now() - SETTLED_MS;
-  return { identity: [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":"), settled: Number(s.mtimeMs) < before && Number(s.ctimeMs) < before };
+  return { identity: [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":"), settled: Number(s.mtimeMs) < before && Number(s.ctimeMs) < before, bytes: Number(s.size) };
 }
 
 /** How long before its scan a file must have been last written for the scan to be kept. */
 const SETTLED_MS = 2000;
-
-/** One streaming pass: sha256, UTF-8 validity and a NUL-byte check (a binary file is not a CSV). */
-async function scan(abs: string): Promise<ScanFacts> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  let bom = false;
-  let binary = false;
-  let ascii = true;
-  const utf8 = new Utf8Check();
-  const shape = new LineShape();
-  for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    if (bytes === 0) bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
-    if (bytes < 65536 && chunk.subarray(0, 65536 - bytes).includes(0)) binary = true;
-    utf8.push(chunk);
-    // The header (Chinese names, often) is not a cell: the test starts after the first line break,
-    // which is where the header ends or before it (a quoted break inside the header).
-    if (ascii) ascii = isAscii(bytes === 0 && chunk.indexOf(0x0a) >= 0 ? chunk.subarray(chunk.indexOf(0x0a)) : chunk);
-    shape.push(chunk);
-    bytes += chunk.length;
-  }
-  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), ascii, bom, binary, shape: shape.facts() };
-}
-
-/** Streaming UTF-8 validation by Node's native check, chunk by chunk: no text is decoded. */
-export class Utf8Check {
-  private valid = true;
-  // Bytes of a character cut by a chunk's end, checked with the next chunk.
-  private carry: Buffer = Buffer.alloc(0);
-
-  push(chunk: Buffer): void {
-    if (!this.valid) return;
-    const data = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
-    const cut = completeUtf8Prefix(data);
-    this.valid = isUtf8(data.subarray(0, cut));
-    this.carry = Buffer.from(data.subarray(cut));
-  }
-
-  end(): boolean {
-    return this.valid && this.carry.length === 0;
-  }
-}
-
-/** Length of `b` without a multi-byte character its end cuts short (at most 3 bytes held back). */
-function completeUtf8Prefix(b: Buffer): number {
-  for (let back = 1; back <= Math.min(3, b.length); back++) {
-    const byte = b[b.length - back]!;
-    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return need > back ? b.length - back : b.length;
-  }
-  return b.length;
-}
 
 async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts, workDir: string, index: number): Promise<PendingPart & { encoding: Encoding }> {
   if (s.binary) throw new RefusedFile("binary content (NUL bytes): not a CSV text file");
@@ -262,37 +197,43 @@ export async function prepareInputs(
   await mkdir(workDir, { recursive: true });
   const files = await listInputFiles(root);
   const queue = new PQueue({ concurrency });
-  const outcomes: FileOutcome[] = await Promise.all(
-    files.map((full, index) =>
-      queue.add(async (): Promise<FileOutcome> => {
-        const rel = displayPath(root, full);
-        const file: InputFile = { path: rel, abs: full, sha256: "", bytes: 0 };
-        const named = kindsInName(path.basename(full));
-        const kind = named.kinds.length === 1 ? named.kinds[0] : undefined;
-        try {
-          file.abs = await insideRoot(root, full);
-          // The scan of the previous run when the file is the same on disk, else a scan now.
-          const { identity, settled } = await identityOf(file.abs);
-          const before = memo.get(rel);
-          const taken = before?.identity === identity;
-          const s = taken ? before.facts : await scan(file.abs);
-          const scanned = { identity, facts: s, taken, settled };
-          if (!READABLE.test(full)) {
-            Object.assign(file, { sha256: s.sha256, bytes: s.bytes });
-            return { file, status: "ignored", message: "not a .csv, .tsv, .txt or .xlsx file", parts: [], scanned };
+  const scans = new ScanPool(concurrency);
+  let outcomes: FileOutcome[];
+  try {
+    outcomes = await Promise.all(
+      files.map((full, index) =>
+        queue.add(async (): Promise<FileOutcome> => {
+          const rel = displayPath(root, full);
+          const file: InputFile = { path: rel, abs: full, sha256: "", bytes: 0 };
+          const named = kindsInName(path.basename(full));
+          const kind = named.kinds.length === 1 ? named.kinds[0] : undefined;
+          try {
+            file.abs = await insideRoot(root, full);
+            // The scan of the previous run when the file is the same on disk, else a scan now.
+            const { identity, settled, bytes } = await identityOf(file.abs);
+            const before = memo.get(rel);
+            const taken = before?.identity === identity;
+            const s = taken ? before.facts : await scans.scan(file.abs, bytes);
+            const scanned = { identity, facts: s, taken, settled };
+            if (!READABLE.test(full)) {
+              Object.assign(file, { sha256: s.sha256, bytes: s.bytes });
+              return { file, status: "ignored", message: "not a .csv, .tsv, .txt or .xlsx file", parts: [], scanned };
+            }
+            const isXlsx = /\.xlsx$/i.test(full);
+            Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii });
+            // A name that names no kind, or several, is prepared all the same: its header decides.
+            const pending = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind, s, workDir, index)];
+            return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned };
+          } catch (e) {
+            const message = e instanceof RefusedFile ? e.message : `cannot be read: ${(e as Error).message}`;
+            return { file, status: "refused", kind, message, parts: [] };
           }
-          const isXlsx = /\.xlsx$/i.test(full);
-          Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii });
-          // A name that names no kind, or several, is prepared all the same: its header decides.
-          const pending = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind, s, workDir, index)];
-          return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned };
-        } catch (e) {
-          const message = e instanceof RefusedFile ? e.message : `cannot be read: ${(e as Error).message}`;
-          return { file, status: "refused", kind, message, parts: [] };
-        }
-      }) as Promise<FileOutcome>,
-    ),
-  );
+        }) as Promise<FileOutcome>,
+      ),
+    );
+  } finally {
+    await scans.close();
+  }
   await recogniseAll(outcomes, workDir, reshape);
   // The shortest name of identical files counts as the original (`x.csv` before `x (1).csv`).
   const byName = [...outcomes].sort((a, b) => a.file.path.length - b.file.path.length || (a.file.path < b.file.path ? -1 : 1));

@@ -54,14 +54,22 @@ export function typedExpr(col: ColSpec, v: string): string {
     case "bool":
       // A simple CASE, not `IN (…)`: DuckDB plans an IN list of six or more constants as a join,
       // which does not keep the rows in file order, and the row ids of the typed table are its lines.
-      return `CASE lower(${v}) ${TRUE.map((t) => `WHEN ${literal(t)} THEN true`).join(" ")} ${FALSE.map((f) => `WHEN ${literal(f)} THEN false`).join(" ")} END`;
-    case "enum": {
-      const whens = Object.entries(col.values ?? {})
-        .map(([k, canonical]) => `WHEN ${literal(k)} THEN ${literal(canonical)}`)
-        .join(" ");
-      return `CASE lower(${v}) ${whens} END`;
-    }
+      return labelCase(v, [...TRUE.map((t): [string, string] => [t, "true"]), ...FALSE.map((f): [string, string] => [f, "false"])]);
+    case "enum":
+      return labelCase(v, Object.entries(col.values ?? {}).map(([k, canonical]) => [k, literal(canonical)]));
   }
+}
+
+/**
+ * The value of the label `v` read case-blind: the keys that are lowercase ASCII compared with the cell
+ * as it is first (an export's own codes: no lowered copy of tens of millions of cells), then the
+ * lowered cell against every key. The same answer for every cell: lower() leaves such a key as it is.
+ */
+function labelCase(v: string, keys: [string, string][]): string {
+  const whens = (ks: [string, string][]) => ks.map(([k, value]) => `WHEN ${literal(k)} THEN ${value}`).join(" ");
+  const exact = keys.filter(([k]) => /^[\x00-\x40\x5b-\x7f]*$/.test(k));
+  const lowered = `CASE lower(${v}) ${whens(keys)} END`;
+  return exact.length ? `CASE ${v} ${whens(exact)} ELSE ${lowered} END` : lowered;
 }
 
 /** Excel's serial day numbers: day 1 = 1900-01-01 (with Excel's phantom 1900-02-29, so day 0 is 1899-12-30). */
@@ -107,9 +115,9 @@ const narrow = (v: string, ascii = false) => (ascii ? "true" : `strlen(${v}) = l
  * A cell as the contract reads it: full-width characters half-width; codes and labels without
  * stray inner spaces (`迟 到`); a percentage in a 0-1 share (`5%` → 0.05).
  */
-function normalisedExpr(col: ColSpec, v: string, src = v, ascii = false): string {
+function normalisedExpr(col: ColSpec, v: string, src: string, ascii: boolean, bare: string): string {
   if (col.type === "text") return v;
-  const { bare, plain } = plainCell(col, src, ascii);
+  const { plain } = plainCell(col, src, ascii);
   let n = halfWidth(v, ascii);
   if (col.type === "id" || col.type === "enum") n = `regexp_replace(${n}, '\\s+', '', 'g')`;
   if (col.type === "num" && col.max !== undefined && col.max <= 1) n = `CASE WHEN regexp_full_match(${n}, '-?[0-9.]+%') THEN CAST(try_cast(rtrim(${n}, '%') AS DOUBLE) / 100 AS VARCHAR) ELSE ${n} END`;
@@ -131,8 +139,12 @@ function plainCell(col: ColSpec, src: string, ascii: boolean): { bare: string; p
   return { bare: bare.join(" AND "), plain: plain.join(" AND ") };
 }
 
-/** A cell without spaces around it, as its text; DuckDB's trim removes, of ASCII, the space alone. */
-const trimmed = (src: string, ascii = false) => `CASE WHEN ${narrow(src, ascii)} AND NOT contains(${src}, ' ') THEN nullif(${src}, '') ELSE nullif(trim(${src}), '') END`;
+/**
+ * A cell without spaces around it, as its text; DuckDB's trim removes, of ASCII, the space alone.
+ * (`bare`: a column's flag that the cell is bare, tested first: one test for all the column's expressions.)
+ */
+const trimmed = (src: string, ascii = false, bare?: string) =>
+  `CASE ${bare ? `WHEN ${bare} THEN nullif(${src}, '') ` : ""}WHEN ${narrow(src, ascii)} AND NOT contains(${src}, ' ') THEN nullif(${src}, '') ELSE nullif(trim(${src}), '') END`;
 
 /** A cell of ASCII only (byte length = character length), without spaces, tabs or %. */
 const plainAscii = (v: string, ascii = false) => `(${narrow(v, ascii)} AND NOT contains(${v}, ' ') AND NOT contains(${v}, chr(9)) AND NOT contains(${v}, '%'))`;
@@ -175,6 +187,10 @@ export function typeCheckSql(opts: {
   const { table, spec, headers, itemScales, defaultScale } = opts;
   const ascii = opts.ascii === true;
   const vName = (h: HeaderMap) => ident(`v:${h.header}`);
+  // Whether each normalised cell is bare (plainCell), tested once as the file is read (stage 0) and
+  // read by every expression of its column; a row whose cells are all bare was not normalised.
+  const flags: string[] = [];
+  const stage0: string[] = [];
   const stage1: string[] = [];
   const stage2: string[] = [];
   const errors: string[] = [];
@@ -208,14 +224,21 @@ export function typeCheckSql(opts: {
       if (col?.required) err(`${x} IS NULL`, col.name, "missing_required", "NULL::VARCHAR");
       continue;
     }
-    stage1.push(`${trimmed(ident(h.header), ascii)} AS ${vName(h)}`);
     const raw = vName(h);
     // Typed columns read the normalised text (stage 1); errors show the raw value.
     const normCol = h.target.kind === "col" ? h.target.col : h.target.kind === "item" ? ({ name: h.target.id, zh: [], type: "int" } as ColSpec) : undefined;
+    const normalises = normCol !== undefined && normCol.type !== "text";
+    const bare = normalises ? ident(`b:${h.header}`) : undefined;
+    if (normalises) {
+      stage0.push(`${plainCell(normCol!, ident(h.header), ascii).bare} AS ${bare}`);
+      flags.push(bare!);
+      stage1.push(bare!);
+    }
+    stage1.push(`${trimmed(ident(h.header), ascii, bare)} AS ${raw}`);
     let v = raw;
-    if (normCol && normCol.type !== "text") {
+    if (normalises) {
       const n = ident(`n:${h.header}`);
-      let expr = normalisedExpr(normCol, raw, ident(h.header), ascii);
+      let expr = normalisedExpr(normCol!, raw, ident(h.header), ascii, bare!);
       const item = h.target.kind === "item";
       // An item answered with a label of a known set (非常满意, 同意 …) or `5分` reads as its scale point.
       if (item && opts.labels && Object.keys(opts.labels).length) {
@@ -227,10 +250,9 @@ export function typeCheckSql(opts: {
       let inner: string | undefined;
       if (normCol.type === "id" || normCol.type === "enum") {
         // Whether the code has a space, tab or ideographic space inside (the trimmed text): never
-        // where its cell is bare (ASCII without space or tab), the test the normalisation above
-        // makes, written the same so that DuckDB computes it once for both.
+        // where its cell is bare (ASCII without space or tab).
         inner = ident(`i:${h.header}`);
-        stage1.push(`CASE WHEN ${plainCell(normCol, ident(h.header), ascii).bare} THEN false ELSE (contains(${raw}, ' ') OR contains(${raw}, chr(9)) OR contains(${raw}, '　')) END AS ${inner}`);
+        stage1.push(`CASE WHEN ${bare} THEN false ELSE (contains(${raw}, ' ') OR contains(${raw}, chr(9)) OR contains(${raw}, '　')) END AS ${inner}`);
       }
       normalised.push({ raw, n, col: normCol, item, inner });
       v = n;
@@ -296,20 +318,26 @@ export function typeCheckSql(opts: {
     chinese_labels: countOf(ascii ? [] : normalised.filter((x) => x.col.type === "enum" || x.col.type === "bool" || x.item).map((x) => (x.item ? `CASE WHEN ${wide(x.raw)} THEN ${wide(halfWidth(x.raw))} ELSE false END` : wide(x.n)))),
   };
   const counted = NOTES.filter((k) => notes[k] !== "0");
-  for (const k of counted) stage2.push(`${notes[k]} AS ${ident(`c:${k}`)}`);
+  // (A normalisation's count is 0 where every cell of the row is bare: the tests run on the others only.)
+  const allBare = flags.length ? flags.join(" AND ") : undefined;
+  for (const k of counted) stage2.push(`${k !== "excel_dates" && allBare ? `CASE WHEN ${allBare} THEN 0 ELSE ${notes[k]} END` : notes[k]} AS ${ident(`c:${k}`)}`);
   // One column, NULL where nothing was changed (nearly every row).
   const notesCol = counted.length
     ? `CASE WHEN ${counted.map((k) => `${ident(`c:${k}`)} > 0`).join(" OR ")} THEN {${NOTES.map((k) => `${literal(k)}: ${counted.includes(k) ? ident(`c:${k}`) : "0"}`).join(", ")}} END AS _notes`
     : `CAST(NULL AS ${NOTES_TYPE}) AS _notes`;
   // Raw and normalised texts carried to the error checks, then left out of the table.
-  const passed = [...headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)), ...normalised.map((x) => x.n)];
+  const passed = [...headers.filter((h) => h.target.kind !== "line").map((h) => vName(h)), ...normalised.map((x) => x.n), ...flags];
   const allBlank = headers.filter((h) => h.target.kind !== "line").map((h) => `${vName(h)} IS NULL`).join(" AND ") || "false";
   // Rule checks read typed columns, so errors are computed over stage 2. A clean row's _errors is
   // NULL: the list of reasons is only built for the few rows that have one.
+  const read = readCsv(opts.delim, opts.columns, native);
   return `CREATE TABLE ${ident(table)} AS
-WITH s1 AS (
+WITH ${stage0.length ? `s0 AS (
+  SELECT *, ${stage0.join(",\n    ")}
+  FROM ${read}
+), ` : ""}s1 AS (
   SELECT ${stage1.join(",\n    ")}
-  FROM ${readCsv(opts.delim, opts.columns, native)}
+  FROM ${stage0.length ? "s0" : read}
 ), s2 AS (
   SELECT ${stage2.join(",\n    ")}, ${allBlank} AS _blank, ${passed.join(", ")}
   FROM s1

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Utf8Check } from "../../pipelines/ingest/prepare.ts";
+import { Utf8Check } from "../../pipelines/ingest/scan.ts";
 import iconv from "iconv-lite";
 
 /** Feed `bytes` in chunks cut at the given points. */
