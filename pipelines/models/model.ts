@@ -185,14 +185,17 @@ export async function checkModel(db: Db, model: Model): Promise<string[]> {
   for (const c of actual) if (!(c.column_name in model.columns)) problems.push(`column ${c.column_name}: produced but not declared`);
   if (problems.length) return problems;
 
-  // Value checks in one pass: a count of violations per check.
+  // Value checks in one pass over the columns they read: a count of violations per check. A check
+  // the table's statistics rule out is not run (provenBy).
   const tests: { what: string; where: string; column: string }[] = [];
+  const proven = await provenBy(db, table, declared.filter(([, spec]) => spec.notNull || spec.accepted || spec.min !== undefined || spec.max !== undefined).map(([name]) => name), have);
   for (const [name, spec] of declared) {
     const col = ident(name);
-    if (spec.notNull) tests.push({ column: name, what: `column ${name}: null values (declared not null)`, where: `${col} IS NULL` });
-    if (spec.accepted) tests.push({ column: name, what: `column ${name}: values outside ${spec.accepted.join("/")}`, where: `${col} IS NOT NULL AND CAST(${col} AS VARCHAR) NOT IN (${spec.accepted.map(literal).join(", ")})` });
-    if (spec.min !== undefined) tests.push({ column: name, what: `column ${name}: values below ${spec.min}`, where: `${col} < ${spec.min}` });
-    if (spec.max !== undefined) tests.push({ column: name, what: `column ${name}: values above ${spec.max}`, where: `${col} > ${spec.max}` });
+    const known = proven.get(name) ?? {};
+    if (spec.notNull && known.hasNull !== false) tests.push({ column: name, what: `column ${name}: null values (declared not null)`, where: `${col} IS NULL` });
+    if (spec.accepted && !withinIntegers(known, spec.accepted)) tests.push({ column: name, what: `column ${name}: values outside ${spec.accepted.join("/")}`, where: `${col} IS NOT NULL AND CAST(${col} AS VARCHAR) NOT IN (${spec.accepted.map(literal).join(", ")})` });
+    if (spec.min !== undefined && !(known.min !== undefined && known.min >= spec.min)) tests.push({ column: name, what: `column ${name}: values below ${spec.min}`, where: `${col} < ${spec.min}` });
+    if (spec.max !== undefined && !(known.max !== undefined && known.max <= spec.max)) tests.push({ column: name, what: `column ${name}: values above ${spec.max}`, where: `${col} > ${spec.max}` });
   }
   if (tests.length) {
     const [counts] = await db.all<Record<string, bigint>>(`SELECT ${tests.map((t, i) => `count(*) FILTER (WHERE ${t.where}) AS c${i}`).join(", ")} FROM ${table}`);
@@ -210,6 +213,59 @@ export async function checkModel(db: Db, model: Model): Promise<string[]> {
     if (dups.length) problems.push(`key (${model.key.join(", ")}) not unique, e.g. ${show(dups)}`);
   }
   return problems;
+}
+
+/** What a table's statistics prove of a column: no null at all; every value at least `min`, at most `max`. */
+interface Proven {
+  hasNull?: boolean;
+  /** An integer column: its bounds are exact integers. */
+  integer?: boolean;
+  min?: number;
+  max?: number;
+}
+
+/**
+ * What DuckDB's statistics of `table` prove of `columns` (stats(): kept as the table is written, and
+ * sound, as the planner relies on them: a column said to hold no null holds none, its values lie
+ * within its min and max). Integers and decimals are taken as printed. A double's bounds are printed
+ * in full (0.30000000000000004) in this DuckDB, but that is no documented format: they are widened by
+ * a relative 1e-12 (a bound at the limit of a check, as a share's 1.0, then does not rule it out), 0
+ * excepted. Dates, texts, NaN and infinities prove no bound. A table with no row proves nothing (its
+ * checks cost nothing).
+ */
+async function provenBy(db: Db, table: string, columns: string[], types: Map<string, string>): Promise<Map<string, Proven>> {
+  const out = new Map<string, Proven>();
+  if (!columns.length) return out;
+  const [row] = await db.all<Record<string, string>>(`SELECT ${columns.map((c, i) => `stats(${ident(c)}) AS s${i}`).join(", ")} FROM ${table} LIMIT 1`);
+  if (!row) return out;
+  columns.forEach((c, i) => {
+    const text = String(row[`s${i}`] ?? "");
+    const family = familyOf(types.get(c) ?? "");
+    const rounded = /^(DOUBLE|FLOAT)/i.test(types.get(c) ?? "");
+    const known: Proven = {};
+    const nulls = text.match(/\[Has Null: (true|false),/);
+    if (nulls) known.hasNull = nulls[1] === "true";
+    const bounds = text.match(/^\[Min: ([^,\]]*), Max: ([^,\]]*)[,\]]/);
+    if (bounds && (family === "integer" || family === "number")) {
+      const exact = (t: string) => /^-?\d+(\.\d+)?$/.test(t) && Math.abs(Number(t)) < 2 ** 53;
+      const float = (t: string) => /^-?\d+(\.\d+)?(e[+-]?\d+)?$/.test(t);
+      const [lo, hi] = [bounds[1]!, bounds[2]!];
+      if (!rounded && exact(lo) && exact(hi)) Object.assign(known, { min: Number(lo), max: Number(hi), integer: family === "integer" });
+      else if (rounded && float(lo) && float(hi)) {
+        const widen = (x: number, dir: 1 | -1) => x + dir * Math.abs(x) * 1e-12;
+        Object.assign(known, { min: widen(Number(lo), -1), max: widen(Number(hi), 1) });
+      }
+    }
+    out.set(c, known);
+  });
+  return out;
+}
+
+/** Whether every integer between the proven bounds is an accepted value (so no value is outside them). */
+function withinIntegers(known: Proven, accepted: readonly string[]): boolean {
+  if (!known.integer || known.min === undefined || known.max === undefined || known.max - known.min > 100) return false;
+  for (let v = known.min; v <= known.max; v++) if (!accepted.includes(String(v))) return false;
+  return true;
 }
 
 const show = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? Number(v) : v))).join("; ");
