@@ -4,15 +4,10 @@
 -- weighted by its integrity weight; an institution's percentile among those shown that year.
 CREATE TABLE dimension_scores AS
 WITH item AS (
-  -- Grouped by response and dimension alone, then joined to the response's year, institution
-  -- and weight: with those in the key, the national grouping (16 M groups) did not fit in 2 GB.
-  SELECT response_id, dimension, avg(to100(reverse_coded(value, lo, hi, rev), lo, hi)) AS v
-  FROM (
-    SELECT a.response_id, a.value, coalesce(i.dimension, 'overall') AS dimension, coalesce(i.reverse, false) AS rev,
-           coalesce(i.scale_min, $likert_min) AS lo, coalesce(i.scale_max, $likert_max) AS hi
-    FROM evaluation_answers a SEMI JOIN (SELECT response_id FROM response_scores WHERE weight > 0 AND year IS NOT NULL) r USING (response_id)
-    LEFT JOIN instrument i ON lower(i.item_id) = a.item_id)
-  GROUP BY ALL),
+  -- Each response's dimension scores (answers.ts, perDimensionSql: the mean of the dimension's items
+  -- answered, read across the response's row), of the responses that count.
+  SELECT response_id, dimension, v
+  FROM _dimension_items SEMI JOIN (SELECT response_id FROM response_scores WHERE weight > 0 AND year IS NOT NULL) r USING (response_id)),
 g AS (
   SELECT year, institution_id, dimension, count(*) AS n_responses, sum(weight * v) / sum(weight) AS score, GROUPING(institution_id) AS province
   FROM item JOIN response_scores USING (response_id) GROUP BY GROUPING SETS ((year, dimension), (year, institution_id, dimension))),

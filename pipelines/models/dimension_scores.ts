@@ -1,3 +1,4 @@
+import { itemTerms, perDimensionSql } from "./answers.ts";
 import { count, institutionId, score100, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 
@@ -5,7 +6,7 @@ export default defineModel({
   name: "dimension_scores",
   grain: "one row per year and dimension for the province (institution_id null), and per year, institution and dimension for each institution with at least min_group_public responses",
   key: ["year", "institution_id", "dimension"],
-  dependsOn: ["evaluation_answers", "response_scores", "instrument"],
+  dependsOn: ["evaluations", "response_scores", "instrument"],
   columns: {
     year: year(),
     institution_id: institutionId,
@@ -14,5 +15,9 @@ export default defineModel({
     score: score100("维度得分 weighted mean of the responses' dimension scores, 0-100"),
     percentile: { type: "number", doc: "百分位 the institution's percentile among those shown that year (null for the province)", min: 0, max: 100 },
   },
-  build: { sql: ({ policy }) => ({ likert_min: policy.likert.min, likert_max: policy.likert.max, min_group: policy.min_group_public }) },
+  // (The SQL reads each response's answers across its row: a view written from the instrument, answers.ts.)
+  build: {
+    sql: ({ policy }) => ({ min_group: policy.min_group_public }),
+    views: async ({ db, policy }) => ({ _dimension_items: perDimensionSql(await itemTerms(db, policy)) }),
+  },
 });

@@ -52,11 +52,16 @@ export interface Model {
   restricted?: boolean;
   /**
    * Build the table. A SQL model runs `<name>.sql` beside its declaration with the parameters
-   * `sql` returns; a TypeScript model returns its rows, objects keyed by column; `run` is SQL that
-   * TypeScript writes (a fitted model applied in DuckDB to millions of rows).
+   * `sql` returns, after making the temporary views `views` returns (SQL written from the data, as
+   * one expression over an item column each: answers.ts; dropped after); a TypeScript model returns
+   * its rows, objects keyed by column; `run` is SQL that TypeScript writes (a fitted model applied in
+   * DuckDB to millions of rows).
    */
   build:
-    | { sql: (ctx: RunContext) => Record<string, DuckDBValue> | Promise<Record<string, DuckDBValue>> }
+    | {
+        sql: (ctx: RunContext) => Record<string, DuckDBValue> | Promise<Record<string, DuckDBValue>>;
+        views?: (ctx: RunContext) => Promise<Record<string, string>>;
+      }
     | { rows: (ctx: RunContext) => Promise<Record<string, unknown>[]> }
     | { run: (ctx: RunContext) => Promise<void> };
   /**
@@ -284,8 +289,14 @@ export async function buildModel(ctx: RunContext, m: Model, params?: Record<stri
   if ("sql" in m.build) {
     const values = params ?? (await m.build.sql(ctx));
     await ctx.db.run(`DROP TABLE IF EXISTS ${ident(m.name)}`);
-    if (m.partitioned) kept = await buildParts(ctx, m, values, previous);
-    else await ctx.db.script(modelSql(m.name), values, `models/${m.name}.sql`);
+    const views = Object.entries((await m.build.views?.(ctx)) ?? {});
+    for (const [name, sql] of views) await ctx.db.run(`CREATE OR REPLACE TEMP VIEW ${ident(name)} AS ${sql}`);
+    try {
+      if (m.partitioned) kept = await buildParts(ctx, m, values, previous);
+      else await ctx.db.script(modelSql(m.name), values, `models/${m.name}.sql`);
+    } finally {
+      for (const [name] of views) await ctx.db.run(`DROP VIEW IF EXISTS ${ident(name)}`);
+    }
   } else if ("rows" in m.build) await writeRows(ctx.db, m, await m.build.rows(ctx));
   else await m.build.run(ctx);
   const t0 = performance.now();

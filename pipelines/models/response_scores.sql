@@ -9,24 +9,11 @@
 -- weight 0 (excluded): burst with another signal, or straight_line with too_fast;
 -- weight 0.5 (down-weighted): any one signal alone; otherwise 1.
 CREATE TABLE response_scores AS
-WITH items AS (
-    SELECT a.response_id, a.item_id, a.value,
-           coalesce(i.scale_min, $likert_min) AS lo,
-           coalesce(i.scale_max, $likert_max) AS hi,
-           coalesce(i.reverse, false) AS rev
-    FROM evaluation_answers a
-    LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
-),
-per_response AS (
-    SELECT response_id,
-           count(*) AS n_items,
-           avg(to100(reverse_coded(value, lo, hi, rev), lo, hi)) AS score,
-           min(value) = max(value) AS same_answer,
-           bool_and(value = hi) OR bool_and(value = CASE WHEN rev THEN lo ELSE hi END) AS all_top,
-           bit_xor(hash(item_id, value)) AS pattern  -- order-free fingerprint of the answer vector
-    FROM items
-    GROUP BY response_id
-),
+-- per_response (answers.ts, perResponseSql): one row per response with an item answered, read across
+-- its row: n_items, score (the mean of its items reverse-coded and rescaled 0-100), same_answer
+-- (every answer the same), all_top (every answer at the top of its scale, as given or after reverse
+-- coding), pattern (a hash of the answer vector: equal answers, equal patterns).
+WITH per_response AS (SELECT * FROM _response_items),
 scored AS (
     SELECT e.response_id, e.project_id,
            coalesce(p.year, year(e.submitted_at)) AS year,

@@ -1,3 +1,4 @@
+import { itemTerms, perResponseSql } from "./answers.ts";
 import { count, institutionId, projectId, score100, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 
@@ -5,7 +6,7 @@ export default defineModel({
   name: "response_scores",
   grain: "one row per loaded evaluation response",
   key: ["response_id"],
-  dependsOn: ["evaluations", "evaluation_answers", "instrument", "projects"],
+  dependsOn: ["evaluations", "instrument", "projects"],
   columns: {
     response_id: { type: "text", doc: "问卷编号 response id", notNull: true },
     project_id: projectId,
@@ -21,5 +22,9 @@ export default defineModel({
     burst: { type: "boolean", doc: "集中雷同 three or more identical answer patterns in a project within 30 minutes", notNull: true },
     weight: { type: "number", doc: "权重 integrity weight: 0 excluded, 0.5 down-weighted, 1", notNull: true, accepted: ["0.0", "0.5", "1.0"] },
   },
-  build: { sql: ({ policy }) => ({ likert_min: policy.likert.min, likert_max: policy.likert.max, seconds_per_item: policy.integrity.min_seconds_per_item }) },
+  // (The SQL reads each response's answers across its row: a view written from the instrument, answers.ts.)
+  build: {
+    sql: ({ policy }) => ({ seconds_per_item: policy.integrity.min_seconds_per_item }),
+    views: async ({ db, policy }) => ({ _response_items: perResponseSql(await itemTerms(db, policy)) }),
+  },
 });
