@@ -4,7 +4,7 @@
 -- weighted by its integrity weight; an institution's percentile among those shown that year.
 CREATE TABLE dimension_scores AS
 WITH item AS (
-  -- Each response's dimension scores (answers.ts, perDimensionSql: the mean of the dimension's items
+  -- Each response's dimension scores (analytics/answers.ts, perDimensionSql: the mean of the dimension's items
   -- answered, read across the response's row), of the responses that count.
   SELECT response_id, dimension, v
   FROM _dimension_items SEMI JOIN (SELECT response_id FROM response_scores WHERE weight > 0 AND year IS NOT NULL) r USING (response_id)),

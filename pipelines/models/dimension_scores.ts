@@ -1,4 +1,4 @@
-import { itemTerms, perDimensionSql } from "./answers.ts";
+import { itemTerms, perDimensionSql } from "../analytics/answers.ts";
 import { count, institutionId, score100, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 
@@ -15,7 +15,7 @@ export default defineModel({
     score: score100("维度得分 weighted mean of the responses' dimension scores, 0-100"),
     percentile: { type: "number", doc: "百分位 the institution's percentile among those shown that year (null for the province)", min: 0, max: 100 },
   },
-  // (The SQL reads each response's answers across its row: a view written from the instrument, answers.ts.)
+  // (The SQL reads each response's answers across its row: a view written from the instrument, analytics/answers.ts.)
   build: {
     sql: ({ policy }) => ({ min_group: policy.min_group_public }),
     views: async ({ db, policy }) => ({ _dimension_items: perDimensionSql(await itemTerms(db, policy)) }),

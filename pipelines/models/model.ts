@@ -53,7 +53,7 @@ export interface Model {
   /**
    * Build the table. A SQL model runs `<name>.sql` beside its declaration with the parameters
    * `sql` returns, after making the temporary views `views` returns (SQL written from the data, as
-   * one expression over an item column each: answers.ts; dropped after); a TypeScript model returns
+   * one expression over an item column each: analytics/answers.ts; dropped after); a TypeScript model returns
    * its rows, objects keyed by column; `run` is SQL that TypeScript writes (a fitted model applied in
    * DuckDB to millions of rows).
    */

@@ -9,7 +9,7 @@
 -- weight 0 (excluded): burst with another signal, or straight_line with too_fast;
 -- weight 0.5 (down-weighted): any one signal alone; otherwise 1.
 CREATE TABLE response_scores AS
--- per_response (answers.ts, perResponseSql): one row per response with an item answered, read across
+-- per_response (analytics/answers.ts, perResponseSql): one row per response with an item answered, read across
 -- its row: n_items, score (the mean of its items reverse-coded and rescaled 0-100), same_answer
 -- (every answer the same), all_top (every answer at the top of its scale, as given or after reverse
 -- coding), pattern (a hash of the answer vector: equal answers, equal patterns).

@@ -1,4 +1,4 @@
-import { itemTerms, perResponseSql } from "./answers.ts";
+import { itemTerms, perResponseSql } from "../analytics/answers.ts";
 import { count, institutionId, projectId, score100, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 
@@ -22,7 +22,7 @@ export default defineModel({
     burst: { type: "boolean", doc: "集中雷同 three or more identical answer patterns in a project within 30 minutes", notNull: true },
     weight: { type: "number", doc: "权重 integrity weight: 0 excluded, 0.5 down-weighted, 1", notNull: true, accepted: ["0.0", "0.5", "1.0"] },
   },
-  // (The SQL reads each response's answers across its row: a view written from the instrument, answers.ts.)
+  // (The SQL reads each response's answers across its row: a view written from the instrument, analytics/answers.ts.)
   build: {
     sql: ({ policy }) => ({ seconds_per_item: policy.integrity.min_seconds_per_item }),
     views: async ({ db, policy }) => ({ _response_items: perResponseSql(await itemTerms(db, policy)) }),

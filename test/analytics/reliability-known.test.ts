@@ -5,6 +5,16 @@ import { openDb, type Db } from "../../pipelines/lib/db.ts";
 import { parsePolicy } from "../../pipelines/lib/policy.ts";
 import { createMeasures } from "../../pipelines/models/model.ts";
 
+/**
+ * The answers written long (`answers_long`) as the load keeps them: `evaluations` one column per item,
+ * `evaluation_answers` its long view.
+ */
+async function asLoaded(db: Db): Promise<void> {
+  await db.run(`CREATE TABLE evaluations AS PIVOT answers_long ON item_id USING first(CAST(value AS SMALLINT)) GROUP BY response_id`);
+  await db.run(`CREATE VIEW evaluation_answers AS SELECT response_id, item_id, CAST(value AS SMALLINT) AS value
+    FROM (UNPIVOT (SELECT * FROM evaluations) ON COLUMNS(* EXCLUDE (response_id)) INTO NAME item_id VALUE value)`);
+}
+
 /** An empty in-memory warehouse with the shared measures (reverse coding) it holds before any model. */
 async function warehouse(): Promise<Db> {
   const db = await openDb(":memory:");
@@ -20,15 +30,16 @@ async function province(): Promise<Db> {
   await db.run(`CREATE TABLE instrument (item_id VARCHAR, dimension VARCHAR, reverse BOOLEAN, scale_min INTEGER, scale_max INTEGER)`);
   await db.run(`INSERT INTO instrument VALUES ('q1', 'content', false, 1, 5), ('q2', 'content', false, 1, 5), ('q3', 'gains', false, 1, 5), ('q4', 'gains', true, 1, 5)`);
   await db.run(`CREATE TABLE response_scores (response_id VARCHAR, project_id VARCHAR, year BIGINT, weight DOUBLE, score DOUBLE)`);
-  await db.run(`CREATE TABLE evaluation_answers (response_id VARCHAR, item_id VARCHAR, value INTEGER)`);
+  await db.run(`CREATE TABLE answers_long (response_id VARCHAR, item_id VARCHAR, value INTEGER)`);
   for (let i = 0; i < 14; i++) {
     const id = `R${String(i).padStart(2, "0")}`;
     const v = (i % 5) + 1;
     const suspicious = i >= 12;
     await db.run(`INSERT INTO response_scores VALUES ($id, $p, 2025, $w, $s)`, { id, p: `P${i % 3}`, w: suspicious ? 0.5 : 1, s: 10 * ((i % 3) + 1) });
-    await db.run(`INSERT INTO evaluation_answers VALUES ($id, 'q1', $v), ($id, 'q2', $v2)`, { id, v, v2: suspicious ? 6 - v : v });
-    if (i !== 3 && i !== 7) await db.run(`INSERT INTO evaluation_answers VALUES ($id, 'q3', $v), ($id, 'q4', $r)`, { id, v, r: 6 - v });
+    await db.run(`INSERT INTO answers_long VALUES ($id, 'q1', $v), ($id, 'q2', $v2)`, { id, v, v2: suspicious ? 6 - v : v });
+    if (i !== 3 && i !== 7) await db.run(`INSERT INTO answers_long VALUES ($id, 'q3', $v), ($id, 'q4', $r)`, { id, v, r: 6 - v });
   }
+  await asLoaded(db);
   return db;
 }
 
@@ -88,7 +99,7 @@ describe("reliability by hand", () => {
       await db.run(`CREATE TABLE instrument (item_id VARCHAR, dimension VARCHAR, reverse BOOLEAN, scale_min INTEGER, scale_max INTEGER)`);
       await db.run(`INSERT INTO instrument VALUES ('q5', 'mixed', false, 1, 5), ('q6', 'mixed', false, 1, 5), ('q7', 'mixed', false, 1, 5)`);
       await db.run(`CREATE TABLE response_scores (response_id VARCHAR, project_id VARCHAR, year BIGINT, weight DOUBLE, score DOUBLE)`);
-      await db.run(`CREATE TABLE evaluation_answers (response_id VARCHAR, item_id VARCHAR, value INTEGER)`);
+      await db.run(`CREATE TABLE answers_long (response_id VARCHAR, item_id VARCHAR, value INTEGER)`);
       const clean: number[][] = [];
       const all: number[][] = [];
       for (let i = 0; i < 16; i++) {
@@ -98,10 +109,11 @@ describe("reliability by hand", () => {
         const row = suspicious ? [v, v, v] : [v, 6 - v, i % 4 === 0 ? Math.min(5, v + 1) : v];
         (suspicious ? all : (clean.push(row), all)).push(row);
         await db.run(`INSERT INTO response_scores VALUES ($id, 'P', 2024, $w, 50)`, { id: `S${i}`, w: suspicious ? 0.25 : 1 });
-        await db.run(`INSERT INTO evaluation_answers VALUES ($id, 'q5', $a), ($id, 'q6', $b), ($id, 'q7', $c)`, { id: `S${i}`, a: row[0]!, b: row[1]!, c: row[2]! });
+        await db.run(`INSERT INTO answers_long VALUES ($id, 'q5', $a), ($id, 'q6', $b), ($id, 'q7', $c)`, { id: `S${i}`, a: row[0]!, b: row[1]!, c: row[2]! });
       }
       await db.run(`INSERT INTO response_scores VALUES ('T1', 'P', 2023, 1, 50)`);
-      await db.run(`INSERT INTO evaluation_answers VALUES ('T1', 'q5', 3), ('T1', 'q6', 3), ('T1', 'q7', 3)`);
+      await db.run(`INSERT INTO answers_long VALUES ('T1', 'q5', 3), ('T1', 'q6', 3), ('T1', 'q7', 3)`);
+      await asLoaded(db);
       const variance = (xs: number[]) => {
         const m = xs.reduce((a, x) => a + x, 0) / xs.length;
         return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
