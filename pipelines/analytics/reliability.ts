@@ -6,7 +6,7 @@
 import { ident, literal, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { itemTerms } from "./answers.ts";
-import { bootstrap, covariance, cronbachAlpha, iccOneWay, mcdonaldOmega, pearson, type GroupSummary } from "../lib/shared/stats.ts";
+import { bootstrap, bootstrapCovariance, covariance, cronbachAlpha, iccOneWay, mcdonaldOmega, pearson, type GroupSummary } from "../lib/shared/stats.ts";
 
 const SAMPLE = 5000;
 
@@ -147,8 +147,8 @@ export async function reliability(db: Db, policy: Policy): Promise<{ dims: Relia
       // ω needs a factor to be identified: three items at least.
       const hasOmega = itemIds.length >= 3;
       const omega = hasOmega ? omegaOf(clean) : NaN;
-      const [aLo, aHi] = bootstrap(clean, alphaOf, 200, 0.95, year ?? 0);
-      const [oLo, oHi] = hasOmega ? bootstrap(clean, omegaOf, 100, 0.95, (year ?? 0) + 1) : [NaN, NaN];
+      const [aLo, aHi] = bootstrapCovariance(clean, cronbachAlpha, 200, 0.95, year ?? 0);
+      const [oLo, oHi] = hasOmega ? bootstrapCovariance(clean, mcdonaldOmega, 100, 0.95, (year ?? 0) + 1) : [NaN, NaN];
       const alphaAll = alphaOf(all);
       const warnings: string[] = [];
       const { alpha_min: floor, straight_lining_shift: shift } = policy.reliability;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrap, covariance, cronbachAlpha, empiricalBayes, iccOneWay, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/lib/shared/stats.ts";
+import { bootstrap, bootstrapCovariance, covariance, cronbachAlpha, empiricalBayes, iccOneWay, mcdonaldOmega, normalCdf, normalQuantile, rankIntervals, seeded, spearman } from "../../pipelines/lib/shared/stats.ts";
 
 describe("Cronbach's alpha", () => {
   it("matches a hand-computed textbook example (3 items, 4 respondents: 0.9643)", () => {
@@ -68,6 +68,30 @@ describe("normal distribution, bootstrap, ranks", () => {
     expect(b).toBeGreaterThan(4.4);
     expect(d - c).toBeLessThan((b - a) / 3);
   });
+  it("bootstraps a statistic of the covariance as `bootstrap` does, from the same draws, with sums kept flat", () => {
+    // 600 answers to 4 items on 1-5 (one item reversed-like) and 3 answers far from 0 (1000 + …):
+    // the interval is the generic bootstrap's over covariance() of each resample's rows.
+    const rand = seeded(3);
+    const likert = Array.from({ length: 600 }, () => {
+      const t = 1 + Math.floor(rand() * 5);
+      return [t, Math.min(5, t + Math.floor(rand() * 2)), 6 - t, 1 + Math.floor(rand() * 5)];
+    });
+    const far = Array.from({ length: 300 }, () => [1000 + rand(), 1000 + 2 * rand(), 999.5 + rand()]);
+    for (const [rows, stat] of [
+      [likert, cronbachAlpha],
+      [likert, mcdonaldOmega],
+      [far, cronbachAlpha],
+    ] as const) {
+      for (const seed of [1, 2025]) {
+        const [lo, hi] = bootstrapCovariance(rows, stat, 200, 0.95, seed);
+        const [glo, ghi] = bootstrap(rows, (m) => stat(covariance(m)), 200, 0.95, seed);
+        expect(lo).toBeCloseTo(glo, 9);
+        expect(hi).toBeCloseTo(ghi, 9);
+        expect(lo).toBeLessThan(hi);
+      }
+    }
+  });
+
   it("gives rank intervals that are tight when separated and wide when not", () => {
     const r = rankIntervals([90, 80, 70, 69.9], [0.1, 0.1, 3, 3], 2000);
     expect(r[0]).toEqual({ low: 1, high: 1, simLow: 1, simHigh: 1 });

@@ -18,6 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+let fileNo = 0;
 const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
 /** One kind's file of `rows` (header → cell) through the text read and the native read; rows in file order. */
@@ -25,7 +26,7 @@ async function typed(kind: "attendance" | "trainees", rows: Record<string, strin
   const spec = SPECS[kind];
   const columns = Object.keys(rows[0]!);
   const headers = columns.map((c): HeaderMap => ({ header: c, target: { kind: "col", col: spec.cols.find((x) => x.name === c)! } }));
-  const csv = path.join(dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
+  const csv = path.join(dir, `${kind}-${fileNo++}.csv`);
   await writeFile(csv, `${columns.join(",")}\n${rows.map((r) => columns.map((c) => quote(r[c]!)).join(",")).join("\n")}\n`);
   const out: Record<string, unknown>[][] = [];
   for (const native of [false, true]) {

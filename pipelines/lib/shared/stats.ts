@@ -145,16 +145,21 @@ export function mcdonaldOmega(cov: number[][]): number {
 export function covariance(rows: number[][]): number[][] {
   const n = rows.length;
   const k = rows[0]?.length ?? 0;
-  const mean = new Array<number>(k).fill(0);
-  for (const r of rows) for (let j = 0; j < k; j++) mean[j]! += r[j]! / n;
-  const cov = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  // (Typed sums, divided once at the end: a reliability bootstrap takes some ten thousand of these.)
+  const mean = new Float64Array(k);
+  for (const r of rows) for (let j = 0; j < k; j++) mean[j]! += r[j]!;
+  for (let j = 0; j < k; j++) mean[j]! /= n;
+  const d = new Float64Array(k);
+  const sum = new Float64Array(k * k);
   for (const r of rows) {
+    for (let j = 0; j < k; j++) d[j] = r[j]! - mean[j]!;
     for (let a = 0; a < k; a++) {
-      const da = r[a]! - mean[a]!;
-      for (let b = a; b < k; b++) cov[a]![b]! += (da * (r[b]! - mean[b]!)) / (n - 1);
+      const da = d[a]!;
+      for (let b = a; b < k; b++) sum[a * k + b]! += da * d[b]!;
     }
   }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) cov[a]![b] = cov[b]![a]!;
+  const cov = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let a = 0; a < k; a++) for (let b = a; b < k; b++) cov[a]![b] = cov[b]![a] = sum[a * k + b]! / (n - 1);
   return cov;
 }
 
@@ -188,6 +193,46 @@ export function bootstrap<T>(units: T[], stat: (units: T[]) => number, reps = 20
   for (let r = 0; r < reps; r++) {
     const sample = units.map(() => units[Math.floor(rand() * units.length)]!);
     const v = stat(sample);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  return values.length ? [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)] : [NaN, NaN];
+}
+
+/**
+ * `bootstrap` of a statistic of the rows' covariance matrix, with the same resamples (the same draws
+ * for the same seed): each resample's covariance from the sums of its rows and of their products
+ * (about the whole sample's means, so that little cancels), kept in flat arrays, not from a copy of
+ * its rows. A reliability run takes some ten thousand resamples of up to 5,000 rows.
+ */
+export function bootstrapCovariance(rows: number[][], stat: (cov: number[][]) => number, reps = 200, level = 0.95, seed = 1): [number, number] {
+  const n = rows.length;
+  const k = rows[0]?.length ?? 0;
+  const center = new Float64Array(k);
+  for (const r of rows) for (let j = 0; j < k; j++) center[j]! += r[j]!;
+  for (let j = 0; j < k; j++) center[j]! /= n;
+  const pairs = (k * (k + 1)) / 2;
+  const x = new Float64Array(n * k);
+  const xx = new Float64Array(n * pairs);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < k; j++) x[i * k + j] = r[j]! - center[j]!;
+    for (let a = 0, p = 0; a < k; a++) for (let b = a; b < k; b++, p++) xx[i * pairs + p] = x[i * k + a]! * x[i * k + b]!;
+  });
+  const rand = seeded(seed);
+  const values: number[] = [];
+  const sum = new Float64Array(k);
+  const sumXX = new Float64Array(pairs);
+  for (let r = 0; r < reps; r++) {
+    sum.fill(0);
+    sumXX.fill(0);
+    for (let t = 0; t < n; t++) {
+      const i = Math.floor(rand() * n);
+      for (let j = 0; j < k; j++) sum[j]! += x[i * k + j]!;
+      for (let p = 0; p < pairs; p++) sumXX[p]! += xx[i * pairs + p]!;
+    }
+    const cov = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    for (let a = 0, p = 0; a < k; a++) for (let b = a; b < k; b++, p++) cov[a]![b] = cov[b]![a] = (sumXX[p]! - (sum[a]! * sum[b]!) / n) / (n - 1);
+    const v = stat(cov);
     if (Number.isFinite(v)) values.push(v);
   }
   values.sort((a, b) => a - b);
