@@ -72,37 +72,45 @@ function completeUtf8Prefix(b: Buffer): number {
   return b.length;
 }
 
-
 /** A file at least this large is scanned on a worker thread (below it, the message costs more than the scan). */
 const ON_A_WORKER = 8 << 20;
 
+/** A worker thread that stopped (or could not start): its scans are made on this thread instead. */
+class WorkerLost extends Error {}
+
 /**
  * Scans on worker threads, as many as there are cores (at most `most`), started with the first large
- * file: sha256 alone runs at about 1.5 GB/s on one core, and a national folder is 3.4 GB. A worker's
- * failure fails the scans it held, with its message; `close` ends them all.
+ * file: sha256 alone runs at about 1.5 GB/s on one core, and a national folder is 3.4 GB. A scan that
+ * fails fails with its reason (a file that cannot be read); a worker that stops has its scans made
+ * on this thread. `close` ends the workers.
  */
 export class ScanPool {
   private workers: { worker: Worker; busy: number }[] = [];
   private pending = new Map<number, { resolve: (f: ScanFacts) => void; reject: (e: Error) => void; worker: Worker }>();
   private next = 0;
+  /** A worker stopped unasked: the scans after it are made on this thread. */
+  private lost = false;
 
   constructor(private readonly most: number) {}
 
   /** The scan of `abs` (of `bytes` bytes): on a worker when it is large. */
   scan(abs: string, bytes: number): Promise<ScanFacts> {
-    if (bytes < ON_A_WORKER || this.most < 1) return scan(abs);
+    if (bytes < ON_A_WORKER || this.most < 1 || this.lost) return scan(abs);
     const slot = this.slot();
     const id = this.next++;
     slot.busy++;
     return new Promise<ScanFacts>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: slot.worker });
       slot.worker.postMessage({ id, file: abs });
-    }).finally(() => slot.busy--);
+    })
+      .finally(() => slot.busy--)
+      .catch((e: unknown) => (e instanceof WorkerLost ? scan(abs) : Promise.reject(e)));
   }
 
   async close(): Promise<void> {
     const workers = this.workers.map((w) => w.worker);
     this.workers = [];
+    this.lost = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
@@ -125,8 +133,12 @@ export class ScanPool {
       if (m.facts) p.resolve(m.facts);
       else p.reject(new Error(m.error ?? "the scan failed"));
     });
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`the scanning thread stopped (exit code ${code})`)));
+    worker.on("error", (e) => fail(new WorkerLost(e.message)));
+    worker.on("exit", (code) => {
+      this.lost = true;
+      fail(new WorkerLost(`the scanning thread stopped (exit code ${code})`));
+      this.workers = this.workers.filter((w) => w.worker !== worker);
+    });
     const slot = { worker, busy: 0 };
     this.workers.push(slot);
     return slot;

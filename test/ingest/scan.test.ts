@@ -57,6 +57,23 @@ describe("the first pass on a worker thread", () => {
     expect((await pool.scan(file, 9 << 20)).sha256).toBe((await scan(file)).sha256);
   });
 
+  it("makes on this thread the scans of a worker that stopped, and the scans after them", async () => {
+    const file = path.join(dir, "lost.csv");
+    await writeFile(file, lines(9, "P1,T1,S1,2023-04-06,线上,180,,,出勤\n"));
+    const lost = new ScanPool(1);
+    try {
+      const pending = lost.scan(file, 9 << 20);
+      // (The worker ends before it answers, as one that crashed would.)
+      await (lost as unknown as { workers: { worker: { terminate(): Promise<number> } }[] }).workers[0]!.worker.terminate();
+      const here = await scan(file);
+      expect(await pending).toEqual(here);
+      expect(await lost.scan(file, 9 << 20)).toEqual(here);
+      expect((lost as unknown as { workers: unknown[] }).workers).toEqual([]);
+    } finally {
+      await lost.close();
+    }
+  });
+
   it("gives a load's first pass of large files the same outcomes as of small ones", async () => {
     const input = path.join(dir, "input");
     await mkdir(input, { recursive: true });
