@@ -232,10 +232,10 @@ interface Proven {
 /**
  * What DuckDB's statistics of `table` prove of `columns` (stats(): kept as the table is written, and
  * sound, as the planner relies on them: a column said to hold no null holds none, its values lie
- * within its min and max). Integers and decimals are taken as printed. A double's bounds are printed
- * in full (0.30000000000000004) in this DuckDB, but that is no documented format: they are widened by
- * a relative 1e-12 (a bound at the limit of a check, as a share's 1.0, then does not rule it out), 0
- * excepted. Dates, texts, NaN and infinities prove no bound. A table with no row proves nothing (its
+ * within its min and max). An integer column's bounds are taken as printed. A double's are printed
+ * in full (0.30000000000000004) in this DuckDB, but that is no documented format, and a decimal's may
+ * hold more digits than a double: both are widened by a relative 1e-12 (a bound at the limit of a
+ * check, as a share's 1.0, then does not rule it out), 0 excepted. Dates, texts, NaN and infinities prove no bound. A table with no row proves nothing (its
  * checks cost nothing).
  */
 async function provenBy(db: Db, table: string, columns: string[], types: Map<string, string>): Promise<Map<string, Proven>> {
@@ -246,17 +246,17 @@ async function provenBy(db: Db, table: string, columns: string[], types: Map<str
   columns.forEach((c, i) => {
     const text = String(row[`s${i}`] ?? "");
     const family = familyOf(types.get(c) ?? "");
-    const rounded = /^(DOUBLE|FLOAT)/i.test(types.get(c) ?? "");
     const known: Proven = {};
     const nulls = text.match(/\[Has Null: (true|false),/);
     if (nulls) known.hasNull = nulls[1] === "true";
     const bounds = text.match(/^\[Min: ([^,\]]*), Max: ([^,\]]*)[,\]]/);
     if (bounds && (family === "integer" || family === "number")) {
-      const exact = (t: string) => /^-?\d+(\.\d+)?$/.test(t) && Math.abs(Number(t)) < 2 ** 53;
+      const integer = (t: string) => /^-?\d+$/.test(t) && Math.abs(Number(t)) < 2 ** 53;
       const float = (t: string) => /^-?\d+(\.\d+)?(e[+-]?\d+)?$/.test(t);
       const [lo, hi] = [bounds[1]!, bounds[2]!];
-      if (!rounded && exact(lo) && exact(hi)) Object.assign(known, { min: Number(lo), max: Number(hi), integer: family === "integer" });
-      else if (rounded && float(lo) && float(hi)) {
+      if (family === "integer" && integer(lo) && integer(hi)) Object.assign(known, { min: Number(lo), max: Number(hi), integer: true });
+      else if (float(lo) && float(hi)) {
+        // (A decimal's digits may be more than a double holds: widened as a double's are.)
         const widen = (x: number, dir: 1 | -1) => x + dir * Math.abs(x) * 1e-12;
         Object.assign(known, { min: widen(Number(lo), -1), max: widen(Number(hi), 1) });
       }

@@ -75,7 +75,7 @@ describe("a model against its declaration", () => {
 
   it("finds every break its table's statistics cannot rule out, in any row group, and passes the clean table", async () => {
     // 300,000 rows (three row groups); each column breaks its check once, in the last row group, by
-    // a value the printed statistics hide or cannot prove: 1 + 2⁻⁵² prints as 1.0, -1e-20 is below 0.
+    // a value the statistics hide or cannot prove: 1 + 2⁻⁵², -1e-20, a decimal's 1 + 1e-20.
     const columns: Model["columns"] = {
       id: { type: "integer", doc: "" },
       k: { type: "integer", doc: "", accepted: ["0", "1", "2"] },
@@ -83,13 +83,15 @@ describe("a model against its declaration", () => {
       low: { type: "number", doc: "", min: 0 },
       named: { type: "text", doc: "", notNull: true },
       d: { type: "number", doc: "", accepted: ["1"] },
+      fine: { type: "number", doc: "", max: 1 },
     };
     const rows = (bad: boolean) => `SELECT range AS id,
         ${bad ? "CASE WHEN range = 299999 THEN 3 ELSE range % 3 END" : "range % 3"} AS k,
         ${bad ? "CASE WHEN range = 299998 THEN 1.0 + pow(2, -52) ELSE (range % 11) / 10.0 END" : "(range % 11) / 10.0"} AS share,
         ${bad ? "CASE WHEN range = 299997 THEN -1e-20 ELSE (range % 5) * 0.25 END" : "(range % 5) * 0.25"} AS low,
         ${bad ? "CASE WHEN range = 299996 THEN NULL ELSE 'x' END" : "'x'"} AS named,
-        CAST(1 AS DECIMAL(4, 2)) AS d
+        CAST(1 AS DECIMAL(4, 2)) AS d,
+        ${bad ? "CASE WHEN range = 299995 THEN 1.00000000000000000001 ELSE 0.5 END" : "0.5"}::DECIMAL(38, 20) AS fine
       FROM range(300000)`;
     await withDb(async (db) => {
       const err = await buildModel(ctxOf(db), made(rows(true), columns, ["id"])).catch((e) => e);
@@ -101,6 +103,8 @@ describe("a model against its declaration", () => {
         `column named: null values (declared not null): 1 row(s), e.g. {"id":299996,"named":null}`,
         // (A decimal 1.00 is not the accepted text "1", bounds or not.)
         `column d: values outside 1: 300000 row(s)`,
+        // (A decimal's bound is more digits than a double holds: 1 + 1e-20 is not 1.)
+        `column fine: values above 1: 1 row(s)`,
       ]) expect(err.message).toContain(want);
       const clean = await buildModel(ctxOf(db), made(rows(false), { ...columns, d: { type: "number", doc: "" } }, ["id"])).catch((e) => e);
       expect(clean).toBeTypeOf("number");
