@@ -40,10 +40,10 @@ export async function itemTerms(db: Db, policy: Policy): Promise<ItemTerm[]> {
 const big = (n: number) => `CAST(${n} AS BIGINT)`;
 
 /** The item's answer as a 0-100 score (reverse-coded, rescaled), NULL where it is not answered. */
-export const itemScore = (t: ItemTerm) => `to100(reverse_coded(${ident(t.column)}, ${big(t.lo)}, ${big(t.hi)}, ${t.rev}), ${big(t.lo)}, ${big(t.hi)})`;
+const itemScore = (t: ItemTerm) => `to100(reverse_coded(${ident(t.column)}, ${big(t.lo)}, ${big(t.hi)}, ${t.rev}), ${big(t.lo)}, ${big(t.hi)})`;
 
 /** How many of `terms` are answered, and the mean of their scores (NULL where none is). */
-export function meanOf(terms: ItemTerm[]): { n: string; mean: string } {
+function meanOf(terms: ItemTerm[]): { n: string; mean: string } {
   if (!terms.length) return { n: "0", mean: "CAST(NULL AS DOUBLE)" };
   const n = terms.map((t) => `(${ident(t.column)} IS NOT NULL)::BIGINT`).join(" + ");
   const sum = terms.map((t) => `coalesce(${itemScore(t)}, 0)`).join(" + ");

@@ -219,7 +219,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
 async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined): Promise<LoadResult> {
   const t0 = performance.now();
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, await scansOf(db, source));
-  traceNote(`first pass ${((performance.now() - t0) / 1000).toFixed(2)} s @${(performance.now() / 1000).toFixed(2)}`, `${outcomes.length} files`);
+  traceNote(`first pass ${((performance.now() - t0) / 1000).toFixed(2)} s`, `${outcomes.length} files`);
   if (outcomes.length === 0) throw new EmptyInputError(`the input folder ${inputDir} holds no files: nothing to load`);
   for (const o of outcomes) {
     if (o.status === "refused") info(`拒收 refused ${o.file.path}: ${o.message}`);

@@ -50,11 +50,11 @@ export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> 
 // GUOPEI_TRACE_SQL=1: every statement's first line, milliseconds and end (seconds since the process
 // started) on stderr, to find slow SQL and the time between statements; GUOPEI_TRACE_SQL=full: the
 // whole statement (to time it again alone, or EXPLAIN ANALYZE it).
-const trace = process.env.GUOPEI_TRACE_SQL ? (sql: string, t0: number) => traceNote(`sql ${(performance.now() - t0).toFixed(0)} ms @${(performance.now() / 1000).toFixed(2)}`, (process.env.GUOPEI_TRACE_SQL === "full" ? sql : headOf(sql)) ?? "") : undefined;
+const trace = process.env.GUOPEI_TRACE_SQL ? (sql: string, t0: number) => traceNote(`sql ${(performance.now() - t0).toFixed(0)} ms`, (process.env.GUOPEI_TRACE_SQL === "full" ? sql : headOf(sql)) ?? "") : undefined;
 
-/** One line of the GUOPEI_TRACE_SQL trace on stderr (a statement's time, a read's fallback …). */
+/** One line of the GUOPEI_TRACE_SQL trace on stderr (a statement's time, a read's fallback …), with when it was written. */
 export function traceNote(what: string, detail: string): void {
-  if (process.env.GUOPEI_TRACE_SQL) process.stderr.write(`[${what}] ${detail}\n`);
+  if (process.env.GUOPEI_TRACE_SQL) process.stderr.write(`[${what} @${(performance.now() / 1000).toFixed(2)}] ${detail}\n`);
 }
 
 function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: () => void): Db {

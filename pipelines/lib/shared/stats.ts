@@ -145,21 +145,16 @@ export function mcdonaldOmega(cov: number[][]): number {
 export function covariance(rows: number[][]): number[][] {
   const n = rows.length;
   const k = rows[0]?.length ?? 0;
-  // (Typed sums, divided once at the end: a reliability bootstrap takes some ten thousand of these.)
-  const mean = new Float64Array(k);
-  for (const r of rows) for (let j = 0; j < k; j++) mean[j]! += r[j]!;
-  for (let j = 0; j < k; j++) mean[j]! /= n;
-  const d = new Float64Array(k);
-  const sum = new Float64Array(k * k);
+  const mean = new Array<number>(k).fill(0);
+  for (const r of rows) for (let j = 0; j < k; j++) mean[j]! += r[j]! / n;
+  const cov = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (const r of rows) {
-    for (let j = 0; j < k; j++) d[j] = r[j]! - mean[j]!;
     for (let a = 0; a < k; a++) {
-      const da = d[a]!;
-      for (let b = a; b < k; b++) sum[a * k + b]! += da * d[b]!;
+      const da = r[a]! - mean[a]!;
+      for (let b = a; b < k; b++) cov[a]![b]! += (da * (r[b]! - mean[b]!)) / (n - 1);
     }
   }
-  const cov = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let a = 0; a < k; a++) for (let b = a; b < k; b++) cov[a]![b] = cov[b]![a] = sum[a * k + b]! / (n - 1);
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) cov[a]![b] = cov[b]![a]!;
   return cov;
 }
 
@@ -195,6 +190,11 @@ export function bootstrap<T>(units: T[], stat: (units: T[]) => number, reps = 20
     const v = stat(sample);
     if (Number.isFinite(v)) values.push(v);
   }
+  return percentileInterval(values, level);
+}
+
+/** The central `level` interval of the resampled values (NaN, NaN without any). */
+function percentileInterval(values: number[], level: number): [number, number] {
   values.sort((a, b) => a - b);
   return values.length ? [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)] : [NaN, NaN];
 }
@@ -235,8 +235,7 @@ export function bootstrapCovariance(rows: number[][], stat: (cov: number[][]) =>
     const v = stat(cov);
     if (Number.isFinite(v)) values.push(v);
   }
-  values.sort((a, b) => a - b);
-  return values.length ? [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)] : [NaN, NaN];
+  return percentileInterval(values, level);
 }
 
 export interface Shrunk {
