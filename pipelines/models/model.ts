@@ -53,9 +53,9 @@ export interface Model {
   /**
    * Build the table. A SQL model runs `<name>.sql` beside its declaration with the parameters
    * `sql` returns, after making the temporary views `views` returns (SQL written from the data, as
-   * one expression over an item column each: analytics/answers.ts; dropped after); a TypeScript model returns
-   * its rows, objects keyed by column; `run` is SQL that TypeScript writes (a fitted model applied in
-   * DuckDB to millions of rows).
+   * one expression over an item column each: analytics/answers.ts; dropped after); a TypeScript
+   * model returns its rows, objects keyed by column; `run` is SQL that TypeScript writes (a fitted
+   * model applied in DuckDB to millions of rows).
    */
   build:
     | {
@@ -235,8 +235,8 @@ interface Proven {
  * within its min and max). An integer column's bounds are taken as printed. A double's are printed
  * in full (0.30000000000000004) in this DuckDB, but that is no documented format, and a decimal's may
  * hold more digits than a double: both are widened by a relative 1e-12 (a bound at the limit of a
- * check, as a share's 1.0, then does not rule it out), 0 excepted. Dates, texts, NaN and infinities prove no bound. A table with no row proves nothing (its
- * checks cost nothing).
+ * check, as a share's 1.0, then does not rule it out), 0 excepted. Dates, texts, NaN and infinities
+ * prove no bound. A table with no row proves nothing (its checks cost nothing).
  */
 async function provenBy(db: Db, table: string, columns: string[], types: Map<string, string>): Promise<Map<string, Proven>> {
   const out = new Map<string, Proven>();
