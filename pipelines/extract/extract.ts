@@ -133,8 +133,9 @@ async function buildExtract(results: string, work: string, out: string, k: numbe
     const [{ m: smallest } = { m: 0n }] = await db.all<{ m: bigint | null }>(`SELECT min(c) AS m FROM (SELECT count(DISTINCT person) AS c FROM ex_trainees GROUP BY ${QI.join(", ")})`);
 
     // Evaluations: anonymous already; ids re-keyed, comments as words of their scrubbed text.
-    const comments = await db.all<{ response_id: string; comment: string }>(`SELECT response_id, comment FROM wh.comments_public ORDER BY response_id`);
-    await writeTable(db, "ex_comment_terms", cols({ response_id: "VARCHAR", comment_terms: "VARCHAR" }), comments.map((c) => [c.response_id, terms(c.comment).join(" ")]));
+    // Each distinct text segmented once (a repeated 无 or 很好 is one text), joined back in SQL.
+    const comments = await db.all<{ comment: string }>(`SELECT DISTINCT comment FROM wh.comments_public ORDER BY comment`);
+    await writeTable(db, "ex_comment_terms", cols({ comment: "VARCHAR", comment_terms: "VARCHAR" }), comments.map((c) => [c.comment, terms(c.comment).join(" ")]));
     await db.run(`
       CREATE TABLE ex_evaluations AS
       WITH items AS (PIVOT (SELECT response_id, item_id, value FROM wh.evaluation_answers) ON item_id USING first(value))
@@ -147,7 +148,8 @@ async function buildExtract(results: string, work: string, out: string, k: numbe
       JOIN wh.response_scores r USING (response_id)
       LEFT JOIN wh.projects p ON p.project_id = e.project_id
       LEFT JOIN items i USING (response_id)
-      LEFT JOIN ex_comment_terms ct USING (response_id)
+      LEFT JOIN wh.comments_public cp USING (response_id)
+      LEFT JOIN ex_comment_terms ct ON ct.comment = cp.comment
       -- A project with fewer responses than the public minimum contributes none.
       WHERE e.project_id IN (SELECT project_id FROM wh.evaluations GROUP BY ALL HAVING count(*) >= ${minPublic})
       ORDER BY response`);

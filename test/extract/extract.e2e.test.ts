@@ -7,6 +7,7 @@ import { generateDemo } from "../../data/generator/demo.ts";
 import { extract, type ExtractReport } from "../../pipelines/extract/extract.ts";
 import { openDb } from "../../pipelines/lib/db.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
+import { terms } from "../../pipelines/lib/terms.ts";
 import { run } from "../../pipelines/run.ts";
 import { query, runCli, tmpDir } from "../helpers.ts";
 
@@ -71,5 +72,23 @@ describe("guopei extract", () => {
     expect(evals).not.toContain("<img src=x onerror");
     expect(evals).not.toContain("专家讲得很好，收获很大");
     expect(evals).toContain("comment_terms");
+  });
+
+  it("gives each response the words of its own scrubbed comment", async () => {
+    // Per list of words, as many responses in the extract as scrubbed comments with those words
+    // among the responses it keeps (every response of a project with enough responses).
+    const wh = path.join(results, "guopei.duckdb");
+    const min = (JSON.parse(await readFile(path.join(results, "manifest.json"), "utf8")) as { policy: { min_group_public: number } }).policy.min_group_public;
+    expect(min).toBeGreaterThan(1);
+    const kept = await query<{ comment: string }>(
+      wh,
+      `SELECT c.comment FROM comments_public c JOIN evaluations e USING (response_id)
+       WHERE e.project_id IN (SELECT project_id FROM evaluations GROUP BY ALL HAVING count(*) >= ${min})`,
+    );
+    const want = new Map<string, number>();
+    for (const c of kept) want.set(terms(c.comment).join(" "), (want.get(terms(c.comment).join(" ")) ?? 0) + 1);
+    const got = await rows<{ t: string; n: bigint }>(`SELECT comment_terms AS t, count(*) AS n FROM read_parquet('${path.join(a, "evaluations.parquet")}') WHERE comment_terms IS NOT NULL GROUP BY ALL`);
+    expect(got.length).toBeGreaterThan(3);
+    expect(new Map(got.map((g) => [g.t, Number(g.n)]))).toEqual(want);
   });
 });
