@@ -186,6 +186,9 @@ export async function checkModel(db: Db, model: Model): Promise<string[]> {
     const t = have.get(name);
     if (t === undefined) problems.push(`column ${name}: declared but not produced`);
     else if (!fits(spec.type, familyOf(t))) problems.push(`column ${name}: declared ${spec.type}, produced ${t}`);
+    // A sum of integers is a 128-bit integer: stored so, reading it back is about 25 times slower
+    // than a BIGINT (2.6 s against 0.1 s for 7 M values, measured): the model casts it.
+    else if (/^U?HUGEINT$/i.test(t)) problems.push(`column ${name}: produced ${t}, a 128-bit integer; cast it to BIGINT`);
   }
   for (const c of actual) if (!(c.column_name in model.columns)) problems.push(`column ${c.column_name}: produced but not declared`);
   if (problems.length) return problems;

@@ -39,7 +39,9 @@ run AS (
     WINDOW w AS (PARTITION BY teacher_id ORDER BY d, is_end ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
 own AS (
     SELECT project_id, teacher_id,
-           ends - CASE WHEN self_before THEN 1 ELSE 0 END AS prior_projects,
+           -- (A sum of integers is a 128-bit integer in DuckDB: stored so, it took 2.6 s to read 7 M
+           -- of them back, against 0.1 s for a 64-bit column.)
+           CAST(ends - CASE WHEN self_before THEN 1 ELSE 0 END AS BIGINT) AS prior_projects,
            with_result - CASE WHEN self_before AND own_failed IS NOT NULL THEN 1 ELSE 0 END AS with_result,
            fails - CASE WHEN self_before THEN coalesce(own_failed, 0) ELSE 0 END AS fails
     FROM run WHERE is_end = 0)

@@ -167,13 +167,15 @@ const ruleScore = (r: Row) => Number(r.rules_hit);
  * The training sample (warning_training): at most 300 000 trainee-cuts of past courses with a known
  * outcome, with what the fit reads. A sample by hash, not DuckDB's reservoir (which differs with the
  * threads): the same rows in the same order every run. Taken first, then joined: at national size
- * the join of every training row with the trainees did not fit in a 2 GB memory limit.
+ * the join of every training row with the trainees did not fit in a 2 GB memory limit. (Only the
+ * columns it keeps: the top 300 000 of 5.7 M rows carrying all 26 took 2.2 s, these 1.4 s.)
  */
 export async function sampleTraining(db: Db): Promise<void> {
   await db.run(
     `CREATE OR REPLACE TABLE warning_training AS
      WITH f AS MATERIALIZED (
-       SELECT * FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL
+       SELECT year, project_id, teacher_id, cut_date, at_risk, rules_hit, rural, stage, county_code, ${FEATURES.join(", ")}
+       FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL
        ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date LIMIT ${TRAIN_SAMPLE})
      SELECT f.year, f.project_id, f.teacher_id, f.cut_date, p.start_date, f.at_risk, f.rules_hit, f.rural, f.stage, f.county_code, t.title, ${FEATURES.map((x) => `f.${x}`).join(", ")}
      FROM f

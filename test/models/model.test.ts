@@ -58,6 +58,17 @@ describe("a model against its declaration", () => {
     });
   });
 
+  it("refuses a 128-bit integer (a sum of integers not cast), whatever its family", async () => {
+    await withDb(async (db) => {
+      const sum = `SELECT sum(x) AS n, sum(x) * 0.5 AS m FROM (VALUES (1), (2)) v(x)`;
+      const err = await buildModel(ctxOf(db), made(sum, { n: { type: "integer", doc: "" }, m: { type: "number", doc: "" } })).catch((e) => e);
+      expect(err.message).toContain("column n: produced HUGEINT, a 128-bit integer; cast it to BIGINT");
+      expect(err.message).not.toContain("column m");
+      await buildModel(ctxOf(db), made(`SELECT CAST(sum(x) AS BIGINT) AS n FROM (VALUES (1), (2)) v(x)`, { n: { type: "integer", doc: "" } }));
+      expect(await db.all(`SELECT n FROM t`)).toEqual([{ n: 3n }]);
+    });
+  });
+
   it("names the column, the check and example rows when values break a check", async () => {
     await withDb(async (db) => {
       const m = made(`SELECT * FROM (VALUES (1, 'ok', 0.5), (2, NULL, 1.5), (2, 'odd', 0.2)) v(id, tier, share)`, {
