@@ -15,14 +15,14 @@ export interface ItemTerm {
 }
 
 /**
- * Each item column of `evaluations`, in table order, with each instrument row it matches as the
+ * Each item column of `evaluations` (or of `followups`), in table order, with each instrument row it matches as the
  * long form's join matches them (lower(item_id) = the column's name; an item the instrument lacks
  * has the policy's scale, dimension `overall`, and is not reversed; an id the instrument holds
  * twice counts twice, as there).
  */
-export async function itemTerms(db: Db, policy: Policy): Promise<ItemTerm[]> {
-  const pattern = SPECS.evaluations.items!.pattern;
-  const columns = (await db.all<{ column_name: string }>(`DESCRIBE evaluations`)).map((c) => c.column_name).filter((c) => pattern.test(c));
+export async function itemTerms(db: Db, policy: Policy, kind: "evaluations" | "followups" = "evaluations"): Promise<ItemTerm[]> {
+  const pattern = SPECS[kind].items!.pattern;
+  const columns = (await db.all<{ column_name: string }>(`DESCRIBE ${ident(kind)}`)).map((c) => c.column_name).filter((c) => pattern.test(c));
   if (!columns.length) return [];
   const rows = await db.all<{ column: string; lo: bigint; hi: bigint; rev: boolean; dimension: string }>(
     `SELECT c.item AS "column", coalesce(i.scale_min, $likert_min) AS lo, coalesce(i.scale_max, $likert_max) AS hi,
@@ -87,4 +87,18 @@ export function perDimensionSql(terms: ItemTerm[]): string {
   return `SELECT response_id, dimension, v FROM (
     UNPIVOT (SELECT response_id, ${means.join(",\n      ")} FROM evaluations)
     ON ${dims.map(ident).join(", ")} INTO NAME dimension VALUE v)`;
+}
+
+/**
+ * One row per follow-up (project, teacher, wave) with its lesson observation, how many of its items
+ * are answered (`item_n`) and the sum of their 0-100 scores (`item_sum`: rescaled to the item's
+ * scale, never reverse-coded, as the long form `followup_answers` is read). A follow-up's items
+ * across its row, not its 15 M long rows grouped again nationally (1.4 s against 0.3 s).
+ */
+export function followupItemsSql(terms: ItemTerm[]): string {
+  const n = terms.length ? terms.map((t) => `(${ident(t.column)} IS NOT NULL)::BIGINT`).join(" + ") : "0";
+  const sum = terms.length ? terms.map((t) => `to100(${ident(t.column)}, ${big(t.lo)}, ${big(t.hi)})`).map((x) => `coalesce(${x}, 0)`).join(" + ") : "0";
+  return `SELECT project_id, teacher_id, wave, observation_score, CAST(${n} AS BIGINT) AS item_n,
+    CASE WHEN ${n} > 0 THEN CAST(${sum} AS DOUBLE) END AS item_sum
+  FROM followups`;
 }

@@ -50,20 +50,14 @@ res AS (
            avg(passed(final_result)) AS completion_rate
     FROM assessments GROUP BY ALL
 ),
-fu_items AS (
-    SELECT a.project_id, a.teacher_id,
-           avg(to100(a.value, coalesce(i.scale_min, $likert_min), coalesce(i.scale_max, $likert_max))) AS item_score
-    FROM followup_answers a LEFT JOIN instrument i ON lower(i.item_id) = a.item_id
-    GROUP BY ALL
-),
-fu_obs AS (
-    SELECT project_id, teacher_id, avg(observation_score) AS obs FROM followups GROUP BY ALL
-),
+-- Each trainee followed up: the mean of their answered items over every wave, and of their
+-- observations (the follow-ups' items read across their rows: _followup_items, analytics/answers.ts).
 fu AS (
     SELECT project_id, count(*) AS n_followed,
            avg(transfer(item_score, obs)) AS followup_score,
            stddev_samp(transfer(item_score, obs)) AS followup_sd
-    FROM fu_items FULL JOIN fu_obs USING (project_id, teacher_id)
+    FROM (SELECT project_id, teacher_id, sum(item_sum) / nullif(sum(item_n), 0) AS item_score, avg(observation_score) AS obs
+          FROM _followup_items GROUP BY ALL)
     GROUP BY ALL
 )
 SELECT ap.project_id,

@@ -1,3 +1,4 @@
+import { followupItemsSql, itemTerms } from "../analytics/answers.ts";
 import { count, projectAttributes, projectId, score100, share, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 
@@ -5,7 +6,7 @@ export default defineModel({
   name: "project_evidence",
   grain: "one row per project (every project in projects, plus any that only the evaluations name)",
   key: ["project_id"],
-  dependsOn: ["projects", "trainees", "response_scores", "integrity_flags", "expert_reviews", "attendance", "assessments", "followups", "followup_answers", "instrument"],
+  dependsOn: ["projects", "trainees", "response_scores", "integrity_flags", "expert_reviews", "attendance", "assessments", "followups", "instrument"],
   columns: {
     project_id: projectId,
     year: year(false),
@@ -32,5 +33,8 @@ export default defineModel({
     followup_sd: { type: "number", doc: "跟踪评价标准差", min: 0 },
     integrity_suspect: { type: "text", doc: "诚信存疑 flags at level suspect, '+'-joined" },
   },
-  build: { sql: ({ policy }) => ({ likert_min: policy.likert.min, likert_max: policy.likert.max }) },
+  build: {
+    sql: () => ({}),
+    views: async ({ db, policy }) => ({ _followup_items: followupItemsSql(await itemTerms(db, policy, "followups")) }),
+  },
 });

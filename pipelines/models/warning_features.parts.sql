@@ -62,13 +62,13 @@ SELECT DISTINCT county_code FROM (
     UNION ALL
     SELECT t.county_code FROM hours h JOIN trainees t USING (teacher_id) WHERE t.county_code IS NOT NULL);
 
+-- (A follow-up's items read across its row: _followup_items, analytics/answers.ts; one row per
+-- project, teacher and wave, the contract's key.)
 CREATE OR REPLACE TEMP TABLE _wf_transfer AS
-SELECT f.project_id, f.teacher_id,
-       avg(transfer(i.item, f.observation_score)) AS transfer
-FROM followups f
-LEFT JOIN (SELECT a.project_id, a.teacher_id, a.wave, avg(to100(a.value, coalesce(n.scale_min, $likert_min), coalesce(n.scale_max, $likert_max))) AS item
-           FROM followup_answers a LEFT JOIN instrument n ON lower(n.item_id) = a.item_id GROUP BY ALL) i USING (project_id, teacher_id, wave)
-WHERE f.wave = $transfer_wave
+SELECT project_id, teacher_id,
+       avg(transfer(item_sum / nullif(item_n, 0), observation_score)) AS transfer
+FROM _followup_items
+WHERE wave = $transfer_wave
 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE _parts AS

@@ -1,3 +1,4 @@
+import { followupItemsSql, itemTerms } from "../analytics/answers.ts";
 import { count, countyCode, projectId, schoolId, share, stage, teacherId, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 import { asOf } from "./warning_windows.ts";
@@ -6,7 +7,7 @@ export default defineModel({
   name: "warning_features",
   grain: "one row per trainee and cut; features read only records dated on or before the cut",
   key: ["project_id", "teacher_id", "cut_date"],
-  dependsOn: ["warning_cuts", "warning_windows", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "followup_answers", "instrument"],
+  dependsOn: ["warning_cuts", "warning_windows", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "instrument"],
   restricted: true,
   // Rebuilt project by project: warning_features.parts.sql hashes what each project's rows read.
   partitioned: { column: "project_id", covered: ["as_of"] },
@@ -41,12 +42,11 @@ export default defineModel({
   },
   build: {
     sql: async (ctx) => ({
-      likert_min: ctx.policy.likert.min,
-      likert_max: ctx.policy.likert.max,
       poor_transfer: ctx.policy.warning.poor_transfer,
       transfer_wave: ctx.policy.warning.transfer_wave,
       cycle_years: ctx.policy.hours.cycle_years,
       as_of: await asOf(ctx),
     }),
+    views: async ({ db, policy }) => ({ _followup_items: followupItemsSql(await itemTerms(db, policy, "followups")) }),
   },
 });
