@@ -15,7 +15,7 @@ WITH all_projects AS (
 ev AS (
     SELECT project_id, any_value(year) AS ev_year,
            count(*) AS n_responses,
-           sum(weight) AS n_effective,
+           CAST(sum(weight) AS DECIMAL(18, 1)) AS n_effective, -- (a sum of decimals is 128-bit: model.ts)
            count(*) FILTER (WHERE weight = 0) AS n_excluded,
            sum(weight * score) / nullif(sum(weight), 0) AS eval_raw,
            sqrt(greatest(sum(weight * score * score) / nullif(sum(weight), 0)
