@@ -15,10 +15,10 @@ export interface ItemTerm {
 }
 
 /**
- * Each item column of `evaluations` (or of `followups`), in table order, with each instrument row it matches as the
- * long form's join matches them (lower(item_id) = the column's name; an item the instrument lacks
- * has the policy's scale, dimension `overall`, and is not reversed; an id the instrument holds
- * twice counts twice, as there).
+ * Each item column of `evaluations` (or of `followups`), in table order, with each instrument row
+ * it matches as the long form's join matches them (lower(item_id) = the column's name; an item the
+ * instrument lacks has the policy's scale, dimension `overall`, and is not reversed; an id the
+ * instrument holds twice counts twice, as there).
  */
 export async function itemTerms(db: Db, policy: Policy, kind: "evaluations" | "followups" = "evaluations"): Promise<ItemTerm[]> {
   const pattern = SPECS[kind].items!.pattern;

@@ -13,8 +13,8 @@ export const comments: Entity = {
 
 async function commentGroups(db: Db, policy: Policy) {
   // Each distinct text of a group once, with how many comments wrote it, their score sum and the
-  // rank of its lowest score: a text repeated (无, 很好 …) is segmented once, and
-  // the process reads the distinct texts, not every comment (1.3 M nationally).
+  // rank of its lowest score: a text repeated (无, 很好 …) is segmented once, and the process reads
+  // the distinct texts, not every comment (1.3 M nationally).
   const rows = await db.all<{ year: number; institution_id: string; name: string | null; comment: string; n: bigint; score_sum: number; group_n: bigint; lowest_rank: bigint }>(
     // Scrubbed comments only (comments_public.sql), and only of projects large enough to show them.
     `WITH c AS (
