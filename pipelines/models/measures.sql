@@ -10,8 +10,9 @@ CREATE OR REPLACE MACRO attendance_rate(status) AS
     count(*) FILTER (WHERE attended(status)) / nullif(count(*) FILTER (WHERE counted_session(status)), 0);
 -- 1 passed, 0 another final result, null no result yet: the pass rate is its mean, the failure rate 1 minus that.
 CREATE OR REPLACE MACRO passed(final_result) AS CASE WHEN final_result = 'pass' THEN 1.0 WHEN final_result IS NOT NULL THEN 0.0 END;
--- An answer on its scale [lo, hi], on 0-100.
-CREATE OR REPLACE MACRO to100(v, lo, hi) AS 100.0 * (v - lo) / (hi - lo);
+-- An answer on its scale [lo, hi], on 0-100. (In doubles: the literal 100.0 is a decimal, and
+-- decimal arithmetic on 2 M responses' 20 items took 2.2 s against 0.8 s, for the same bits.)
+CREATE OR REPLACE MACRO to100(v, lo, hi) AS CAST(100 AS DOUBLE) * (v - lo) / (hi - lo);
 -- An answer of a reverse item (rev) turned around on its scale [lo, hi]: lo ↔ hi.
 CREATE OR REPLACE MACRO reverse_coded(v, lo, hi, rev) AS CASE WHEN rev THEN lo + hi - v ELSE v END;
 -- Follow-up transfer on 0-100: the mean of the application items (on 0-100) and the lesson
