@@ -42,12 +42,16 @@ const big = (n: number) => `CAST(${n} AS BIGINT)`;
 /** The item's answer as a 0-100 score (reverse-coded, rescaled), NULL where it is not answered. */
 const itemScore = (t: ItemTerm) => `to100(reverse_coded(${ident(t.column)}, ${big(t.lo)}, ${big(t.hi)}, ${t.rev}), ${big(t.lo)}, ${big(t.hi)})`;
 
+/** How many of `terms` are answered, and the sum of their scores (0 where none is); `terms` not empty. */
+function answered(terms: ItemTerm[]): { n: string; sum: string } {
+  return { n: `(${terms.map((t) => `(${ident(t.column)} IS NOT NULL)::BIGINT`).join(" + ")})`, sum: `(${terms.map((t) => `coalesce(${itemScore(t)}, 0)`).join(" + ")})` };
+}
+
 /** How many of `terms` are answered, and the mean of their scores (NULL where none is). */
 function meanOf(terms: ItemTerm[]): { n: string; mean: string } {
   if (!terms.length) return { n: "0", mean: "CAST(NULL AS DOUBLE)" };
-  const n = terms.map((t) => `(${ident(t.column)} IS NOT NULL)::BIGINT`).join(" + ");
-  const sum = terms.map((t) => `coalesce(${itemScore(t)}, 0)`).join(" + ");
-  return { n: `(${n})`, mean: `(${sum}) / nullif(${n}, 0)` };
+  const { n, sum } = answered(terms);
+  return { n, mean: `${sum} / nullif(${n}, 0)` };
 }
 
 /**
@@ -91,14 +95,18 @@ export function perDimensionSql(terms: ItemTerm[]): string {
 
 /**
  * One row per follow-up (project, teacher, wave) with its lesson observation, how many of its items
- * are answered (`item_n`) and the sum of their 0-100 scores (`item_sum`: rescaled to the item's
- * scale, never reverse-coded, as the long form `followup_answers` is read). A follow-up's items
- * across its row, not its 15 M long rows grouped again nationally (1.4 s against 0.3 s).
+ * are answered (`item_n`) and the sum of their 0-100 scores (`item_sum`, NULL where none is:
+ * rescaled to the item's scale, never reverse-coded, as the long form `followup_answers` is read).
+ * A follow-up's items across its row, not its 15 M long rows grouped again nationally (1.4 s
+ * against 0.3 s).
  */
 export function followupItemsSql(terms: ItemTerm[]): string {
-  const n = terms.length ? terms.map((t) => `(${ident(t.column)} IS NOT NULL)::BIGINT`).join(" + ") : "0";
-  const sum = terms.length ? terms.map((t) => `to100(${ident(t.column)}, ${big(t.lo)}, ${big(t.hi)})`).map((x) => `coalesce(${x}, 0)`).join(" + ") : "0";
-  return `SELECT project_id, teacher_id, wave, observation_score, CAST(${n} AS BIGINT) AS item_n,
-    CASE WHEN ${n} > 0 THEN CAST(${sum} AS DOUBLE) END AS item_sum
-  FROM followups`;
+  if (!terms.length) return `SELECT project_id, teacher_id, wave, observation_score, 0::BIGINT AS item_n, NULL::DOUBLE AS item_sum FROM followups`;
+  const { n, sum } = answered(terms.map((t) => ({ ...t, rev: false })));
+  return `SELECT project_id, teacher_id, wave, observation_score, ${n} AS item_n, CASE WHEN ${n} > 0 THEN CAST(${sum} AS DOUBLE) END AS item_sum FROM followups`;
+}
+
+/** The temporary view `_followup_items` (followupItemsSql) of the models that read follow-ups' items (a model's `views`). */
+export async function followupItemsView({ db, policy }: { db: Db; policy: Policy }): Promise<Record<string, string>> {
+  return { _followup_items: followupItemsSql(await itemTerms(db, policy, "followups")) };
 }

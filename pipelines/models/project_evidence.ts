@@ -1,4 +1,4 @@
-import { followupItemsSql, itemTerms } from "../analytics/answers.ts";
+import { followupItemsView } from "../analytics/answers.ts";
 import { count, projectAttributes, projectId, score100, share, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 
@@ -35,6 +35,6 @@ export default defineModel({
   },
   build: {
     sql: () => ({}),
-    views: async ({ db, policy }) => ({ _followup_items: followupItemsSql(await itemTerms(db, policy, "followups")) }),
+    views: followupItemsView,
   },
 });

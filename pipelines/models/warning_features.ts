@@ -1,4 +1,4 @@
-import { followupItemsSql, itemTerms } from "../analytics/answers.ts";
+import { followupItemsView } from "../analytics/answers.ts";
 import { count, countyCode, projectId, schoolId, share, stage, teacherId, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 import { asOf } from "./warning_windows.ts";
@@ -47,6 +47,6 @@ export default defineModel({
       cycle_years: ctx.policy.hours.cycle_years,
       as_of: await asOf(ctx),
     }),
-    views: async ({ db, policy }) => ({ _followup_items: followupItemsSql(await itemTerms(db, policy, "followups")) }),
+    views: followupItemsView,
   },
 });

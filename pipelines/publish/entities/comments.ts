@@ -31,8 +31,9 @@ async function commentGroups(db: Db, policy: Policy) {
             row_number() OVER (PARTITION BY t.year, t.institution_id ORDER BY t.lowest.score, t.lowest.id) AS lowest_rank
      FROM t LEFT JOIN institutions i USING (institution_id)
      -- A group below the policy's minimum for comments shows nothing, not even its terms.
-     WHERE t.group_n >= ${Number(policy.min_group_comments)}
+     WHERE t.group_n >= $min_group
      ORDER BY t.year, t.institution_id, t.first_id`,
+    { min_group: policy.min_group_comments },
   );
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
