@@ -98,6 +98,8 @@ export const PolicySchema = z
         poor_transfer: nonNeg.max(100).default(50),
         /** The follow-up wave (months after the course) whose transfer score is the outcome. */
         transfer_wave: z.number().int().min(1).max(36).default(6),
+        /** The model's training sample: at most this many trainee-cuts of past courses with a known outcome, taken by hash. */
+        training_sample: z.number().int().min(1000).max(10_000_000).default(300_000),
         /** The run date for projects still running (YYYY-MM-DD); default: the latest attendance date. */
         as_of: z
           .string()

@@ -1,6 +1,7 @@
 -- The parts of warning_features (model.ts, `partitioned`): one per project with cuts. What a
 -- project's rows are a function of, beyond the code, the policy and the parameters other than the
 -- as-of date: its cuts; its window, mode and whether its follow-up outcome is due by the as-of date;
+-- the training sample's bound (_wf_sample: which of its past trainee-cuts are kept);
 -- its trainees' rows, their results, transfer, earlier projects and archive hours (which read other
 -- projects too: hashed as computed, not as read); and its attendance and assignment rows. Each as
 -- the sum of the 64-bit hashes of its rows (memo.ts), the sums hashed together per project: a
@@ -12,6 +13,41 @@
 CREATE OR REPLACE TEMP TABLE _wf_cutk AS
 SELECT project_id, year, role, progress, cut_date, row_number() OVER (PARTITION BY project_id ORDER BY cut_date, progress) AS k
 FROM warning_cuts WHERE role <> 'awaiting';
+
+-- Whether a project's outcome is still pending: its follow-up of wave $transfer_wave is not due by
+-- the as-of date (when follow-ups are collected at all): none of its trainees is then a training
+-- example (keeping only its failures would bias).
+CREATE OR REPLACE TEMP TABLE _wf_pending AS
+SELECT project_id,
+       coalesce(end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER))
+                AND EXISTS (SELECT 1 FROM followups), false) AS pending
+FROM warning_windows;
+
+-- Every trainee at every cut of its project: its hash (the training sample's order, warning_training)
+-- and whether its outcome is known (a training row with a final result, not pending).
+CREATE OR REPLACE TEMP VIEW _wf_cells AS
+SELECT c.project_id, t.teacher_id, c.k, c.year, c.role, c.progress, c.cut_date,
+       hash(c.project_id, t.teacher_id, c.cut_date) AS h,
+       c.role = 'train' AND a.final_result IS NOT NULL AND NOT p.pending AS known
+FROM _wf_cutk c
+JOIN trainees t ON t.project_id = c.project_id
+JOIN projects pr ON pr.project_id = c.project_id
+JOIN _wf_pending p ON p.project_id = c.project_id
+LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id;
+
+-- The early warning learns from the policy's warning.training_sample trainee-cuts with a known
+-- outcome that hash lowest (warning_training): of the past, only theirs are ever read. This model
+-- keeps the known cells whose hash is below 2^(64 - bits), bits the largest that keeps all of those
+-- (0, every cell, when there are fewer): an eighth to a quarter of the known cells nationally, where
+-- all 5.7 M were computed and written before, the same sample taken from them. The bound moves
+-- only when the number of known cells doubles; it is in every part's hash.
+CREATE OR REPLACE TEMP TABLE _wf_sample AS
+WITH lowest AS (SELECT max(h) AS h, count(*) AS n FROM (SELECT h FROM _wf_cells WHERE known ORDER BY h LIMIT $training_sample)),
+bits AS (
+    SELECT CASE WHEN n < $training_sample THEN 0
+                ELSE (SELECT max(b) FROM range(0, 64) r(b) WHERE (18446744073709551615::UBIGINT >> b) >= lowest.h) END AS bits
+    FROM lowest)
+SELECT bits, CAST(18446744073709551615::UBIGINT >> bits AS UBIGINT) AS bound FROM bits;
 
 CREATE OR REPLACE TEMP TABLE _wf_past AS
 -- Earlier projects of the same teacher that had ended before this one started. Per teacher, every
@@ -72,12 +108,10 @@ WHERE wave = $transfer_wave
 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE _parts AS
-WITH due AS (SELECT EXISTS (SELECT 1 FROM followups) AS collected),
-cuts AS (SELECT project_id, sum(hash(c)) AS h FROM _wf_cutk c GROUP BY ALL),
+WITH cuts AS (SELECT project_id, sum(hash(c)) AS h FROM _wf_cutk c GROUP BY ALL),
 proj AS (
-    SELECT p.project_id, hash(p.mode, w.end_date,
-                              w.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND due.collected) AS h
-    FROM projects p JOIN warning_windows w USING (project_id), due),
+    SELECT p.project_id, hash(p.mode, w.end_date, pending.pending, (SELECT bits FROM _wf_sample)) AS h
+    FROM projects p JOIN warning_windows w USING (project_id) JOIN _wf_pending pending USING (project_id)),
 tr AS (
     SELECT t.project_id, sum(hash(t, t.county_code IN (SELECT county_code FROM _wf_archive))) AS h
     FROM trainees t GROUP BY ALL),

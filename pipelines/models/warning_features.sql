@@ -1,4 +1,5 @@
--- Grain: one row per trainee and cut. As-of features (only records dated ≤ cut_date), the
+-- Grain: one row per trainee and cut, of the running projects every one, of the past ones those the
+-- training sample can take (_wf_sample, warning_features.parts.sql). As-of features (only records dated ≤ cut_date), the
 -- teacher's history before the project began, and the outcome (training rows only).
 --   at_risk: final result not `pass`, or the follow-up of wave $transfer_wave (months after the end,
 --            6 by default) shows poor transfer (mean of application items and lesson observation,
@@ -17,6 +18,15 @@
 -- The staging tables of warning_features.parts.sql (the cuts numbered by project, the earlier
 -- projects, archive hours, transfer) are read here; only the parts to build (_parts_build) are.
 DELETE FROM _wf_cutk WHERE project_id NOT IN (SELECT part FROM _parts_build);
+
+-- The rows of this model (_wf_cells: warning_features.parts.sql), and their trainees: the records
+-- of no other trainee are read below.
+-- (Two selections, not one with OR: each then reads only its own cells, 1.0 s against 2.4 nationally.)
+CREATE OR REPLACE TEMP TABLE _wf_keep AS
+SELECT project_id, teacher_id, k, year, role, progress, cut_date, known FROM _wf_cells WHERE role = 'current'
+UNION ALL
+SELECT project_id, teacher_id, k, year, role, progress, cut_date, known FROM _wf_cells WHERE known AND h <= (SELECT bound FROM _wf_sample);
+CREATE OR REPLACE TEMP TABLE _wf_who AS SELECT DISTINCT project_id, teacher_id FROM _wf_keep;
 
 CREATE OR REPLACE TEMP TABLE _wf_cutw AS
 SELECT project_id,
@@ -42,7 +52,7 @@ SELECT project_id, teacher_id,
        count_behind(session_date, session_date, status = 'late', cut1, cut2, cut3) AS late,
        count_behind(session_date, session_date, session_type = 'practice' AND counted_session(status), cut1, cut2, cut3) AS practice_sessions,
        count_behind(session_date, session_date, session_type = 'practice' AND attended(status), cut1, cut2, cut3) AS practice_attended
-FROM attendance a JOIN _wf_cutw c USING (project_id)
+FROM attendance a JOIN _wf_cutw c USING (project_id) SEMI JOIN _wf_who w ON w.project_id = a.project_id AND w.teacher_id = a.teacher_id
 WHERE a.session_date <= greatest(c.cut1, c.cut2, c.cut3)
 GROUP BY ALL;
 
@@ -51,7 +61,7 @@ SELECT project_id, teacher_id,
        count_behind(due_date, due_date, true, cut1, cut2, cut3) AS due,
        count_behind(due_date, CAST(submitted_at AS DATE), true, cut1, cut2, cut3) AS submitted,
        mean_behind(score, due_date, CAST(submitted_at AS DATE), cut1, cut2, cut3) AS score_mean
-FROM submissions s JOIN _wf_cutw c USING (project_id)
+FROM submissions s JOIN _wf_cutw c USING (project_id) SEMI JOIN _wf_who w ON w.project_id = s.project_id AND w.teacher_id = s.teacher_id
 WHERE s.due_date <= greatest(c.cut1, c.cut2, c.cut3)
 GROUP BY ALL;
 
@@ -62,21 +72,17 @@ GROUP BY ALL;
 -- narrow: their hash tables fit in memory together. The rows per cut are made by the last statement.
 -- (Each part kept to the projects built first: on a rerun that builds a few projects, the joins
 -- then hash thousands of rows, not every trainee's.)
-DELETE FROM _wf_past WHERE project_id NOT IN (SELECT project_id FROM _wf_cutw);
-DELETE FROM _wf_hrs WHERE project_id NOT IN (SELECT project_id FROM _wf_cutw);
-DELETE FROM _wf_transfer WHERE project_id NOT IN (SELECT project_id FROM _wf_cutw);
 CREATE OR REPLACE TEMP TABLE _wf_base AS
-SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, p.mode, ww.end_date,
+SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, p.mode,
        coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded,
        a.final_result, tr.transfer
-FROM trainees t
+FROM _wf_who w
+JOIN trainees t ON t.project_id = w.project_id AND t.teacher_id = w.teacher_id
 JOIN projects p ON p.project_id = t.project_id
-JOIN warning_windows ww ON ww.project_id = t.project_id
 LEFT JOIN _wf_past past ON past.project_id = t.project_id AND past.teacher_id = t.teacher_id
 LEFT JOIN _wf_hrs hrs ON hrs.project_id = t.project_id AND hrs.teacher_id = t.teacher_id
 LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id
-LEFT JOIN _wf_transfer tr ON tr.project_id = t.project_id AND tr.teacher_id = t.teacher_id
-WHERE t.project_id IN (SELECT project_id FROM _wf_cutw);
+LEFT JOIN _wf_transfer tr ON tr.project_id = t.project_id AND tr.teacher_id = t.teacher_id;
 DROP TABLE _wf_past;
 DROP TABLE _wf_hrs;
 DROP TABLE _wf_transfer;
@@ -98,8 +104,8 @@ DROP TABLE _wf_sub;
 -- Each trainee at each cut of the project (k: the cut's place among the project's cuts, which
 -- picks its counts); no record behind a cut leaves its counts null.
 CREATE OR REPLACE TEMP VIEW _wf_rows AS
-SELECT c.project_id, h.teacher_id, c.year, c.role, c.progress, c.cut_date,
-       h.county_code, h.school_id, h.stage, h.rural, h.mode, h.end_date,
+SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date, c.known,
+       h.county_code, h.school_id, h.stage, h.rural, h.mode,
        CASE WHEN h.n[c.k] > 0 THEN h.sessions[c.k] END AS sessions,
        CASE WHEN h.n[c.k] > 0 THEN h.attended[c.k] END AS attended,
        CASE WHEN h.n[c.k] > 0 THEN h.late[c.k] END AS late,
@@ -109,8 +115,8 @@ SELECT c.project_id, h.teacher_id, c.year, c.role, c.progress, c.cut_date,
        CASE WHEN h.due[c.k] > 0 THEN h.submitted[c.k] END AS submitted,
        CASE WHEN h.due[c.k] > 0 THEN h.score_mean[c.k] END AS score_mean,
        h.prior_projects, h.prior_fail_rate, h.hours_recorded, h.final_result, h.transfer
-FROM _wf_cutk c
-JOIN _wf_hist h ON h.project_id = c.project_id;
+FROM _wf_keep c
+JOIN _wf_hist h ON h.project_id = c.project_id AND h.teacher_id = c.teacher_id;
 
 CREATE OR REPLACE TABLE warning_features AS
 SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
@@ -130,11 +136,8 @@ SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
        rules_hit(absence_rate, assignments_missing_rate) AS rules_hit,
        c.final_result,
        c.transfer,
-       CASE WHEN c.role = 'current' THEN NULL
-            WHEN c.final_result IS NULL THEN NULL
-            -- The 6-month follow-up of this project is not due yet: its outcomes are not complete,
-            -- so none of its trainees is a training example (keeping only its failures would bias).
-            WHEN c.end_date > CAST($as_of AS DATE) - to_days(CAST(round($transfer_wave * 365.25 / 12) AS INTEGER)) AND EXISTS (SELECT 1 FROM followups) THEN NULL
+       -- (Known: a training row with a final result whose follow-up is due: _wf_cells.)
+       CASE WHEN NOT c.known THEN NULL
             WHEN c.final_result <> 'pass' OR c.transfer < $poor_transfer THEN 1
             ELSE 0 END AS at_risk
 FROM _wf_rows c;
@@ -142,7 +145,12 @@ FROM _wf_rows c;
 DROP VIEW _wf_rows;
 DROP TABLE _wf_hist;
 DROP TABLE _wf_cutw;
+DROP TABLE _wf_keep;
+DROP TABLE _wf_who;
+DROP VIEW _wf_cells;
 DROP TABLE _wf_cutk;
+DROP TABLE _wf_pending;
+DROP TABLE _wf_sample;
 DROP MACRO count_behind;
 DROP MACRO mean_behind;
 DROP TABLE _wf_archive;

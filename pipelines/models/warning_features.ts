@@ -5,7 +5,7 @@ import { asOf } from "./warning_windows.ts";
 
 export default defineModel({
   name: "warning_features",
-  grain: "one row per trainee and cut; features read only records dated on or before the cut",
+  grain: "one row per trainee and cut of a running project, and of past courses' trainee-cuts with a known outcome those the training sample (warning_training) can take; features read only records dated on or before the cut",
   key: ["project_id", "teacher_id", "cut_date"],
   dependsOn: ["warning_cuts", "warning_windows", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "instrument"],
   restricted: true,
@@ -38,12 +38,13 @@ export default defineModel({
     rules_hit: { type: "integer", doc: "规则命中 the transparent rules hit (absence ≥ 10 %, assignments behind): 0, 1 or 2 (macro rules_hit)", notNull: true, accepted: ["0", "1", "2"] },
     final_result: { type: "text", doc: "结业结果 final result (outcome)" },
     transfer: { type: "number", doc: "跟踪迁移得分 follow-up transfer score of wave warning.transfer_wave, 0-100" },
-    at_risk: { type: "integer", doc: "结局 1 at risk (not passed, or poor transfer), 0 not; null for running projects or outcomes not yet due", accepted: ["0", "1"] },
+    at_risk: { type: "integer", doc: "结局 1 at risk (not passed, or poor transfer), 0 not; null for running projects", accepted: ["0", "1"] },
   },
   build: {
     sql: async (ctx) => ({
       poor_transfer: ctx.policy.warning.poor_transfer,
       transfer_wave: ctx.policy.warning.transfer_wave,
+      training_sample: ctx.policy.warning.training_sample,
       cycle_years: ctx.policy.hours.cycle_years,
       as_of: await asOf(ctx),
     }),

@@ -7,7 +7,7 @@ const f = warningFeatures.columns;
 
 export default defineModel({
   name: "warning_training",
-  grain: "one row per trainee and cut of a past course with a known outcome: the early warning's training sample (at most 300 000, taken by hash)",
+  grain: "one row per trainee and cut of a past course with a known outcome: the early warning's training sample (at most the policy's warning.training_sample, 300 000 by default, taken by hash)",
   key: ["project_id", "teacher_id", "cut_date"],
   dependsOn: ["warning_features", "projects", "trainees"],
   restricted: true,
@@ -28,5 +28,5 @@ export default defineModel({
     title: { type: "text", doc: "职称 the trainee's title (fairness by title)" },
     ...Object.fromEntries(FEATURES.map((x) => [x, f[x]!])),
   },
-  build: { run: ({ db }) => sampleTraining(db) },
+  build: { run: ({ db, policy }) => sampleTraining(db, policy.warning.training_sample) },
 });

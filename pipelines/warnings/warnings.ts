@@ -36,7 +36,6 @@ export const REASONS: Record<string, { zh: string; interventions: string[]; high
   progress: { zh: "培训进度", interventions: [], higherIsRisk: true },
 };
 
-const TRAIN_SAMPLE = 300_000;
 /** Suffix of a missing-value indicator feature. */
 const MISSING = "_missing";
 const GATE_AUC = 0.7;
@@ -61,7 +60,7 @@ export interface WarningReport {
   current_rows: number;
   /** Projects past their end still waiting for results: not warned. */
   awaiting_results: number;
-  /** Trainee-cuts whose hours history was counted 0: the archive covers their county and holds no record of them. */
+  /** Trainees of running projects whose hours history was counted 0: the archive covers their county and holds no record of them. */
   hours_zero_filled?: number;
   /** Features given a missing-value indicator. */
   missing_indicators?: string[];
@@ -164,13 +163,14 @@ const matrix = (rows: Row[], features: readonly string[]) => rows.map((r) => fea
 const ruleScore = (r: Row) => Number(r.rules_hit);
 
 /**
- * The training sample (warning_training): at most 300 000 trainee-cuts of past courses with a known
- * outcome, with what the fit reads. A sample by hash, not DuckDB's reservoir (which differs with the
- * threads): the same rows in the same order every run. Taken first, then joined: at national size
- * the join of every training row with the trainees did not fit in a 2 GB memory limit. (Only the
- * columns it keeps: the top 300 000 of 5.7 M rows carrying all 26 took 2.2 s, these 1.4 s.)
+ * The training sample (warning_training): at most `size` (the policy's warning.training_sample)
+ * trainee-cuts of past courses with a known outcome, those that hash lowest, with what the fit reads.
+ * A sample by hash, not DuckDB's reservoir (which differs with the threads): the same rows in the
+ * same order every run. warning_features holds of the past only the cells below a bound that keeps
+ * all of these (warning_features.parts.sql, _wf_sample). Taken first, then joined: at national size
+ * the join of every training row with the trainees did not fit in a 2 GB memory limit.
  */
-export async function sampleTraining(db: Db): Promise<void> {
+export async function sampleTraining(db: Db, size: number): Promise<void> {
   // The table's columns: of the features (f) but the project's start (p) and the trainee's title (t).
   const columns = ["year", "project_id", "teacher_id", "cut_date", "p.start_date", "at_risk", "rules_hit", "rural", "stage", "county_code", "t.title", ...FEATURES];
   await db.run(
@@ -178,7 +178,7 @@ export async function sampleTraining(db: Db): Promise<void> {
      WITH f AS MATERIALIZED (
        SELECT ${columns.filter((c) => !c.includes(".")).join(", ")}
        FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL
-       ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date LIMIT ${TRAIN_SAMPLE})
+       ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date LIMIT ${Math.trunc(size)})
      SELECT ${columns.map((c) => (c.includes(".") ? c : `f.${c}`)).join(", ")}
      FROM f
      LEFT JOIN projects p USING (project_id)
@@ -329,7 +329,7 @@ export async function applyWarning(db: Db, policy: Policy, as_of: string, fit: F
   const [{ n: currentRows } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_features WHERE role = 'current'`);
   const [{ n: awaiting } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM warning_cuts WHERE role = 'awaiting'`);
   const [{ n: inferred } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE end_inferred) AS n FROM warning_windows`);
-  const [{ n: zeroFilled } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE hours_zero_filled) AS n FROM warning_features`);
+  const [{ n: zeroFilled } = { n: 0n }] = await db.all<{ n: bigint }>(`SELECT count(*) FILTER (WHERE hours_zero_filled) AS n FROM warning_features WHERE role = 'current'`);
   const report: WarningReport = { as_of, ...fit.report, current_rows: Number(currentRows), awaiting_results: Number(awaiting), hours_zero_filled: Number(zeroFilled), windows_inferred: Number(inferred) };
   for (const f of report.fairness ?? []) warn(`  预警公平性 fairness: ${f}`);
   await writeWarnings(db, policy, fit);

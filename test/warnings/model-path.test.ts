@@ -131,7 +131,7 @@ describe("the early warning's model path", () => {
     for (const released of [true, false]) {
       const rows = trainees([2023, 2024], 20, released, 4);
       await withWarehouse(rows, async (db) => {
-        await sampleTraining(db);
+        await sampleTraining(db, policy.warning.training_sample);
         const fit = await fitWarning(db, policy);
         expect(fit.model !== null).toBe(released);
         expect(fit.ruleRates.some((r) => r !== null)).toBe(true);

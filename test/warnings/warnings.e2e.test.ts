@@ -8,8 +8,10 @@ import { parsePolicy } from "../../pipelines/lib/policy.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { buildModel } from "../../pipelines/models/model.ts";
 import warningFeatures from "../../pipelines/models/warning_features.ts";
+import warningTraining from "../../pipelines/models/warning_training.ts";
 import { run } from "../../pipelines/run.ts";
 import { auc } from "../../pipelines/warnings/model.ts";
+import { FEATURES } from "../../pipelines/warnings/warnings.ts";
 import { csvRows, query, tmpDir, writeFiles } from "../helpers.ts";
 
 setQuiet(true);
@@ -102,6 +104,54 @@ describe("early warning with a planted risk model", () => {
       expect(at(after)).toEqual(at(before));
       // The later cuts do see the change: the test can fail.
       expect(after.filter((r) => Number(r.progress) === 0.75)).not.toEqual(before.filter((r) => Number(r.progress) === 0.75));
+    } finally {
+      w.close();
+    }
+  });
+
+  it("computes of the past only the cells the training sample can take, and takes the same sample", async () => {
+    // The run's features hold every known cell (fewer than 300 000 here); with a sample of 2 000 they
+    // hold those under the tightest power-of-two bound that keeps the 2 000 lowest hashes.
+    const copy = path.join(await tmpDir(), "copy.duckdb");
+    await copyFile(db, copy);
+    const w = await openDb(copy);
+    try {
+      const size = 2000;
+      await w.run(`CREATE TABLE full_features AS SELECT *, hash(project_id, teacher_id, cut_date) AS h FROM warning_features`);
+      const ctx = { db: w, policy: parsePolicy({ warning: { as_of: warning.as_of, training_sample: size } }), notes: {}, memo: new Map() };
+      await buildModel(ctx, warningFeatures);
+      await buildModel(ctx, warningTraining);
+      const [r] = await w.all<Record<string, bigint>>(
+        `WITH known AS (SELECT * FROM full_features WHERE role = 'train' AND at_risk IS NOT NULL),
+              nth AS (SELECT max(h) AS h FROM (SELECT h FROM known ORDER BY h LIMIT ${size}))
+         SELECT (SELECT count(*) FROM known) AS known,
+                (SELECT count(*) FROM warning_features WHERE role = 'train') AS kept,
+                (SELECT count(*) FROM warning_features WHERE role = 'train' AND at_risk IS NULL) AS kept_unknown,
+                (SELECT min(b) FROM range(1, 64) r(b) WHERE (18446744073709551615::UBIGINT >> b) < (SELECT h FROM nth)) - 1 AS bits,
+                (SELECT count(*) FROM (SELECT * EXCLUDE (h) FROM full_features WHERE role = 'current' EXCEPT ALL SELECT * FROM warning_features WHERE role = 'current')) AS current_lost,
+                (SELECT count(*) FROM warning_features WHERE role = 'current') AS current,
+                (SELECT count(*) FROM (SELECT * FROM warning_features EXCEPT ALL SELECT * EXCLUDE (h) FROM full_features)) AS changed,
+                (SELECT count(*) FROM warning_training) AS training`,
+      );
+      const bits = Number(r!.bits);
+      expect(bits).toBeGreaterThan(0);
+      const [{ n: underBound } = { n: 0n }] = await w.all<{ n: bigint }>(`SELECT count(*) AS n FROM full_features WHERE role = 'train' AND at_risk IS NOT NULL AND h <= (18446744073709551615::UBIGINT >> ${bits})`);
+      // Every known cell under the bound, nothing else of the past; each row as the full build has it.
+      expect(Number(r!.kept)).toBe(Number(underBound));
+      expect(Number(r!.kept)).toBeGreaterThanOrEqual(size);
+      expect(Number(r!.kept)).toBeLessThan(Number(r!.known) / 2);
+      expect([Number(r!.kept_unknown), Number(r!.changed), Number(r!.current_lost)]).toEqual([0, 0, 0]);
+      expect(Number(r!.current)).toBeGreaterThan(0);
+      // The sample is the 2 000 known cells that hash lowest of them all, with the full build's features.
+      expect(Number(r!.training)).toBe(size);
+      const [{ n: outside } = { n: 0n }] = await w.all<{ n: bigint }>(
+        `SELECT count(*) AS n FROM (
+           SELECT project_id, teacher_id, cut_date, at_risk, rules_hit, ${FEATURES.join(", ")} FROM warning_training
+           EXCEPT ALL
+           (SELECT project_id, teacher_id, cut_date, at_risk, rules_hit, ${FEATURES.join(", ")} FROM full_features WHERE role = 'train' AND at_risk IS NOT NULL
+            ORDER BY h, project_id, teacher_id, cut_date LIMIT ${size}))`,
+      );
+      expect(Number(outside)).toBe(0);
     } finally {
       w.close();
     }
