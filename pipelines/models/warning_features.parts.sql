@@ -49,17 +49,28 @@ bits AS (
     FROM lowest)
 SELECT bits, CAST(18446744073709551615::UBIGINT >> bits AS UBIGINT) AS bound FROM bits;
 
+-- The rows of the model: every cell of the running projects, the past's known cells under the bound;
+-- and their trainees, whose history alone is computed below. (Two selections, not one with OR: each
+-- then reads only its own cells, 1.0 s against 2.4 nationally.)
+CREATE OR REPLACE TEMP TABLE _wf_keep AS
+SELECT project_id, teacher_id, k, year, role, progress, cut_date, known FROM _wf_cells WHERE role = 'current'
+UNION ALL
+SELECT project_id, teacher_id, k, year, role, progress, cut_date, known FROM _wf_cells WHERE known AND h <= (SELECT bound FROM _wf_sample);
+CREATE OR REPLACE TEMP TABLE _wf_who AS SELECT DISTINCT project_id, teacher_id FROM _wf_keep;
+
 CREATE OR REPLACE TEMP TABLE _wf_past AS
 -- Earlier projects of the same teacher that had ended before this one started. Per teacher, every
 -- project's start and end in date order (on one day, starts before ends: only ends strictly
 -- earlier count), and at each start the ends counted so far, with their results: one sort of
 -- twice the trainees, where a join of each trainee with all of the teacher's projects took 11 s
 -- at national size. (A project whose window ended before it began would count itself: taken off.)
+-- Of the teachers with a row kept, for the trainees kept (_wf_who).
 WITH tp AS (
     SELECT t.project_id, t.teacher_id, w.start_date, w.end_date, 1 - passed(a.final_result) AS failed
     FROM trainees t
     JOIN warning_windows w ON w.project_id = t.project_id
-    LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id),
+    LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id
+    WHERE t.teacher_id IN (SELECT teacher_id FROM _wf_who)),
 ev AS (
     SELECT teacher_id, project_id, start_date AS d, 0 AS is_end, NULL::DOUBLE AS failed, end_date < start_date AS self_before, failed AS own_failed
     FROM tp WHERE start_date IS NOT NULL
@@ -80,13 +91,13 @@ own AS (
            CAST(ends - CASE WHEN self_before THEN 1 ELSE 0 END AS BIGINT) AS prior_projects,
            with_result - CASE WHEN self_before AND own_failed IS NOT NULL THEN 1 ELSE 0 END AS with_result,
            fails - CASE WHEN self_before THEN coalesce(own_failed, 0) ELSE 0 END AS fails
-    FROM run WHERE is_end = 0)
+    FROM run SEMI JOIN _wf_who USING (project_id, teacher_id) WHERE is_end = 0)
 SELECT project_id, teacher_id, prior_projects, fails / nullif(with_result, 0) AS prior_fail_rate
 FROM own WHERE prior_projects > 0;
 
 CREATE OR REPLACE TEMP TABLE _wf_hrs AS
 SELECT t.project_id, t.teacher_id, sum(h.hours) AS hours_cycle
-FROM trainees t JOIN projects p USING (project_id)
+FROM _wf_who t JOIN projects p USING (project_id)
 JOIN hours h ON h.teacher_id = t.teacher_id AND in_cycle(h.year, p.year - 1, $cycle_years)
 GROUP BY ALL;
 
@@ -103,7 +114,7 @@ SELECT DISTINCT county_code FROM (
 CREATE OR REPLACE TEMP TABLE _wf_transfer AS
 SELECT project_id, teacher_id,
        avg(transfer(item_sum / nullif(item_n, 0), observation_score)) AS transfer
-FROM _followup_items
+FROM _followup_items SEMI JOIN _wf_who USING (project_id, teacher_id)
 WHERE wave = $transfer_wave
 GROUP BY ALL;
 

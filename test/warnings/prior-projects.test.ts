@@ -23,6 +23,9 @@ it("counts the projects that ended strictly before this one began, and the share
     await db.run(`CREATE TABLE assessments AS SELECT * FROM (VALUES
       ('A', 'T1', 'pass'), ('B', 'T1', 'fail'), ('C', 'T1', NULL), ('D', 'T1', 'pass'), ('X', 'T1', 'fail'),
       ('A', 'T2', 'fail')) a(project_id, teacher_id, final_result)`);
+    // The rows the model keeps (_wf_who): all but (B, T1), which gets no row of its own yet stays in
+    // T1's history of the projects after it.
+    await db.run(`CREATE TEMP TABLE _wf_who AS SELECT * FROM trainees WHERE NOT (project_id = 'B' AND teacher_id = 'T1')`);
     const sql = modelSql("warning_features.parts");
     const [from, to] = [sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_past AS"), sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_hrs AS")];
     // The statement is found by its first line: a model that renames it fails here, not obscurely below.
@@ -32,7 +35,7 @@ it("counts the projects that ended strictly before this one began, and the share
     const rows = (await db.all<{ project_id: string; teacher_id: string; prior_projects: bigint; prior_fail_rate: number | null }>(`SELECT * FROM _wf_past ORDER BY teacher_id, project_id`)).map((r) => [r.teacher_id, r.project_id, Number(r.prior_projects), r.prior_fail_rate]);
     expect(rows).toEqual([
       // T1: A (pass) ends 03-10; B (fail) 05-20; C (no result) 06-01; D (pass) 2024-01-05; X's window ends 05-01 before it begins 06-01.
-      ["T1", "B", 1, 0], // A
+      // (B, T1) is not kept: no row, though it has an earlier project (A).
       ["T1", "C", 1, 0], // A; B ends the day C begins
       ["T1", "D", 3, 0.5], // A, B, C: C has no result, so 1 fail of 2 results
       ["T1", "E", 4, 1 / 3], // A, B, C, D
