@@ -413,17 +413,18 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
     // A model printed by content is known only once written: until then, what reads it counts as built.
     const prints = new Map<string, string>();
     const params = new Map<string, Record<string, DuckDBValue> | null>();
+    const loadedPrint = async (d: string): Promise<string> => {
+      if (!prints.has(d)) {
+        // A loaded table the load took whole from the previous run has the fingerprint it had then.
+        const before = opts.unchanged?.includes(d) ? printsBefore.get(d) : undefined;
+        prints.set(d, before ?? (await tableFingerprint(ctx.db, d, loadedPrint)));
+        await ctx.db.run(`INSERT INTO ${TABLE_PRINTS} VALUES ($table, $print)`, { table: d, print: prints.get(d)! });
+      }
+      return prints.get(d)!;
+    };
     const fingerprintOf = async (m: Model): Promise<string> => {
       const inputs: [string, string][] = [];
-      for (const d of m.dependsOn) {
-        if (!prints.has(d)) {
-          // A loaded table the load took whole from the previous run has the fingerprint it had then.
-          const before = opts.unchanged?.includes(d) ? printsBefore.get(d) : undefined;
-          prints.set(d, before ?? (await tableFingerprint(ctx.db, d)));
-          await ctx.db.run(`INSERT INTO ${TABLE_PRINTS} VALUES ($table, $print)`, { table: d, print: prints.get(d)! });
-        }
-        inputs.push([d, prints.get(d)!]);
-      }
+      for (const d of m.dependsOn) inputs.push([d, prints.get(d) ?? (await loadedPrint(d))]);
       return modelFingerprint(m.name, ctx.policy, params.get(m.name), inputs);
     };
     // The models that would be copied as far as can be told before any is built.

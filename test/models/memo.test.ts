@@ -28,3 +28,22 @@ it("sees a table's rows, their order and their count; a view's rows, not their o
   expect(await fingerprintOf(rows, true)).toBe(await fingerprintOf(reversed, true));
   expect(await fingerprintOf(rows, true)).not.toBe(await fingerprintOf([...rows.slice(0, 2), "('c.csv', 4, 'w')"], true));
 });
+
+it("prints a kind's long answers (a view of the kind's table alone) by that table's print and the view's SQL, without reading them", async () => {
+  const printOf = async (t: string) => tableFingerprint(db, t);
+  const answers = async (items: string[], values: string[], pivot = items) => {
+    await db.run(`DROP VIEW IF EXISTS evaluation_answers; DROP TABLE IF EXISTS evaluations`);
+    await db.run(`CREATE TABLE evaluations (response_id VARCHAR, ${items.map((q) => `${q} INTEGER`).join(", ")})`);
+    for (const v of values) await db.run(`INSERT INTO evaluations VALUES ${v}`);
+    await db.run(`CREATE VIEW evaluation_answers AS SELECT response_id, item_id, value FROM (UNPIVOT evaluations ON ${pivot.join(", ")} INTO NAME item_id VALUE value)`);
+    return tableFingerprint(db, "evaluation_answers", printOf);
+  };
+  const base = await answers(["q01", "q02"], ["('R1', 4, 5)", "('R2', 3, 2)"]);
+  expect(base).toBe(`answers of ${await tableFingerprint(db, "evaluations")} by ${base.split(" by ")[1]}`);
+  expect(await answers(["q01", "q02"], ["('R1', 4, 5)", "('R2', 3, 2)"])).toBe(base);
+  // A changed answer changes the kind's print, hence the answers'; another view of the same rows too.
+  expect(await answers(["q01", "q02"], ["('R1', 4, 5)", "('R2', 3, 1)"])).not.toBe(base);
+  expect(await answers(["q01", "q02"], ["('R1', 4, 5)", "('R2', 3, 2)"], ["q01"])).not.toBe(base);
+  // Without a way to print the kind, the view's rows are read and hashed as any view's.
+  expect(await tableFingerprint(db, "evaluation_answers")).toMatch(/^\d+:/);
+});
