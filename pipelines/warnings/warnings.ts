@@ -158,7 +158,12 @@ export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: R
   return { groups, flagged };
 }
 
-const matrix = (rows: Row[], features: readonly string[]) => rows.map((r) => features.map((f) => (r[f] === null || r[f] === undefined ? null : Number(r[f]))));
+const absent = (v: unknown) => v === null || v === undefined;
+/** The rows' features as numbers (null where missing); a missing-value indicator (`<feature>_missing`) is 1 where its feature is missing. */
+const matrix = (rows: Row[], features: readonly string[]) => {
+  const value = features.map((f) => (f.endsWith(MISSING) ? (r: Row) => (absent(r[f.slice(0, -MISSING.length)]) ? 1 : 0) : (r: Row) => (absent(r[f]) ? null : Number(r[f]))));
+  return rows.map((r) => value.map((v) => v(r)));
+};
 /** The transparent rules' count for a row (warning_features.rules_hit, the macro rules_hit in models/measures.sql). */
 const ruleScore = (r: Row) => Number(r.rules_hit);
 
@@ -217,7 +222,7 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
   // (prior_fail_rate is missing exactly when there is no earlier project: prior_projects = 0 says
   // that already, and an indicator beside it would make the two fight.)
   const gaps = present.filter((f) => f !== "prior_fail_rate" && train.some((r) => r[f] === null || r[f] === undefined) && train.some((r) => r[f] !== null && r[f] !== undefined));
-  for (const r of train) for (const f of gaps) r[`${f}${MISSING}`] = r[f] === null || r[f] === undefined ? 1 : 0;
+  // (The indicators are computed by matrix() from their features, not written into 300,000 rows.)
   const features = [...present, ...gaps.map((f) => `${f}${MISSING}`)];
   report.missing_indicators = gaps;
   let model: Logistic | null = null;
