@@ -1,5 +1,5 @@
 // One place owns DuckDB's lifecycle: open, run, close; build-then-swap for atomic runs.
-import { DuckDBConnection, DuckDBInstance, quotedIdentifier, quotedString, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBConnection, DuckDBInstance, quotedIdentifier, quotedString, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { alive } from "./process.ts";
@@ -12,8 +12,7 @@ export interface Db {
   all<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
   /**
    * The result column by column (each an array of the rows' values, converted as `all` converts
-   * them): for many rows, read in under half the time of `all` (300 000 rows of 19 columns: 0.9 s
-   * against 2.3 s, measured).
+   * them; two columns of one name told apart as `all` does), without making an object per row.
    */
   columns(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown[]>>;
   /**
@@ -81,7 +80,7 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
       try {
         const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
         trace?.(sql, t0);
-        return reader.getRowObjectsJS() as T[];
+        return rowsOf(reader) as T[];
       } catch (e) {
         throw withStatement(e, sql);
       }
@@ -91,7 +90,10 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
       try {
         const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
         trace?.(sql, t0);
-        return reader.getColumnsObjectJS() as Record<string, unknown[]>;
+        const names = reader.deduplicatedColumnNames();
+        const columns: Record<string, unknown[]> = {};
+        reader.getColumnsJS().forEach((values, c) => (columns[names[c]!] = values));
+        return columns;
       } catch (e) {
         throw withStatement(e, sql);
       }
@@ -129,6 +131,25 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
       closeInstance?.();
     },
   };
+}
+
+/**
+ * The rows of a result as plain objects, as DuckDB's getRowObjectsJS makes them (the same values,
+ * two columns of one name told apart as it does: name, name:1), made from its columns: DuckDB's row by row conversion
+ * visits every vector once per row, and took 2.3 s where this takes 1.0 s for 300,000 rows of 19
+ * columns (measured).
+ */
+function rowsOf(reader: DuckDBResultReader): Record<string, unknown>[] {
+  const names = reader.deduplicatedColumnNames();
+  const columns = reader.getColumnsJS();
+  const n = columns[0]?.length ?? 0;
+  const rows = new Array<Record<string, unknown>>(n);
+  for (let i = 0; i < n; i++) {
+    const row: Record<string, unknown> = {};
+    for (let c = 0; c < columns.length; c++) row[names[c]!] = columns[c]![i];
+    rows[i] = row;
+  }
+  return rows;
 }
 
 const headOf = (sql: string) => sql.trim().split("\n").find((l) => l.trim() && !l.trim().startsWith("--"))?.trim().slice(0, 100);

@@ -25,4 +25,25 @@ describe("SQL scripts", () => {
       db.close();
     }
   });
+
+  it("reads rows and columns as DuckDB's own row objects hold them: every type, nulls, many chunks, two columns of one name", async () => {
+    const db = await openDb(":memory:");
+    try {
+      const sql = `SELECT i AS n, CAST(i AS INTEGER) AS k, i / 3 AS x, 'p' || i AS s, DATE '2026-01-01' + CAST(i AS INTEGER) AS d,
+                          i % 2 = 0 AS b, CASE WHEN i % 7 = 0 THEN NULL ELSE i END AS maybe, [i, i + 1] AS l, 'first' AS dup, 'second' AS dup
+                   FROM range(5000) r(i) ORDER BY i`;
+      const own = (await db.conn.runAndReadAll(sql)).getRowObjectsJS();
+      const rows = await db.all(sql);
+      expect(rows.length).toBe(5000);
+      expect(rows).toStrictEqual(own);
+      expect(rows[7]).toMatchObject({ n: 7n, k: 7, s: "p7", b: false, maybe: null, dup: "first", "dup:1": "second" });
+      const cols = await db.columns(sql);
+      expect(Object.keys(cols)).toEqual(["n", "k", "x", "s", "d", "b", "maybe", "l", "dup", "dup:1"]);
+      expect(cols.s!.length).toBe(5000);
+      expect([cols.dup![0], cols["dup:1"]![0]]).toEqual(["first", "second"]);
+      expect(own.map((r) => r.d)).toEqual(cols.d);
+    } finally {
+      db.close();
+    }
+  });
 });
