@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KINDS, SPECS } from "../../pipelines/ingest/contract.ts";
-import { kindTableSql, loadWarehouse } from "../../pipelines/ingest/load.ts";
+import { BATCH_ROWS, kindTableSql, loadWarehouse } from "../../pipelines/ingest/load.ts";
 import { LABELS } from "../../pipelines/ingest/survey.ts";
 import { typeCheckSql, type HeaderMap } from "../../pipelines/ingest/validate.ts";
 import { openDb, type Db } from "../../pipelines/lib/db.ts";
@@ -59,10 +59,22 @@ describe("every typed statement keeps the file's order", () => {
     await db.run(`CREATE OR REPLACE TABLE _c1 AS SELECT 'b' AS x, 'f1' AS _file, range + 2 AS _line, 1 AS _order FROM range(5)`);
     await db.run(`CREATE OR REPLACE VIEW _k_checked AS SELECT * FROM _c0 UNION ALL BY NAME SELECT * FROM _c1`);
     await db.run(`CREATE OR REPLACE TABLE _rejected_rows AS SELECT 'k' AS kind, 'f0' AS _file, 3 AS _line`);
-    expect(await tableWrite(kindTableSql("k", "_k_checked", ["x", "_file", "_line"], true))).toBe("BATCH_CREATE_TABLE_AS");
-    await db.run(kindTableSql("k", "_k_checked", ["x", "_file", "_line"], true));
-    const rows = await db.all<{ _file: string; _line: bigint }>(`SELECT _file, _line FROM k ORDER BY rowid`);
-    expect(rows.map((r) => `${r._file}:${r._line}`)).toEqual(["f0:2", "f0:4", "f0:5", "f0:6", "f1:2", "f1:3", "f1:4", "f1:5", "f1:6"]);
+    // The files given out of order; written as one batch, then as a batch each (BATCH_ROWS read each).
+    for (const read of [5, BATCH_ROWS]) {
+      const files = [
+        { order: 1, rows: "SELECT * FROM _c1", read },
+        { order: 0, rows: "SELECT * FROM _c0", read },
+      ];
+      const statements = kindTableSql("k", "_k_checked", ["x", "_file", "_line"], files);
+      expect(statements).toHaveLength(read === 5 ? 2 : 3);
+      await db.run(`DROP TABLE IF EXISTS k`);
+      await db.run(statements[0]!);
+      // Each batch appended by an order-keeping write (its rows sorted by file, then line).
+      for (const sql of statements.slice(1)) expect(await tableWrite(sql)).toBe("BATCH_INSERT");
+      for (const sql of statements.slice(1)) await db.run(sql);
+      const rows = await db.all<{ _file: string; _line: bigint }>(`SELECT _file, _line FROM k ORDER BY rowid`);
+      expect(rows.map((r) => `${r._file}:${r._line}`)).toEqual(["f0:2", "f0:4", "f0:5", "f0:6", "f1:2", "f1:3", "f1:4", "f1:5", "f1:6"]);
+    }
   });
 
   it("gives each row of a large trainee file its own line, read in parallel", async () => {
