@@ -10,6 +10,7 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import { hasTable, ident, literal, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { writeTable, type ColumnType } from "../lib/table.ts";
+import { collectGarbage } from "../lib/gc.ts";
 import { createMemoTable, modelFingerprint, remember, rememberedModels, tableFingerprint, takePrevious } from "./memo.ts";
 import { attachPrevious, type Previous } from "../lib/previous.ts";
 
@@ -466,7 +467,10 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       await remember(ctx.db, m.name, print, Object.fromEntries(Object.entries(ctx.notes).filter(([k, v]) => before[k] !== v)));
       prints.set(m.name, m.printByContent ? `rows ${await tableFingerprint(ctx.db, m.name)}` : print);
       seconds[m.name] = Math.round(performance.now() - t0) / 1000;
-      for (const [name, last] of lastReader) if (last === i) ctx.memo.delete(name);
+      let released = false;
+      for (const [name, last] of lastReader) if (last === i) released = ctx.memo.delete(name) || released;
+      // (Collected now, not when V8 would get to it: lib/gc.ts.)
+      if (released) collectGarbage();
       opts.onBuilt?.(m, seconds[m.name]!, copy);
     }
   } finally {

@@ -182,6 +182,28 @@ describe("the run order", () => {
     });
   });
 
+  it("collects what it lets go of at once, not when V8 would get to it", async () => {
+    await withDb(async (db) => {
+      const ctx = ctxOf(db);
+      let ref: WeakRef<object> | undefined;
+      const alive: boolean[] = [];
+      const model = (name: string, dependsOn: string[], run: (c: RunContext) => void) =>
+        defineModel({ name, grain: "", key: ["k"], dependsOn, columns: { k: { type: "integer", doc: "" } }, build: { run: async (c) => { run(c); await c.db.run(`CREATE OR REPLACE TABLE ${name} AS SELECT 1 AS k`); } } });
+      const models = [
+        model("a", [], (c) => {
+          const rows = Array.from({ length: 1000 }, (_, i) => ({ i }));
+          ref = new WeakRef(rows);
+          c.memo.set("a", rows);
+        }),
+        model("b", ["a"], () => void alive.push(ref!.deref() !== undefined)),
+        model("c", ["b"], () => void alive.push(ref!.deref() !== undefined)),
+      ];
+      await runModels(models, ctx);
+      // Held while b reads it; collected once b, its last reader, is built.
+      expect(alive).toEqual([true, false]);
+    });
+  });
+
   it("a model printed by its rows lets what reads it be taken from the previous run when those rows did not change, though its inputs did", async () => {
     const dir = await tmpDir("guopei-print-by-rows-");
     const fits: string[] = [];
