@@ -451,13 +451,14 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
     const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
     const asTable = checked.length > MANY_FILES;
+    const files: KindFile[] = checked.map((c, i) => ({ order: c.order, rows: selects[i]!, read: c.read }));
     // (Such a table, of the same files under the same checks, is the previous run's: taken.)
     if (asTable && sameChecks && source!.has(kind)) await source!.take(db, kind, kind);
     else if (asTable && appendedFrom !== undefined && source!.has(kind)) {
       // (The previous table is this one's first rows, in the same order: the new files' rows follow.)
       await source!.take(db, kind, kind);
-      await inOneTransaction(db, appendedRowsSql(kind, checked.map((c, i) => ({ order: c.order, rows: selects[i]!, read: c.read })).filter((f) => f.order >= appendedFrom)));
-    } else await inOneTransaction(db, kindTableSql(kind, checkedView, keep, asTable ? checked.map((c, i) => ({ order: c.order, rows: selects[i]!, read: c.read })) : undefined));
+      await inOneTransaction(db, appendedRowsSql(kind, files.filter((f) => f.order >= appendedFrom)));
+    } else await inOneTransaction(db, kindTableSql(kind, checkedView, keep, asTable ? files : undefined));
     if (spec.items) {
       const answers = spec.items.answersTable;
       if (itemCols.length) {
