@@ -39,6 +39,13 @@ CREATE OR REPLACE TEMP MACRO count_behind(d, e, cond, c1, c2, c3) AS list_value(
 CREATE OR REPLACE TEMP MACRO mean_behind(x, d, e, c1, c2, c3) AS list_value(
     avg(x) FILTER (WHERE d <= c1 AND e <= c1), avg(x) FILTER (WHERE d <= c2 AND e <= c2), avg(x) FILTER (WHERE d <= c3 AND e <= c3));
 
+-- Each kept trainee with its project's cuts: the records are joined with it on both keys, so that
+-- the 358 k kept trainees are the join's build side. (A semi join with the trainees beside a join
+-- with the cuts was planned either way round from one run to the next: with the 17 M records as
+-- the build side it took 4.0 s nationally, against 1.7 s.)
+CREATE OR REPLACE TEMP TABLE _wf_whoc AS
+SELECT w.project_id, w.teacher_id, c.cut1, c.cut2, c.cut3 FROM _wf_who w JOIN _wf_cutw c USING (project_id);
+
 CREATE OR REPLACE TEMP TABLE _wf_att AS
 SELECT project_id, teacher_id,
        count_behind(session_date, session_date, true, cut1, cut2, cut3) AS n,
@@ -47,7 +54,7 @@ SELECT project_id, teacher_id,
        count_behind(session_date, session_date, status = 'late', cut1, cut2, cut3) AS late,
        count_behind(session_date, session_date, session_type = 'practice' AND counted_session(status), cut1, cut2, cut3) AS practice_sessions,
        count_behind(session_date, session_date, session_type = 'practice' AND attended(status), cut1, cut2, cut3) AS practice_attended
-FROM attendance a JOIN _wf_cutw c USING (project_id) SEMI JOIN _wf_who w ON w.project_id = a.project_id AND w.teacher_id = a.teacher_id
+FROM attendance a JOIN _wf_whoc c USING (project_id, teacher_id)
 WHERE a.session_date <= greatest(c.cut1, c.cut2, c.cut3)
 GROUP BY ALL;
 
@@ -56,7 +63,7 @@ SELECT project_id, teacher_id,
        count_behind(due_date, due_date, true, cut1, cut2, cut3) AS due,
        count_behind(due_date, CAST(submitted_at AS DATE), true, cut1, cut2, cut3) AS submitted,
        mean_behind(score, due_date, CAST(submitted_at AS DATE), cut1, cut2, cut3) AS score_mean
-FROM submissions s JOIN _wf_cutw c USING (project_id) SEMI JOIN _wf_who w ON w.project_id = s.project_id AND w.teacher_id = s.teacher_id
+FROM submissions s JOIN _wf_whoc c USING (project_id, teacher_id)
 WHERE s.due_date <= greatest(c.cut1, c.cut2, c.cut3)
 GROUP BY ALL;
 
@@ -140,6 +147,7 @@ FROM _wf_rows c;
 DROP VIEW _wf_rows;
 DROP TABLE _wf_hist;
 DROP TABLE _wf_cutw;
+DROP TABLE _wf_whoc;
 DROP TABLE _wf_keep;
 DROP TABLE _wf_who;
 DROP VIEW _wf_cells;
