@@ -506,7 +506,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
  * statement per file took 8.4 s nationally, against 1.9 s for one).
  */
 export function kindTableSql(kind: string, checkedView: string, keep: string[], files?: readonly KindFile[]): string[] {
-  if (!files) return [`CREATE VIEW ${ident(kind)} AS ${goodRows(kind, checkedView, keep)}`];
+  if (!files) return [`CREATE VIEW ${ident(kind)} AS ${goodRows(kind, ident(checkedView), keep.join(", "))}`];
   return [`CREATE TABLE ${ident(kind)} AS SELECT ${keep.join(", ")} FROM ${ident(checkedView)} LIMIT 0`, ...appendedRowsSql(kind, files)];
 }
 
@@ -550,14 +550,14 @@ function appendedRowsSql(kind: string, files: readonly KindFile[]): string[] {
   }
   return batches.map(
     (batch) =>
-      `INSERT INTO ${ident(kind)} BY NAME SELECT * EXCLUDE (_order) FROM (${batch.map((f) => f.rows).join("\nUNION ALL BY NAME\n")})
-       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line) ORDER BY _order, _line`,
+      `INSERT INTO ${ident(kind)} BY NAME ${goodRows(kind, `(${batch.map((f) => f.rows).join("\nUNION ALL BY NAME\n")})`, "* EXCLUDE (_order)")} ORDER BY _order, _line`,
   );
 }
 
-function goodRows(kind: string, checkedView: string, keep: string[], where?: string): string {
-  return `SELECT ${keep.join(", ")} FROM ${ident(checkedView)}
-       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)${where ? ` WHERE ${where}` : ""}`;
+/** The rows of `from` (typed rows with their _file and _line) that the checks across files did not reject: `columns` of them. */
+function goodRows(kind: string, from: string, columns: string): string {
+  return `SELECT ${columns} FROM ${from}
+       ANTI JOIN (SELECT _file, _line FROM _rejected_rows WHERE kind = ${literal(kind)}) USING (_file, _line)`;
 }
 
 /**

@@ -11,11 +11,6 @@ export interface Db {
   /** Rows as plain objects; BIGINT arrives as bigint, convert explicitly where needed. */
   all<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
   /**
-   * The result column by column (each an array of the rows' values, converted as `all` converts
-   * them; two columns of one name told apart as `all` does), without making an object per row.
-   */
-  columns(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown[]>>;
-  /**
    * Run a script of several statements in order (split by DuckDB's own parser), binding each one
    * only the `$name` parameters it uses; an error names the script (`label`) and the statement.
    */
@@ -85,19 +80,6 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
         throw withStatement(e, sql);
       }
     },
-    async columns(sql, params) {
-      const t0 = performance.now();
-      try {
-        const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
-        trace?.(sql, t0);
-        const names = reader.deduplicatedColumnNames();
-        const columns: Record<string, unknown[]> = {};
-        reader.getColumnsJS().forEach((values, c) => (columns[names[c]!] = values));
-        return columns;
-      } catch (e) {
-        throw withStatement(e, sql);
-      }
-    },
     async script(sql, params = {}, label = "script") {
       const extracted = await conn.extractStatements(sql);
       for (let i = 0; i < extracted.count; i++) {
@@ -134,10 +116,10 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
 }
 
 /**
- * The rows of a result as plain objects, as DuckDB's getRowObjectsJS makes them (the same values,
- * two columns of one name told apart as it does: name, name:1), made from its columns: DuckDB's row by row conversion
- * visits every vector once per row, and took 2.3 s where this takes 1.0 s for 300,000 rows of 19
- * columns (measured).
+ * The rows of a result as plain objects, as DuckDB's getRowObjectsJS makes them (the same values;
+ * two columns of one name told apart as it does: name, name:1), made from its columns: DuckDB's row
+ * by row conversion visits every vector once per row, and took 2.3 s where this takes 1.0 s for
+ * 300,000 rows of 19 columns (measured).
  */
 function rowsOf(reader: DuckDBResultReader): Record<string, unknown>[] {
   const names = reader.deduplicatedColumnNames();

@@ -137,6 +137,9 @@ describe("a model against its declaration", () => {
 
 describe("the run order", () => {
   const m = (name: string, dependsOn: string[]) => defineModel({ name, grain: "", key: [], dependsOn, columns: {}, build: { run: async () => {} } });
+  // A model that runs `run` on the run's context, then writes its one-row table.
+  const acting = (name: string, dependsOn: string[], run: (c: RunContext) => void) =>
+    defineModel({ name, grain: "", key: ["k"], dependsOn, columns: { k: { type: "integer", doc: "" } }, build: { run: async (c) => { run(c); await c.db.run(`CREATE OR REPLACE TABLE ${name} AS SELECT 1 AS k`); } } });
 
   it("puts every model after what it reads, whatever the list order", () => {
     expect(ordered([m("c", ["b"]), m("b", ["a", "input"]), m("a", [])]).map((x) => x.name)).toEqual(["a", "b", "c"]);
@@ -164,9 +167,7 @@ describe("the run order", () => {
     await withDb(async (db) => {
       const ctx = ctxOf(db);
       const seen: string[] = [];
-      const table = (name: string) => ctx.db.run(`CREATE OR REPLACE TABLE ${name} AS SELECT 1 AS k`);
-      const model = (name: string, dependsOn: string[], run: (c: RunContext) => void) =>
-        defineModel({ name, grain: "", key: ["k"], dependsOn, columns: { k: { type: "integer", doc: "" } }, build: { run: async (c) => { run(c); await table(name); } } });
+      const model = acting;
       // a leaves its result; b and c read it; d comes after them and reads nothing of a.
       const models = [
         model("a", [], (c) => void c.memo.set("a", [1, 2, 3])),
@@ -187,8 +188,7 @@ describe("the run order", () => {
       const ctx = ctxOf(db);
       let ref: WeakRef<object> | undefined;
       const alive: boolean[] = [];
-      const model = (name: string, dependsOn: string[], run: (c: RunContext) => void) =>
-        defineModel({ name, grain: "", key: ["k"], dependsOn, columns: { k: { type: "integer", doc: "" } }, build: { run: async (c) => { run(c); await c.db.run(`CREATE OR REPLACE TABLE ${name} AS SELECT 1 AS k`); } } });
+      const model = acting;
       const models = [
         model("a", [], (c) => {
           const rows = Array.from({ length: 1000 }, (_, i) => ({ i }));
