@@ -4,7 +4,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml", ".wasm": "application/wasm", ".csv": "text/csv; charset=utf-8" };
 
@@ -59,6 +59,8 @@ export function findBrowser(): string {
 }
 
 export async function launch(): Promise<Browser> {
+  // (playwright-core loaded when a browser is launched: 0.3 s at every start of the command otherwise.)
+  const { chromium } = await import("playwright-core");
   return chromium.launch({
     executablePath: findBrowser(),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
