@@ -5,7 +5,7 @@ export default defineModel({
   name: "county_performance",
   grain: "one row per county and year in which the county's teachers were trained or its projects ran",
   key: ["year", "county_code"],
-  dependsOn: ["counties", "projects", "trainees", "project_scores", "hours"],
+  dependsOn: ["counties", "projects", "trainees", "project_scores", "county_hours"],
   columns: {
     year: year(),
     county_code: { ...countyCode, notNull: true },
@@ -42,8 +42,6 @@ export default defineModel({
       w_indicators: policy.county.weights.indicators,
       w_outcomes: policy.county.weights.outcomes,
       coverage_target: policy.county_coverage_target,
-      cycle_hours: policy.hours.cycle_hours,
-      cycle_years: policy.hours.cycle_years,
       excellent: policy.county.excellent,
       qualified: policy.county.qualified,
       support_excellent: policy.county.support_cny.excellent,

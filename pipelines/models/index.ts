@@ -1,5 +1,6 @@
 // Every warehouse table the analysis builds, one file each; the runner orders them by dependsOn.
 import comments_public from "./comments_public.ts";
+import county_hours from "./county_hours.ts";
 import county_performance from "./county_performance.ts";
 import dimension_scores from "./dimension_scores.ts";
 import hours_compliance from "./hours_compliance.ts";
@@ -27,6 +28,7 @@ export const MODELS: readonly Model[] = [
   comments_public,
   institution_scores,
   dimension_scores,
+  county_hours,
   county_performance,
   reliability,
   item_stats,
