@@ -27,11 +27,15 @@ it("counts the projects that ended strictly before this one began, and the share
     // T1's history of the projects after it.
     await db.run(`CREATE TEMP TABLE _wf_who AS SELECT * FROM trainees WHERE NOT (project_id = 'B' AND teacher_id = 'T1')`);
     const sql = modelSql("warning_features.parts");
-    const [from, to] = [sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_past AS"), sql.indexOf("CREATE OR REPLACE TEMP TABLE _wf_hrs AS")];
-    // The statement is found by its first line: a model that renames it fails here, not obscurely below.
-    expect([from, to].every((x) => x >= 0) && from < to).toBe(true);
-    const stmt = sql.slice(from, to);
-    await db.script(stmt, {}, "_wf_past");
+    // The statements are found by their first lines (the trainees with their results, _wf_tr, which
+    // _wf_past reads; then _wf_past): a model that renames them fails here, not obscurely below.
+    const between = (first: string, next: string) => {
+      const [from, to] = [sql.indexOf(first), sql.indexOf(next)];
+      expect([from, to].every((x) => x >= 0) && from < to).toBe(true);
+      return sql.slice(from, to);
+    };
+    await db.script(between("CREATE OR REPLACE TEMP TABLE _wf_tr AS", "CREATE OR REPLACE TEMP VIEW _wf_cells AS"), {}, "_wf_tr");
+    await db.script(between("CREATE OR REPLACE TEMP TABLE _wf_past AS", "CREATE OR REPLACE TEMP TABLE _wf_hrs AS"), {}, "_wf_past");
     const rows = (await db.all<{ project_id: string; teacher_id: string; prior_projects: bigint; prior_fail_rate: number | null }>(`SELECT * FROM _wf_past ORDER BY teacher_id, project_id`)).map((r) => [r.teacher_id, r.project_id, Number(r.prior_projects), r.prior_fail_rate]);
     expect(rows).toEqual([
       // T1: A (pass) ends 03-10; B (fail) 05-20; C (no result) 06-01; D (pass) 2024-01-05; X's window ends 05-01 before it begins 06-01.
