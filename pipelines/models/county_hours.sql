@@ -15,25 +15,16 @@ WITH teacher_county AS (
           SELECT teacher_id, county_code, 1 AS src FROM trainees WHERE county_code IS NOT NULL)
     GROUP BY ALL
 ),
-county_years AS (
-    SELECT DISTINCT t.county_code, p.year
-    FROM trainees t JOIN projects p USING (project_id)
-    WHERE t.county_code IS NOT NULL AND p.year IS NOT NULL
-    UNION
-    SELECT DISTINCT county_code, year FROM projects WHERE county_code IS NOT NULL AND year IS NOT NULL
-),
 hours_window AS (
     -- Each archive year counts towards the windows ending in it and the next cycle_years - 1 years:
     -- hours summed per teacher and window first, then one equi-join to the county (a range join of
     -- every archive row against every county-year is orders of magnitude slower at national scale).
-    -- Only the county-years county_performance grades (its county_years).
     SELECT tc.county_code, w.window_end AS year, w.teacher_id, w.hours,
            least(w.window_end - w.first_year + 1, $cycle_years) AS years_on_record
     FROM (SELECT teacher_id, window_end, sum(hours) AS hours, min(year) AS first_year
           FROM (SELECT teacher_id, year, hours, unnest(range(year, year + $cycle_years)) AS window_end FROM hours)
           GROUP BY ALL) w
     JOIN teacher_county tc USING (teacher_id)
-    SEMI JOIN county_years cy ON cy.county_code = tc.county_code AND cy.year = w.window_end
 )
 SELECT h.county_code, h.year,
        count(*) FILTER (WHERE hours >= $cycle_hours * years_on_record / $cycle_years) AS teachers_meeting_hours,

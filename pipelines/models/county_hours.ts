@@ -3,7 +3,7 @@ import { defineModel } from "./model.ts";
 
 export default defineModel({
   name: "county_hours",
-  grain: "one row per county and year graded (county_performance) with a teacher of the county in the hours archive's cycle to that year",
+  grain: "one row per county and year ending a cycle (policy hours.cycle_years) in which the hours archive holds one of the county's teachers (county_performance reads the years it grades)",
   key: ["year", "county_code"],
   dependsOn: ["hours", "trainees", "projects", "counties"],
   columns: {
