@@ -94,7 +94,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       await timed("publish_rejects", () =>
         copyCsv(db, `SELECT file, line, "column", reason, value FROM rejects ORDER BY file, line, "column", reason, value`, path.join(work, "rejects.csv")),
       );
-      const analysis = await timed("analyse", () => analyse(db, policy, previous, unchangedTables(load)));
+      const analysis = await timed("analyse", () => analyse(db, policy, previous, unchangedTables(load), load.appendedFiles));
       // What this run did not take from the previous warehouse goes (before anything is published from this one).
       if (typeof previous === "object") await previous.release(db);
       const outputs = await timed("publish", () => publishOutputs(db, work, policy));

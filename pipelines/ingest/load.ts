@@ -53,6 +53,12 @@ export interface LoadResult {
   checksTaken: Kind[];
   /** Kinds whose files are the previous run's with new ones after them: only the new rows were checked across files. */
   checksAppended: Kind[];
+  /**
+   * Of those, the kinds whose table is the previous run's rows and the new files' (a view of one table
+   * per file, of the contract's columns alone: no item columns a new file could add), with the new
+   * files' labels: the models' fingerprint of such a table is the previous one plus its new rows'.
+   */
+  appendedFiles: Record<string, string[]>;
   /** Input files not read again: the same on disk as in the previous run, their scan taken from it (prepare.ts: ScanMemo). */
   scansTaken: number;
   tables: Record<string, number>;
@@ -256,6 +262,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
   const skippedChecks: string[] = [];
   const checksTaken: Kind[] = [];
   const checksAppended: Kind[] = [];
+  const appendedFiles: Record<string, string[]> = {};
   const suppliedKinds: Kind[] = [];
   const tables: Record<string, number> = {};
   let partNo = 0;
@@ -451,6 +458,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
     const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
     const asTable = checked.length > MANY_FILES;
+    if (appendedFrom !== undefined && !asTable && !spec.items) appendedFiles[kind] = checked.filter((c) => c.order >= appendedFrom).map((c) => c.label);
     const files: KindFile[] = checked.map((c, i) => ({ order: c.order, rows: selects[i]!, read: c.read }));
     // (Such a table, of the same files under the same checks, is the previous run's: taken.)
     if (asTable && sameChecks && source!.has(kind)) await source!.take(db, kind, kind);
@@ -491,7 +499,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     }
   }
   bar.done();
-  return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, scansTaken: scanned.filter((o) => o.scanned!.taken).length, tables, suppliedKinds };
+  return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, appendedFiles, scansTaken: scanned.filter((o) => o.scanned!.taken).length, tables, suppliedKinds };
   }
 }
 

@@ -24,13 +24,15 @@ export interface AnalysisNotes {
 
 /**
  * `previous`: the previous warehouse, whose models are taken where their inputs are unchanged (none
- * with --full); `unchanged`: the loaded tables the load took whole from it.
+ * with --full); `unchanged`: the loaded tables the load took whole from it; `appended`: those it
+ * took with new files after them (the new files' labels).
  */
-export async function analyse(db: Db, policy: Policy, previous?: string | Previous, unchanged: readonly string[] = []): Promise<AnalysisNotes> {
+export async function analyse(db: Db, policy: Policy, previous?: string | Previous, unchanged: readonly string[] = [], appended: Readonly<Record<string, readonly string[]>> = {}): Promise<AnalysisNotes> {
   const ctx: RunContext = { db, policy, notes: {}, memo: new Map() };
   const { seconds, reused } = await runModels(MODELS, ctx, {
     previous,
     unchanged,
+    appended,
     onBuilt: (m, s, copied) => {
       if (s >= 1) info(`  ${m.name}: ${s.toFixed(1)} s${copied ? " (copied: inputs unchanged 输入未变，沿用)" : ""}`);
     },

@@ -4,12 +4,13 @@
 // the policy, the model's own parameters (a SQL model's, e.g. the early warning's as-of date), and
 // the fingerprints of what it reads (its dependsOn): a model's, recursively; a loaded table's, the
 // sum of the 64-bit hashes of its rows, each hashed with its rowid (so order counts), and its row
-// count (a view: its rows alone; a kind's long answers, its kind's print and its own SQL). Equal
+// count (a view: its rows alone; a kind's long answers, its kind's print and its own SQL; a kind
+// with files appended since the previous run, that run's print plus the new files' rows'). Equal
 // fingerprints, equal tables: the copy is what the build would write.
 import { createHash } from "node:crypto";
 import { SPECS } from "../ingest/contract.ts";
 import { pipelineCode } from "../lib/code.ts";
-import { ident, type Db } from "../lib/db.ts";
+import { ident, literal, type Db } from "../lib/db.ts";
 import type { Previous } from "../lib/previous.ts";
 import type { Policy } from "../lib/policy.ts";
 
@@ -28,6 +29,25 @@ export async function tableFingerprint(db: Db, table: string, printOf?: (table: 
   const rowHash = v ? "hash(t)" : "hash(rowid, t)";
   const [r] = await db.all<{ n: bigint; h: string | null }>(`SELECT count(*) AS n, CAST(sum(${rowHash}) AS VARCHAR) AS h FROM ${ident(table)} AS t`);
   return `${r!.n}:${r!.h ?? "-"}`;
+}
+
+/**
+ * The fingerprint of a view of one table per file (a kind's table: ingest/load.ts) that holds the
+ * rows it held in the previous run and those of `files` after them: the previous fingerprint's count
+ * and sum plus those of the new files' rows, the same as tableFingerprint over every row (the sum of
+ * the rows' hashes is a multiset's). Undefined when `before` is not a view's fingerprint.
+ */
+export async function appendedFingerprint(db: Db, table: string, before: string, files: readonly string[]): Promise<string | undefined> {
+  const m = /^(\d+):(\d+|-)$/.exec(before);
+  const [v] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM duckdb_views() WHERE view_name = $table AND database_name = current_database() AND NOT internal`, { table });
+  if (!m || !v?.n) return undefined;
+  // (Each file's rows are a table of their own under the view: the others are skipped, not hashed.)
+  const [r] = await db.all<{ n: bigint; h: string | null }>(
+    `SELECT count(*) AS n, CAST(sum(hash(t)) AS VARCHAR) AS h FROM ${ident(table)} AS t WHERE _file IN (${files.map(literal).join(", ") || "NULL"})`,
+  );
+  const n = BigInt(m[1]!) + r!.n;
+  const h = (m[2] === "-" ? 0n : BigInt(m[2]!)) + (r!.h === null ? 0n : BigInt(r!.h));
+  return `${n}:${n === 0n ? "-" : h}`;
 }
 
 /** A model's fingerprint from the code, the policy, its parameters and its inputs' fingerprints (in dependsOn order). */

@@ -11,7 +11,7 @@ import { hasTable, ident, literal, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { writeTable, type ColumnType } from "../lib/table.ts";
 import { collectGarbage } from "../lib/gc.ts";
-import { createMemoTable, modelFingerprint, remember, rememberedModels, tableFingerprint, takePrevious } from "./memo.ts";
+import { appendedFingerprint, createMemoTable, modelFingerprint, remember, rememberedModels, tableFingerprint, takePrevious } from "./memo.ts";
 import { attachPrevious, type Previous } from "../lib/previous.ts";
 
 /** Column types as families: what a reader can rely on, whatever width DuckDB chose. */
@@ -372,6 +372,11 @@ export interface RunModelsOptions {
    * checks: ingest/load.ts): their fingerprints are the previous run's, not computed again.
    */
   unchanged?: readonly string[];
+  /**
+   * Loaded tables that are the previous run's rows and the rows of these files after them (ingest/load.ts:
+   * appendedFiles): their fingerprints are the previous run's plus the new rows' (memo.ts).
+   */
+  appended?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The fingerprints of the loaded tables the models read, kept for the next run. */
@@ -402,7 +407,7 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
   const previous = await rememberedModels(ctx.db, source);
   await ctx.db.run(`CREATE OR REPLACE TABLE ${TABLE_PRINTS} ("table" VARCHAR, print VARCHAR)`);
   const printsBefore = new Map<string, string>();
-  if (opts.unchanged?.length && source?.has(TABLE_PRINTS)) {
+  if ((opts.unchanged?.length || Object.keys(opts.appended ?? {}).length) && source?.has(TABLE_PRINTS)) {
     for (const r of await ctx.db.all<{ table: string; print: string }>(`SELECT "table", print FROM ${source.ref(TABLE_PRINTS)}`)) printsBefore.set(r.table, r.print);
   }
   try {
@@ -418,7 +423,11 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
       if (!prints.has(d)) {
         // A loaded table the load took whole from the previous run has the fingerprint it had then.
         const before = opts.unchanged?.includes(d) ? printsBefore.get(d) : undefined;
-        prints.set(d, before ?? (await tableFingerprint(ctx.db, d, loadedPrint)));
+        // One with files appended, the previous fingerprint and its new rows' (0.6 s less for the
+        // national attendance after a month).
+        const files = opts.appended?.[d];
+        const grown = files && printsBefore.has(d) ? await appendedFingerprint(ctx.db, d, printsBefore.get(d)!, files) : undefined;
+        prints.set(d, before ?? grown ?? (await tableFingerprint(ctx.db, d, loadedPrint)));
         await ctx.db.run(`INSERT INTO ${TABLE_PRINTS} VALUES ($table, $print)`, { table: d, print: prints.get(d)! });
       }
       return prints.get(d)!;

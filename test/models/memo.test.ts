@@ -3,7 +3,7 @@
 // order: test/ingest/rejects-order.e2e.test.ts.)
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/lib/db.ts";
-import { tableFingerprint } from "../../pipelines/models/memo.ts";
+import { appendedFingerprint, tableFingerprint } from "../../pipelines/models/memo.ts";
 
 let db: Db;
 beforeAll(async () => {
@@ -46,4 +46,37 @@ it("prints a kind's long answers (a view of the kind's table alone) by that tabl
   expect(await answers(["q01", "q02"], ["('R1', 4, 5)", "('R2', 3, 2)"], ["q01"])).not.toBe(base);
   // Without a way to print the kind, the view's rows are read and hashed as any view's.
   expect(await tableFingerprint(db, "evaluation_answers")).toMatch(/^\d+:/);
+});
+
+it("prints a kind's view with files appended as a print of all its rows: the previous print plus the new files' rows", async () => {
+  // One table per file under a view, as the load writes a kind (ingest/load.ts).
+  const kind = async (files: string[][]) => {
+    await db.run(`DROP VIEW IF EXISTS k`);
+    for (const [i] of files.entries()) await db.run(`DROP TABLE IF EXISTS f${i}`);
+    for (const [i, values] of files.entries()) {
+      await db.run(`CREATE TABLE f${i} (_file VARCHAR, _line BIGINT, value VARCHAR)`);
+      if (values.length) await db.run(`INSERT INTO f${i} VALUES ${values.join(", ")}`);
+    }
+    await db.run(`CREATE VIEW k AS ${files.map((_, i) => `SELECT * FROM f${i}`).join(" UNION ALL ")}`);
+    return tableFingerprint(db, "k");
+  };
+  const a = ["('a.csv', 2, 'x')", "('a.csv', 3, 'y')"];
+  const b = ["('b.csv', 2, 'z')", "('b.csv', 3, 'x')"];
+  const c = ["('c.csv', 2, 'w')"];
+  const before = await kind([a, b]);
+  const after = await kind([a, b, c]);
+  expect(after).not.toBe(before);
+  expect(await appendedFingerprint(db, "k", before, ["c.csv"])).toBe(after);
+  // Two files appended; a file appended with no row; a kind that had no row before.
+  const grown = async (first: string[][], then: string[][], files: string[]) => {
+    const print = await kind(first);
+    const whole = await kind(then);
+    return [await appendedFingerprint(db, "k", print, files), whole];
+  };
+  for (const [got, want] of [await grown([a], [a, b, c], ["b.csv", "c.csv"]), await grown([a, b], [a, b, []], ["c.csv"]), await grown([[]], [[], b], ["b.csv"])]) expect(got).toBe(want);
+  expect(await kind([[]])).toBe("0:-");
+  // Not a view's print (a table's holds its row ids), or not a view: computed in full instead.
+  expect(await appendedFingerprint(db, "k", "table print", ["c.csv"])).toBeUndefined();
+  await db.run(`CREATE OR REPLACE TABLE plain AS SELECT * FROM k`);
+  expect(await appendedFingerprint(db, "plain", before, ["c.csv"])).toBeUndefined();
 });
