@@ -480,7 +480,10 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
       } else {
         await db.run(answersTableSql(answers, spec.key));
       }
-      tables[answers] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(answers)}`))[0]?.c);
+      // (A row per answered item: counted from the wide table's items, not by unpivoting them all,
+      // 0.2 s for the 40 M national answers.)
+      const counted = itemCols.length ? `SELECT ${itemCols.map((c) => `count(${ident(c)})`).join(" + ")} AS c FROM ${ident(kind)}` : `SELECT count(*) AS c FROM ${ident(answers)}`;
+      tables[answers] = n((await db.all<{ c: bigint | number }>(counted))[0]?.c);
     }
     await db.run(`DROP VIEW stg`);
     await db.run(`DROP TABLE bad`);
