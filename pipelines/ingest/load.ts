@@ -636,6 +636,10 @@ async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], fro
     from === undefined
       ? `SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1`
       : `SELECT DISTINCT hash(${key.join(", ")}) AS kh FROM stg WHERE _order >= ${from}`;
+  // (With `from`, the earlier rows first narrowed to those sharing the key's first column with a new
+  // row, which one join on that column finds: 0.3 → 0.07 s for a month against 20 M national
+  // attendance rows, where every row's whole key was hashed.)
+  const earlierOf = from === undefined ? "" : `\n        AND (${key[0]} IN (SELECT ${key[0]} FROM stg WHERE _order >= ${from}) OR ${key[0]} IS NULL)`;
   // Keys: the first row (file order, then line) stays; a later copy identical in content is a
   // repeated delivery (`duplicate_row`), a later row with other content conflicts (`duplicate_key`).
   await db.run(`
@@ -650,7 +654,7 @@ async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], fro
         first_value(hash(${content.join(", ")})) OVER w AS first_h,
         first_value(_file) OVER w AS first_file,
         first_value(_line) OVER w AS first_line
-      FROM stg WHERE hash(${key.join(", ")}) IN (SELECT kh FROM dupkeys)
+      FROM stg WHERE hash(${key.join(", ")}) IN (SELECT kh FROM dupkeys)${earlierOf}
       WINDOW w AS (PARTITION BY ${key.join(", ")} ORDER BY _order, _line)
     )
     SELECT _file, _line, ${literal(spec.key.join("+"))},
