@@ -637,9 +637,10 @@ async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], fro
       ? `SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1`
       : `SELECT DISTINCT hash(${key.join(", ")}) AS kh FROM stg WHERE _order >= ${from}`;
   // (With `from`, the earlier rows first narrowed to those sharing the key's first column with a new
-  // row, which one join on that column finds: 0.3 → 0.07 s for a month against 20 M national
-  // attendance rows, where every row's whole key was hashed.)
-  const earlierOf = from === undefined ? "" : `\n        AND (${key[0]} IN (SELECT ${key[0]} FROM stg WHERE _order >= ${from}) OR ${key[0]} IS NULL)`;
+  // row, which one semi join on that column finds: 0.53 → 0.24 s for a month against the 20 M
+  // national attendance rows, where every row's whole key was hashed. Every key column is required,
+  // so no row here has a NULL in it: test/ingest/contract.test.ts.)
+  const earlierOf = from === undefined ? "" : `\n        AND ${key[0]} IN (SELECT ${key[0]} FROM stg WHERE _order >= ${from})`;
   // Keys: the first row (file order, then line) stays; a later copy identical in content is a
   // repeated delivery (`duplicate_row`), a later row with other content conflicts (`duplicate_key`).
   await db.run(`

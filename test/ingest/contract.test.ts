@@ -36,3 +36,11 @@ describe("load order", () => {
       for (const ref of SPECS[kind].refs) expect(KINDS.indexOf(ref.kind), `${kind} refers to ${ref.kind}`).toBeLessThan(i);
   });
 });
+
+describe("keys", () => {
+  it("are made of required columns only: a row without one is rejected, so the checks across files can match rows on a key's first column", () => {
+    for (const kind of KINDS) {
+      for (const k of SPECS[kind].key) expect(SPECS[kind].cols.find((c) => c.name === k)?.required, `${kind}.${k}`).toBe(true);
+    }
+  });
+});
