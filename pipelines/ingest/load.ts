@@ -487,12 +487,12 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     }
     await db.run(`DROP VIEW stg`);
     await db.run(`DROP TABLE bad`);
-    tables[kind] = n((await db.all<{ c: bigint }>(`SELECT count(*) AS c FROM ${ident(kind)}`))[0]?.c);
-
-    // The row account of every file of this kind: read = loaded + rejected, or the run fails.
+    // The row account of every file of this kind: read = loaded + rejected, or the run fails. (The
+    // kind's rows are the sum of its files': one pass over them, not two.)
     const loaded = new Map(
       (await db.all<{ f: string; c: bigint }>(`SELECT _file AS f, count(*) AS c FROM ${ident(kind)} GROUP BY ALL`)).map((r) => [r.f, n(r.c)]),
     );
+    tables[kind] = [...loaded.values()].reduce((a, c) => a + c, 0);
     const rejected = new Map(
       (await db.all<{ f: string; c: bigint }>(`SELECT file AS f, count(DISTINCT line) AS c FROM rejects WHERE kind = $kind GROUP BY ALL`, { kind })).map((r) => [r.f, n(r.c)]),
     );
