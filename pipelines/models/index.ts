@@ -9,6 +9,7 @@ import integrity_flags from "./integrity_flags.ts";
 import item_stats from "./item_stats.ts";
 import type { Model } from "./model.ts";
 import project_evidence from "./project_evidence.ts";
+import project_followups from "./project_followups.ts";
 import project_icc from "./project_icc.ts";
 import project_scores from "./project_scores.ts";
 import reliability from "./reliability.ts";
@@ -23,6 +24,7 @@ import warning_windows from "./warning_windows.ts";
 export const MODELS: readonly Model[] = [
   response_scores,
   integrity_flags,
+  project_followups,
   project_evidence,
   project_scores,
   comments_public,

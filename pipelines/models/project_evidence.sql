@@ -5,6 +5,7 @@
 --   attendance_score  50 % attendance rate (present or late over sessions not excused)
 --                   + 50 % completion (pass over trainees with a final result)
 --   followup_score  mean of the application items (rescaled) and lesson observation
+--                   (project_followups.sql: a model of its own, which a month of attendance leaves)
 --   integrity_suspect  the project's flags at level suspect (integrity_flags.sql), '+'-joined
 CREATE TABLE project_evidence AS
 WITH all_projects AS (
@@ -49,16 +50,6 @@ res AS (
     SELECT project_id, count(*) FILTER (WHERE final_result IS NOT NULL) AS n_results,
            avg(passed(final_result)) AS completion_rate
     FROM assessments GROUP BY ALL
-),
--- Each trainee followed up: the mean of their answered items over every wave, and of their
--- observations (the follow-ups' items read across their rows: _followup_items, analytics/answers.ts).
-fu AS (
-    SELECT project_id, count(*) AS n_followed,
-           avg(transfer(item_score, obs)) AS followup_score,
-           stddev_samp(transfer(item_score, obs)) AS followup_sd
-    FROM (SELECT project_id, teacher_id, sum(item_sum) / nullif(sum(item_n), 0) AS item_score, avg(observation_score) AS obs
-          FROM _followup_items GROUP BY ALL)
-    GROUP BY ALL
 )
 SELECT ap.project_id,
        coalesce(p.year, ev.ev_year) AS year,
@@ -82,6 +73,6 @@ LEFT JOIN tr USING (project_id)
 LEFT JOIN ex USING (project_id)
 LEFT JOIN att USING (project_id)
 LEFT JOIN res USING (project_id)
-LEFT JOIN fu USING (project_id)
+LEFT JOIN project_followups fu USING (project_id)
 LEFT JOIN (SELECT project_id, string_agg(flag, '+' ORDER BY flag) AS integrity_suspect
            FROM integrity_flags WHERE level = 'suspect' GROUP BY ALL) sus USING (project_id)

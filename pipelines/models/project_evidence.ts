@@ -1,4 +1,3 @@
-import { followupItemsView } from "../analytics/answers.ts";
 import { count, projectAttributes, projectId, score100, share, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 
@@ -6,7 +5,7 @@ export default defineModel({
   name: "project_evidence",
   grain: "one row per project (every project in projects, plus any that only the evaluations name)",
   key: ["project_id"],
-  dependsOn: ["projects", "trainees", "response_scores", "integrity_flags", "expert_reviews", "attendance", "assessments", "followups", "instrument"],
+  dependsOn: ["projects", "trainees", "response_scores", "integrity_flags", "expert_reviews", "attendance", "assessments", "project_followups"],
   columns: {
     project_id: projectId,
     year: year(false),
@@ -35,6 +34,5 @@ export default defineModel({
   },
   build: {
     sql: () => ({}),
-    views: followupItemsView,
   },
 });
