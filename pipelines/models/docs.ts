@@ -33,7 +33,7 @@ export function dictionaryData(restricted: boolean) {
         name: m.name,
         grain: m.grain,
         key: [...m.key],
-        reads: [...m.dependsOn],
+        reads: [...m.dependsOn, ...(m.paramsRead ?? [])],
         restricted: Boolean(m.restricted),
         columns: Object.entries(m.columns).map(([name, c]) => ({ name, type: c.type, checks: checks(c), doc: c.doc })),
       })),
@@ -58,7 +58,7 @@ export function dataDictionary(): string {
   for (const m of ordered(MODELS)) {
     lines.push(`## ${m.name}${m.restricted ? " (restricted 限内部使用)" : ""}`, "");
     lines.push(`- **Grain**: ${m.grain}; key (${m.key.join(", ")}).`);
-    lines.push(`- **Reads**: ${m.dependsOn.map((d) => (MODELS.some((x) => x.name === d) ? `[${d}](#${d})` : `\`${d}\``)).join(", ")}.`);
+    lines.push(`- **Reads**: ${m.dependsOn.map((d) => (MODELS.some((x) => x.name === d) ? `[${d}](#${d})` : `\`${d}\``)).join(", ")}${m.paramsRead?.length ? `; for its parameters, ${m.paramsRead.map((d) => `\`${d}\``).join(", ")}` : ""}.`);
     lines.push(`- **Built by**: ${"sql" in m.build ? `\`pipelines/models/${m.name}.sql\`` : `\`pipelines/models/${m.name}.ts\``}.`);
     if (m.partitioned) lines.push(`- **Rebuilt by part**: one part per \`${m.partitioned.column}\`; a rerun takes from the previous warehouse every part whose inputs (hashed by \`pipelines/models/${m.name}.parts.sql\`) are unchanged, and builds the others.`);
     lines.push("");

@@ -8,7 +8,9 @@ export default defineModel({
   name: "hours_compliance",
   grain: "one row per teacher in the hours archive, for the cycle ending with the as-of year",
   key: ["teacher_id"],
-  dependsOn: ["hours", "trainees", "projects", "attendance", "submissions"],
+  dependsOn: ["hours", "trainees", "projects"],
+  // (The as-of year, from the attendance and assignments: a parameter, in the fingerprint itself.)
+  paramsRead: ["attendance", "submissions"],
   restricted: true,
   columns: {
     year: year(),

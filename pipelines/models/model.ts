@@ -89,6 +89,13 @@ export interface Model {
    * table between a large changing one and an expensive step: the early warning's training sample).
    */
   printByContent?: boolean;
+  /**
+   * Loaded tables that only the parameters (build.sql's values) read, not the model's SQL: the
+   * parameters are in the fingerprint themselves, so these are not (hours_compliance reads the
+   * attendance for the as-of year alone, which a month of attendance leaves as it was). They must
+   * exist when the model is built (test/models/depends.e2e.test.ts gives them).
+   */
+  paramsRead?: readonly string[];
 }
 
 /** Where a partitioned model keeps its parts' hashes for the next run. */

@@ -25,6 +25,7 @@ function closure(m: Model): { models: Model[]; tables: string[] } {
     if (models.has(name)) return;
     models.set(name, dep);
     dep.dependsOn.forEach(visit);
+    dep.paramsRead?.forEach((t) => tables.add(t));
   };
   visit(m.name);
   return { models: [...models.values()], tables: [...tables].sort() };
