@@ -20,35 +20,45 @@ import type { Policy } from "../lib/policy.ts";
  * hashed alone, the sum a fingerprint of the rows as a multiset.
  */
 export async function tableFingerprint(db: Db, table: string, printOf?: (table: string) => Promise<string>): Promise<string> {
-  const [v] = await db.all<{ sql: string }>(`SELECT sql FROM duckdb_views() WHERE view_name = $table AND database_name = current_database() AND NOT internal`, { table });
+  const view = await viewSql(db, table);
   // The long form of a kind's answers (evaluation_answers: 40 M rows nationally, 1.0 s to hash) is a
   // view of its kind's table alone (ingest/load.ts): a function of that table's rows and of its own
   // SQL, so printed by them (`printOf`, the kind's print).
   const kind = Object.values(SPECS).find((k) => k.items?.answersTable === table)?.kind;
-  if (v && kind && printOf) return `answers of ${await printOf(kind)} by ${createHash("sha256").update(v.sql).digest("hex")}`;
-  const rowHash = v ? "hash(t)" : "hash(rowid, t)";
-  const [r] = await db.all<{ n: bigint; h: string | null }>(`SELECT count(*) AS n, CAST(sum(${rowHash}) AS VARCHAR) AS h FROM ${ident(table)} AS t`);
-  return `${r!.n}:${r!.h ?? "-"}`;
+  if (view !== undefined && kind && printOf) return `answers of ${await printOf(kind)} by ${createHash("sha256").update(view).digest("hex")}`;
+  return printText(await rowsPrint(db, table, view !== undefined));
 }
 
 /**
  * The fingerprint of a view of one table per file (a kind's table: ingest/load.ts) that holds the
  * rows it held in the previous run and those of `files` after them: the previous fingerprint's count
  * and sum plus those of the new files' rows, the same as tableFingerprint over every row (the sum of
- * the rows' hashes is a multiset's). Undefined when `before` is not a view's fingerprint.
+ * the rows' hashes is a multiset's). Undefined when `before` or `table` is not a view's.
  */
 export async function appendedFingerprint(db: Db, table: string, before: string, files: readonly string[]): Promise<string | undefined> {
   const m = /^(\d+):(\d+|-)$/.exec(before);
-  const [v] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM duckdb_views() WHERE view_name = $table AND database_name = current_database() AND NOT internal`, { table });
-  if (!m || !v?.n) return undefined;
+  if (!m || (await viewSql(db, table)) === undefined) return undefined;
   // (Each file's rows are a table of their own under the view: the others are skipped, not hashed.)
-  const [r] = await db.all<{ n: bigint; h: string | null }>(
-    `SELECT count(*) AS n, CAST(sum(hash(t)) AS VARCHAR) AS h FROM ${ident(table)} AS t WHERE _file IN (${files.map(literal).join(", ") || "NULL"})`,
-  );
-  const n = BigInt(m[1]!) + r!.n;
-  const h = (m[2] === "-" ? 0n : BigInt(m[2]!)) + (r!.h === null ? 0n : BigInt(r!.h));
-  return `${n}:${n === 0n ? "-" : h}`;
+  const added = await rowsPrint(db, table, true, `_file IN (${files.map(literal).join(", ") || "NULL"})`);
+  return printText({ n: BigInt(m[1]!) + added.n, h: (m[2] === "-" ? 0n : BigInt(m[2]!)) + added.h });
 }
+
+/** A view's SQL, undefined when `table` is not a view. */
+async function viewSql(db: Db, table: string): Promise<string | undefined> {
+  const [v] = await db.all<{ sql: string }>(`SELECT sql FROM duckdb_views() WHERE view_name = $table AND database_name = current_database() AND NOT internal`, { table });
+  return v?.sql;
+}
+
+/** The count of a table's rows (those `where` keeps) and the sum of their hashes: with their row ids, but of a view. */
+async function rowsPrint(db: Db, table: string, view: boolean, where = "true"): Promise<{ n: bigint; h: bigint }> {
+  const [r] = await db.all<{ n: bigint; h: string | null }>(
+    `SELECT count(*) AS n, CAST(sum(${view ? "hash(t)" : "hash(rowid, t)"}) AS VARCHAR) AS h FROM ${ident(table)} AS t WHERE ${where}`,
+  );
+  return { n: r!.n, h: BigInt(r!.h ?? 0) };
+}
+
+/** A fingerprint's text: `count:sum`, the sum `-` when there is no row. */
+const printText = ({ n, h }: { n: bigint; h: bigint }) => `${n}:${n === 0n ? "-" : h}`;
 
 /** A model's fingerprint from the code, the policy, its parameters and its inputs' fingerprints (in dependsOn order). */
 export function modelFingerprint(name: string, policy: Policy, params: unknown, inputs: readonly (readonly [string, string])[]): string {

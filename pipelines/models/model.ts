@@ -414,7 +414,7 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
   const previous = await rememberedModels(ctx.db, source);
   await ctx.db.run(`CREATE OR REPLACE TABLE ${TABLE_PRINTS} ("table" VARCHAR, print VARCHAR)`);
   const printsBefore = new Map<string, string>();
-  if ((opts.unchanged?.length || Object.keys(opts.appended ?? {}).length) && source?.has(TABLE_PRINTS)) {
+  if (source?.has(TABLE_PRINTS)) {
     for (const r of await ctx.db.all<{ table: string; print: string }>(`SELECT "table", print FROM ${source.ref(TABLE_PRINTS)}`)) printsBefore.set(r.table, r.print);
   }
   try {

@@ -3,9 +3,9 @@
 -- as-of date: its cuts; its window, mode and whether its follow-up outcome is due by the as-of date;
 -- the training sample's bound (_wf_sample: which of its past trainee-cuts are kept);
 -- its trainees' rows, their results, transfer, earlier projects and archive hours (which read other
--- projects too: hashed as computed, not as read); and its attendance and assignment rows (the
--- columns read). Each as
--- the sum of the 64-bit hashes of its rows (memo.ts), the sums hashed together per project: a
+-- projects too: hashed as computed, not as read); and the columns of its attendance and assignment
+-- rows that warning_features.sql reads. Each as the sum of the 64-bit hashes of its rows (memo.ts),
+-- the sums hashed together per project: a
 -- project whose hash the previous warehouse holds is taken from it, the others built
 -- (warning_features.sql). Adding a month of attendance builds again the projects with a session
 -- in it, and those whose cuts or due outcome the later as-of date moves.
