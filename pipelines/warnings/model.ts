@@ -10,9 +10,91 @@ export interface Logistic {
   coef: number[];
 }
 
-/** Standardise with training means and SDs; a missing value becomes the mean (z = 0). */
-export function standardise(rows: (number | null)[][], mean: number[], sd: number[]): number[][] {
-  return rows.map((r) => r.map((v, j) => (v === null || !Number.isFinite(v) ? 0 : (v - mean[j]!) / sd[j]!)));
+/** The design by column: a typed array of n values per feature, NaN where a value is missing or not finite. */
+export function columnsOf(X: readonly (readonly (number | null | undefined)[])[], p: number): Float64Array[] {
+  const n = X.length;
+  const cols = Array.from({ length: p }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const row = X[i]!;
+    for (let j = 0; j < p; j++) {
+      const v = row[j];
+      cols[j]![i] = v === null || v === undefined || !Number.isFinite(v) ? NaN : v;
+    }
+  }
+  return cols;
+}
+
+/** Mean and SD (n − 1) of a column's finite values: 0 and 1 when there are none, an SD of 1 for a constant. */
+function meanSd(col: Float64Array): { mean: number; sd: number } {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    if (v === v) {
+      sum += v;
+      count++;
+    }
+  }
+  const mean = count ? sum / count : 0;
+  let ss = 0;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    if (v === v) ss += (v - mean) ** 2;
+  }
+  const s = count > 1 ? Math.sqrt(ss / (count - 1)) : 1;
+  return { mean, sd: s > 0 ? s : 1 };
+}
+
+/** A column standardised in place; a missing value becomes 0 (the mean). */
+function standardiseColumn(col: Float64Array, mean: number, sd: number): Float64Array {
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    col[i] = v === v ? (v - mean) / sd : 0;
+  }
+  return col;
+}
+
+/** η = Zβ, column by column. */
+function linearPredictor(Z: readonly Float64Array[], beta: readonly number[], eta: Float64Array): void {
+  eta.fill(0);
+  for (let j = 0; j < Z.length; j++) {
+    const col = Z[j]!;
+    const bj = beta[j]!;
+    for (let i = 0; i < eta.length; i++) eta[i]! += col[i]! * bj;
+  }
+}
+
+/** The IRLS weights μ(1 − μ) (at least 10⁻⁹) and residuals y − μ at η. */
+function weightsAndResiduals(eta: Float64Array, y: Float64Array, w: Float64Array, r: Float64Array): void {
+  for (let i = 0; i < eta.length; i++) {
+    const mu = 1 / (1 + Math.exp(-eta[i]!));
+    w[i] = Math.max(mu * (1 - mu), 1e-9);
+    r[i] = y[i]! - mu;
+  }
+}
+
+/** Σᵢ aᵢ bᵢ over two columns, in four sums (rows i mod 4) so that the additions overlap. */
+function dot(a: Float64Array, b: Float64Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = a.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** a ∘ b into out. */
+function times(a: Float64Array, b: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! * b[i]!;
+  return out;
 }
 
 /**
@@ -20,77 +102,43 @@ export function standardise(rows: (number | null)[][], mean: number[], sd: numbe
  * The intercept is not penalised; λ = 1 is a light ridge that keeps separable data finite.
  */
 export function fitLogistic(features: string[], X: (number | null)[][], y: number[], lambda = 1): Logistic {
+  return fitLogisticColumns(features, columnsOf(X, features.length), y, lambda);
+}
+
+/**
+ * fitLogistic on the design by column (columnsOf; the columns are standardised in place). Every sum
+ * of a Newton step is a dot product of two columns: summed row by row into a flat Hessian (a read
+ * and a write of memory per product, the design an array of rows) the fit took 1.3 s for the 276 k
+ * training rows nationally.
+ */
+export function fitLogisticColumns(features: string[], cols: Float64Array[], y: readonly number[], lambda = 1): Logistic {
   const p = features.length;
-  const n = X.length;
-  const finite = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
-  const mean = features.map((_, j) => {
-    let sum = 0;
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      const v = X[i]![j];
-      if (finite(v)) {
-        sum += v;
-        count++;
-      }
-    }
-    return count ? sum / count : 0;
-  });
-  const sd = features.map((_, j) => {
-    let ss = 0;
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      const v = X[i]![j];
-      if (finite(v)) {
-        ss += (v - mean[j]!) ** 2;
-        count++;
-      }
-    }
-    const s = count > 1 ? Math.sqrt(ss / (count - 1)) : 1;
-    return s > 0 ? s : 1;
-  });
-  // The standardised design, one row of q = p + 1 values (the intercept's 1 first) after another.
+  const n = y.length;
+  const stats = cols.map(meanSd);
+  const mean = stats.map((s) => s.mean);
+  const sd = stats.map((s) => s.sd);
+  // The standardised design, the intercept's 1s first.
   const q = p + 1;
-  const Z = new Float64Array(n * q);
-  for (let i = 0; i < n; i++) {
-    Z[i * q] = 1;
-    for (let j = 0; j < p; j++) {
-      const v = X[i]![j];
-      Z[i * q + 1 + j] = finite(v) ? (v - mean[j]!) / sd[j]! : 0;
-    }
-  }
+  const Z = [new Float64Array(n).fill(1), ...cols.map((c, j) => standardiseColumn(c, mean[j]!, sd[j]!))];
+  const yv = Float64Array.from(y);
   let beta = new Array<number>(q).fill(0);
-  // The Hessian's upper triangle summed in one flat typed array (row a at a * q), then copied out
-  // for the solver: nested arrays of numbers made the fit twice as slow nationally.
-  const flat = new Float64Array(q * q);
-  const gv = new Float64Array(q);
-  const bv = new Float64Array(q);
+  const eta = new Float64Array(n);
+  const w = new Float64Array(n);
+  const r = new Float64Array(n);
+  const wz = new Float64Array(n);
   for (let iter = 0; iter < 50; iter++) {
-    flat.fill(0);
-    gv.fill(0);
-    bv.set(beta);
-    for (let i = 0; i < n; i++) {
-      const o = i * q;
-      let eta = 0;
-      for (let j = 0; j < q; j++) eta += Z[o + j]! * bv[j]!;
-      const mu = 1 / (1 + Math.exp(-eta));
-      const w = Math.max(mu * (1 - mu), 1e-9);
-      const r = y[i]! - mu;
-      for (let a = 0; a < q; a++) {
-        const za = Z[o + a]!;
-        gv[a]! += za * r;
-        const wa = w * za;
-        const ha = a * q;
-        for (let b = a; b < q; b++) flat[ha + b]! += wa * Z[o + b]!;
-      }
+    linearPredictor(Z, beta, eta);
+    weightsAndResiduals(eta, yv, w, r);
+    const H = Array.from({ length: q }, () => new Array<number>(q).fill(0));
+    const g = new Array<number>(q).fill(0);
+    for (let a = 0; a < q; a++) {
+      g[a] = dot(Z[a]!, r);
+      times(w, Z[a]!, wz);
+      for (let b = a; b < q; b++) H[a]![b] = H[b]![a] = dot(wz, Z[b]!);
     }
-    const H = Array.from({ length: q }, (_, a) => Array.from(flat.subarray(a * q, a * q + q)));
-    const g = Array.from(gv);
-    for (let a = 0; a <= p; a++) {
-      for (let b = 0; b < a; b++) H[a]![b] = H[b]![a]!;
-      if (a > 0) {
-        H[a]![a]! += lambda;
-        g[a]! -= lambda * beta[a]!;
-      }
+    for (let a = 1; a <= p; a++) {
+      H[a]![a]! += lambda;
+      g[a]! -= lambda * beta[a]!;
     }
     const step = solve(H, g);
     beta = beta.map((b, j) => b + step[j]!);
@@ -100,7 +148,22 @@ export function fitLogistic(features: string[], X: (number | null)[][], y: numbe
 }
 
 export function predict(m: Logistic, X: (number | null)[][]): number[] {
-  return standardise(X, m.mean, m.sd).map((z) => 1 / (1 + Math.exp(-(m.intercept + z.reduce((a, x, j) => a + x * m.coef[j]!, 0)))));
+  return predictColumns(m, columnsOf(X, m.features.length), X.length);
+}
+
+/** predict on the design by column (columnsOf's form, NaN where missing: the mean). */
+export function predictColumns(m: Logistic, cols: readonly Float64Array[], n = cols[0]?.length ?? 0): number[] {
+  const eta = new Float64Array(n);
+  cols.forEach((col, j) => {
+    const mean = m.mean[j]!;
+    const sd = m.sd[j]!;
+    const c = m.coef[j]!;
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      eta[i]! += (v === v ? (v - mean) / sd : 0) * c;
+    }
+  });
+  return Array.from(eta, (e) => 1 / (1 + Math.exp(-(m.intercept + e))));
 }
 
 /** Area under the ROC curve (Mann-Whitney, ties counted half). */

@@ -7,7 +7,7 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import type { Db } from "../lib/db.ts";
 import { info, warn } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
-import { auc, averagePrecision, brier, calibration, calibrationError, clusterDraws, confusion, fitLogistic, platt, predict, quantile, recalibrate, weightedAucsOf, wilson, type Logistic } from "./model.ts";
+import { auc, averagePrecision, brier, calibration, calibrationError, clusterDraws, confusion, fitLogisticColumns, platt, predictColumns, quantile, recalibrate, weightedAucsOf, wilson, type Logistic } from "./model.ts";
 
 export const FEATURES = [
   "progress",
@@ -162,11 +162,25 @@ export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: R
 }
 
 const absent = (v: unknown) => v === null || v === undefined;
-/** The rows' features as numbers (null where missing); a missing-value indicator (`<feature>_missing`) is 1 where its feature is missing. */
-const matrix = (rows: Row[], features: readonly string[]) => {
-  const value = features.map((f) => (f.endsWith(MISSING) ? (r: Row) => (absent(r[f.slice(0, -MISSING.length)]) ? 1 : 0) : (r: Row) => (absent(r[f]) ? null : Number(r[f]))));
-  return rows.map((r) => value.map((v) => v(r)));
-};
+/**
+ * The rows' features by column (model.ts columnsOf's form: NaN where missing or not finite); a
+ * missing-value indicator (`<feature>_missing`) is 1 where its feature is missing.
+ */
+const design = (rows: Row[], features: readonly string[]): Float64Array[] =>
+  features.map((f) => {
+    const col = new Float64Array(rows.length);
+    if (f.endsWith(MISSING)) {
+      const of = f.slice(0, -MISSING.length);
+      for (let i = 0; i < rows.length; i++) col[i] = absent(rows[i]![of]) ? 1 : 0;
+    } else {
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i]![f];
+        const x = absent(v) ? NaN : Number(v);
+        col[i] = Number.isFinite(x) ? x : NaN;
+      }
+    }
+    return col;
+  });
 /** The transparent rules' count for a row (warning_features.rules_hit, the macro rules_hit in models/measures.sql). */
 const ruleScore = (r: Row) => Number(r.rules_hit);
 
@@ -227,7 +241,7 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
   // (prior_fail_rate is missing exactly when there is no earlier project: prior_projects = 0 says
   // that already, and an indicator beside it would make the two fight.)
   const gaps = present.filter((f) => f !== "prior_fail_rate" && train.some((r) => r[f] === null || r[f] === undefined) && train.some((r) => r[f] !== null && r[f] !== undefined));
-  // (The indicators are computed by matrix() from their features, not written into 300,000 rows.)
+  // (The indicators are computed by design() from their features, not written into 300,000 rows.)
   const features = [...present, ...gaps.map((f) => `${f}${MISSING}`)];
   report.missing_indicators = gaps;
   let model: Logistic | null = null;
@@ -239,8 +253,8 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
     report.validation_year = years.at(-1)!;
     const { fitRows, valRows, how } = split;
     // Validated at the points of the course where running projects are scored: 25, 50 and 75 %.
-    const m = fitLogistic(features, matrix(fitRows, features), fitRows.map((r) => r.at_risk));
-    const p = predict(m, matrix(valRows, features));
+    const m = fitLogisticColumns(features, design(fitRows, features), fitRows.map((r) => r.at_risk));
+    const p = predictColumns(m, design(valRows, features), valRows.length);
     const y = valRows.map((r) => r.at_risk);
     const rules = valRows.map(ruleScore);
     const modelAuc = auc(p, y);

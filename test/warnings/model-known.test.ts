@@ -1,7 +1,8 @@
 // Known answers for the early warning's statistics (pipelines/warnings/model.ts).
 import { describe, expect, it } from "vitest";
 import {
-  auc, calibration, calibrationError, clusterDraws, clusterWeights, platt, predict, quantile, recalibrate, resample, standardise, weightedAucs, wilson,
+  auc,
+  columnsOf, calibration, calibrationError, clusterDraws, clusterWeights, platt, predict, quantile, recalibrate, resample, weightedAucs, wilson,
 } from "../../pipelines/warnings/model.ts";
 
 describe("warning statistics", () => {
@@ -49,7 +50,12 @@ describe("warning statistics", () => {
   });
 
   it("standardises with the training mean and SD (a missing value is the mean) and predicts the logistic", () => {
-    expect(standardise([[3, null], [5, 2]], [4, 1], [2, 0.5])).toEqual([[-0.5, 0], [0.5, 2]]);
+    expect(columnsOf([[3, null], [5, 2], [Infinity, 1]], 2).map((c) => [...c])).toEqual([[3, 5, NaN], [NaN, 2, 1]]);
+    // Standardised with the training mean and SD, a missing value at the mean: z = (−0.5, 0) and (0.5, 2).
+    const two = { features: ["x", "z"], mean: [4, 1], sd: [2, 0.5], intercept: 0.25, coef: [1, -1] };
+    const [q0, q1] = predict(two, [[3, null], [5, 2]]);
+    expect(q0).toBeCloseTo(1 / (1 + Math.exp(-(0.25 - 0.5))), 12);
+    expect(q1).toBeCloseTo(1 / (1 + Math.exp(-(0.25 + 0.5 - 2))), 12);
     const m = { features: ["x"], mean: [0], sd: [1], intercept: 0, coef: [1] };
     const [p0, p1] = predict(m, [[0], [Math.log(3)]]);
     expect(p0).toBeCloseTo(0.5, 12);
