@@ -11,6 +11,11 @@ export interface Db {
   /** Rows as plain objects; BIGINT arrives as bigint, convert explicitly where needed. */
   all<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
   /**
+   * The result by column (names deduplicated as rowsOf does), values as `all` gives them: for many
+   * rows of which only a few columns become objects (a fit's features go into typed arrays).
+   */
+  columns(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown[]>>;
+  /**
    * Run a script of several statements in order (split by DuckDB's own parser), binding each one
    * only the `$name` parameters it uses; an error names the script (`label`) and the statement.
    */
@@ -58,6 +63,16 @@ export function traceNote(what: string, detail: string): void {
 }
 
 function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: () => void): Db {
+  const read = async (sql: string, params?: Record<string, DuckDBValue>): Promise<DuckDBResultReader> => {
+    const t0 = performance.now();
+    try {
+      const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
+      trace?.(sql, t0);
+      return reader;
+    } catch (e) {
+      throw withStatement(e, sql);
+    }
+  };
   return {
     conn,
     async run(sql, params) {
@@ -71,14 +86,13 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
       trace?.(sql, t0);
     },
     async all<T>(sql: string, params?: Record<string, DuckDBValue>) {
-      const t0 = performance.now();
-      try {
-        const reader = params ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
-        trace?.(sql, t0);
-        return rowsOf(reader) as T[];
-      } catch (e) {
-        throw withStatement(e, sql);
-      }
+      return rowsOf(await read(sql, params)) as T[];
+    },
+    async columns(sql, params) {
+      const reader = await read(sql, params);
+      const names = reader.deduplicatedColumnNames();
+      const columns = reader.getColumnsJS();
+      return Object.fromEntries(names.map((name, c) => [name, columns[c] ?? []]));
     },
     async script(sql, params = {}, label = "script") {
       const extracted = await conn.extractStatements(sql);

@@ -81,6 +81,8 @@ export interface Fit {
 }
 
 export interface Row {
+  /** The row's place in the training sample (its features' index in the fit's columns). */
+  i?: number;
   year: number;
   progress: number;
   at_risk: number;
@@ -161,23 +163,31 @@ export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: R
   return { groups, flagged };
 }
 
-const absent = (v: unknown) => v === null || v === undefined;
+/** The features of the training rows by column, NaN where missing or not finite (Row.i indexes them). */
+type Values = Record<string, Float64Array>;
+
+const toFloat64 = (xs: readonly unknown[]): Float64Array => {
+  const out = new Float64Array(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
+    const x = v === null || v === undefined ? NaN : Number(v);
+    out[i] = Number.isFinite(x) ? x : NaN;
+  }
+  return out;
+};
+
 /**
- * The rows' features by column (model.ts columnsOf's form: NaN where missing or not finite); a
- * missing-value indicator (`<feature>_missing`) is 1 where its feature is missing.
+ * The rows' features by column (model.ts columnsOf's form: NaN where missing); a missing-value
+ * indicator (`<feature>_missing`) is 1 where its feature is missing.
  */
-const design = (rows: Row[], features: readonly string[]): Float64Array[] =>
+const design = (rows: Row[], features: readonly string[], values: Values): Float64Array[] =>
   features.map((f) => {
+    const indicator = f.endsWith(MISSING);
+    const from = values[indicator ? f.slice(0, -MISSING.length) : f]!;
     const col = new Float64Array(rows.length);
-    if (f.endsWith(MISSING)) {
-      const of = f.slice(0, -MISSING.length);
-      for (let i = 0; i < rows.length; i++) col[i] = absent(rows[i]![of]) ? 1 : 0;
-    } else {
-      for (let i = 0; i < rows.length; i++) {
-        const v = rows[i]![f];
-        const x = absent(v) ? NaN : Number(v);
-        col[i] = Number.isFinite(x) ? x : NaN;
-      }
+    for (let k = 0; k < rows.length; k++) {
+      const v = from[rows[k]!.i!]!;
+      col[k] = indicator ? (v === v ? 0 : 1) : v;
     }
     return col;
   });
@@ -218,29 +228,47 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
   const years = (await db.all<{ year: bigint }>(`SELECT DISTINCT coalesce(year, 0) AS year FROM warning_training ORDER BY 1`)).map((r) => Number(r.year));
   // The text columns only where they are read (validationSplit, fairness, the bootstrap over
   // projects): on the validation year's rows, or on every row when there is none (one year, split by
-  // project); nationally 24 k rows of 300 k, 0.8 s less of strings made in JavaScript.
+  // project); nationally 24 k rows of 300 k, read apart in the same order (0.8 s less of strings made
+  // in JavaScript, and 0.15 s less of empty cells visited). The rest by column: the features go into
+  // typed arrays, not into 300,000 row objects.
   const valYear = validationYearOf(years);
-  const text = (c: string, as = c) => (valYear === undefined ? `${c} AS ${as}` : `CASE WHEN year = ${valYear} THEN ${c} END AS ${as}`);
-  const train = await db.all<Row>(
-    `SELECT year, ${text("project_id")}, ${text("CAST(start_date AS VARCHAR)", "start_date")}, at_risk, rules_hit, rural,
-            ${text("stage")}, ${text("county_code")}, ${text("title")},
-            ${FEATURES.map((f) => `CAST(${f} AS DOUBLE) AS ${f}`).join(", ")}
-     FROM warning_training ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date`,
+  const order = `ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date`;
+  const c = await db.columns(
+    `SELECT year, at_risk, rules_hit, rural, ${FEATURES.map((f) => `CAST(${f} AS DOUBLE) AS ${f}`).join(", ")} FROM warning_training ${order}`,
   );
-  for (const r of train) {
-    r.year = Number(r.year);
-    r.at_risk = Number(r.at_risk);
-    r.progress = Number(r.progress);
-  }
+  const t = await db.columns(
+    `SELECT project_id, CAST(start_date AS VARCHAR) AS start_date, stage, county_code, title
+     FROM warning_training ${valYear === undefined ? "" : `WHERE year = ${valYear}`} ${order}`,
+  );
+  const values: Values = Object.fromEntries(FEATURES.map((f) => [f, toFloat64(c[f]!)]));
+  let k = 0;
+  const train: Row[] = c.year!.map((y, i) => {
+    const year = Number(y);
+    const j = valYear === undefined || year === valYear ? k++ : -1;
+    const text = (col: string) => (j < 0 ? null : t[col]![j]);
+    return {
+      i,
+      year,
+      progress: values.progress![i]!,
+      at_risk: Number(c.at_risk![i]),
+      rules_hit: c.rules_hit![i],
+      rural: c.rural![i] as boolean | null,
+      stage: text("stage") as string | null,
+      project_id: text("project_id"),
+      start_date: text("start_date"),
+      county_code: text("county_code"),
+      title: text("title"),
+    };
+  });
   const report: FitReport = { method: "rules", why: "", outcome, training_rows: train.length, training_years: years, validation_year: null };
 
   // Features with no value anywhere in training (a file the user does not have) are left out; a
   // feature missing for some rows gets an indicator beside its mean-imputed value (a trainee
   // with no assignment due yet is not the average trainee).
-  const present = FEATURES.filter((f) => train.some((r) => r[f] !== null && r[f] !== undefined));
+  const present = FEATURES.filter((f) => values[f]!.some((v) => v === v));
   // (prior_fail_rate is missing exactly when there is no earlier project: prior_projects = 0 says
   // that already, and an indicator beside it would make the two fight.)
-  const gaps = present.filter((f) => f !== "prior_fail_rate" && train.some((r) => r[f] === null || r[f] === undefined) && train.some((r) => r[f] !== null && r[f] !== undefined));
+  const gaps = present.filter((f) => f !== "prior_fail_rate" && values[f]!.some((v) => v !== v));
   // (The indicators are computed by design() from their features, not written into 300,000 rows.)
   const features = [...present, ...gaps.map((f) => `${f}${MISSING}`)];
   report.missing_indicators = gaps;
@@ -253,8 +281,8 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
     report.validation_year = years.at(-1)!;
     const { fitRows, valRows, how } = split;
     // Validated at the points of the course where running projects are scored: 25, 50 and 75 %.
-    const m = fitLogisticColumns(features, design(fitRows, features), fitRows.map((r) => r.at_risk));
-    const p = predictColumns(m, design(valRows, features), valRows.length);
+    const m = fitLogisticColumns(features, design(fitRows, features, values), fitRows.map((r) => r.at_risk));
+    const p = predictColumns(m, design(valRows, features, values), valRows.length);
     const y = valRows.map((r) => r.at_risk);
     const rules = valRows.map(ruleScore);
     const modelAuc = auc(p, y);
