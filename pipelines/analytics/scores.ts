@@ -1,6 +1,6 @@
 // Project scores, tiers and recommendations. Per-row work (responses, attendance, follow-ups)
 // is SQL (response_scores.sql, project_evidence.sql); this module does the per-project statistics.
-import type { Db } from "../lib/db.ts";
+import { ident, literal, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { partImputer } from "./impute.ts";
 import { empiricalBayes, normalCdf, wlsFit } from "../lib/shared/stats.ts";
@@ -65,7 +65,11 @@ const MODES = ["online", "blended", "shadowing", "village", "workshop"]; // refe
 const STAGES = ["kindergarten", "junior", "senior", "vocational"]; // reference: primary
 
 function caseMixRow(e: Evidence, ruralMean: number): number[] {
-  return [...MODES.map((m) => (e.mode === m ? 1 : 0)), ...STAGES.map((s) => (e.stage === s ? 1 : 0)), (e.rural_share ?? ruralMean) - ruralMean];
+  const x: number[] = [];
+  for (const m of MODES) x.push(e.mode === m ? 1 : 0);
+  for (const s of STAGES) x.push(e.stage === s ? 1 : 0);
+  x.push((e.rural_share ?? ruralMean) - ruralMean);
+  return x;
 }
 
 /**
@@ -114,14 +118,23 @@ export function fitCaseMix(rows: Evidence[]): CaseMix {
 export function caseMixAdjustment(e: Evidence, mix: CaseMix, ruralMean: number): number {
   if (!mix.applied) return 0;
   const x = caseMixRow(e, ruralMean);
-  return -mix.coef.reduce((a, b, j) => a + b * (x[j]! - mix.means[j]!), 0);
+  let a = 0;
+  for (let j = 0; j < mix.coef.length; j++) a += mix.coef[j]! * (x[j]! - mix.means[j]!);
+  return -a;
 }
 
 /** Variance of that adjustment from the coefficients' uncertainty: dᵀ Cov(β̂) d, d = x − x̄. */
 export function caseMixVariance(e: Evidence, mix: CaseMix, ruralMean: number): number {
   if (!mix.applied) return 0;
-  const d = caseMixRow(e, ruralMean).map((x, j) => x - mix.means[j]!);
-  const v = d.reduce((a, dj, j) => a + dj * d.reduce((b, dk, k) => b + mix.cov[j]![k]! * dk, 0), 0);
+  const d = caseMixRow(e, ruralMean);
+  for (let j = 0; j < d.length; j++) d[j]! -= mix.means[j]!;
+  let v = 0;
+  for (let j = 0; j < d.length; j++) {
+    const row = mix.cov[j]!;
+    let b = 0;
+    for (let k = 0; k < d.length; k++) b += row[k]! * d[k]!;
+    v += d[j]! * b;
+  }
   return Number.isFinite(v) ? Math.max(0, v) : 0;
 }
 
@@ -330,7 +343,9 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
   for (const s of scored) {
     if (s.score === null || s.decision.tier === "insufficient_data") continue;
     const k = `${s.e.institution_id}|${s.e.category ?? s.e.program}|${s.e.year}`;
-    byKey.set(k, [...(byKey.get(k) ?? []), s.score]);
+    const list = byKey.get(k);
+    if (list) list.push(s.score);
+    else byKey.set(k, [s.score]);
   }
   for (const s of scored) {
     const prev = byKey.get(`${s.e.institution_id}|${s.e.category ?? s.e.program}|${(s.e.year ?? 0) - 1}`);
@@ -361,16 +376,20 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
 
 /** The evidence of every project (the project_evidence table), numbers as numbers. */
 export async function loadEvidence(db: Db): Promise<Evidence[]> {
-  const rows = await db.all<Record<string, unknown>>(`SELECT * FROM project_evidence ORDER BY year, project_id`);
-  // (The rows converted in place, column by column: a copy of each row through Object.entries took
-  // 1.0 s for the 58 k projects of a national year.)
-  const names = rows.length ? Object.keys(rows[0]!).filter((k) => k !== "project_id") : [];
-  for (const r of rows) {
-    for (const k of names) {
-      const v = r[k];
-      if (typeof v === "bigint") r[k] = Number(v);
-    }
-    r.n_responses = Number(r.n_responses ?? 0);
-  }
+  // Read as DuckDB converts fastest: every number as a DOUBLE (no bigint or decimal objects to
+  // convert here), and every text column but the id as an ENUM of its values, made a string once
+  // per value, not once per row (0.9 → 0.5 s for the 58 k projects of a national year).
+  const columns = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE project_evidence`);
+  const texts = columns.filter((c) => c.column_type === "VARCHAR" && c.column_name !== "project_id").map((c) => c.column_name);
+  const values = texts.length
+    ? (await db.all<Record<string, string[] | null>>(`SELECT ${texts.map((c) => `list(DISTINCT ${ident(c)} ORDER BY ${ident(c)}) FILTER (WHERE ${ident(c)} IS NOT NULL) AS ${ident(c)}`).join(", ")} FROM project_evidence`))[0]!
+    : {};
+  const select = columns.map(({ column_name: c, column_type: type }) => {
+    const seen = values[c];
+    if (seen?.length) return `CAST(${ident(c)} AS ENUM(${seen.map(literal).join(", ")})) AS ${ident(c)}`;
+    return /^(BIGINT|INTEGER|HUGEINT|SMALLINT|UBIGINT|DECIMAL)/.test(type) ? `CAST(${ident(c)} AS DOUBLE) AS ${ident(c)}` : ident(c);
+  });
+  const rows = await db.all<Record<string, unknown>>(`SELECT ${select.join(", ")} FROM project_evidence ORDER BY year, project_id`);
+  for (const r of rows) r.n_responses = r.n_responses ?? 0;
   return rows as unknown as Evidence[];
 }

@@ -133,19 +133,30 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
  * The rows of a result as plain objects, as DuckDB's getRowObjectsJS makes them (the same values;
  * two columns of one name told apart as it does: name, name:1), made from its columns: DuckDB's row
  * by row conversion visits every vector once per row, and took 2.3 s where this takes 1.0 s for
- * 300,000 rows of 19 columns (measured).
+ * 300,000 rows of 19 columns (measured). Each row is one object literal of the result's columns (a
+ * function made for them), so every row has one shape from the start: set key by key, 58 k rows of
+ * 29 columns took 0.14 s more.
  */
 function rowsOf(reader: DuckDBResultReader): Record<string, unknown>[] {
   const names = reader.deduplicatedColumnNames();
   const columns = reader.getColumnsJS();
   const n = columns[0]?.length ?? 0;
   const rows = new Array<Record<string, unknown>>(n);
-  for (let i = 0; i < n; i++) {
-    const row: Record<string, unknown> = {};
-    for (let c = 0; c < columns.length; c++) row[names[c]!] = columns[c]![i];
-    rows[i] = row;
-  }
+  const make = rowMaker(names);
+  for (let i = 0; i < n; i++) rows[i] = make(columns, i);
   return rows;
+}
+
+/** A function making the row object of names from columns at row i (names as quoted keys: any name is safe but __proto__, set key by key). */
+function rowMaker(names: readonly string[]): (columns: unknown[][], i: number) => Record<string, unknown> {
+  if (names.includes("__proto__")) {
+    return (columns, i) => {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) Object.defineProperty(row, names[c]!, { value: columns[c]![i], enumerable: true, writable: true, configurable: true });
+      return row;
+    };
+  }
+  return new Function("c", "i", `return { ${names.map((name, c) => `${JSON.stringify(name)}: c[${c}][i]`).join(", ")} };`) as (columns: unknown[][], i: number) => Record<string, unknown>;
 }
 
 const headOf = (sql: string) => sql.trim().split("\n").find((l) => l.trim() && !l.trim().startsWith("--"))?.trim().slice(0, 100);

@@ -41,4 +41,23 @@ describe("SQL scripts", () => {
       db.close();
     }
   });
+
+  it("makes rows of columns with any name: quotes, backslashes, Chinese, a number, __proto__ (an own key, not the prototype)", async () => {
+    const db = await openDb(":memory:");
+    try {
+      const plain = `SELECT 1 AS "a""b", 2 AS "c\\d", 3 AS "项目 id", 4 AS "0", 6 AS "x\ny" FROM range(3)`;
+      const own = (await db.conn.runAndReadAll(plain)).getRowObjectsJS();
+      expect(await db.all(plain)).toStrictEqual(own);
+      expect(await db.columns(plain)).toStrictEqual(Object.fromEntries(Object.keys(own[0]!).map((k) => [k, own.map((r) => r[k])])));
+      // (DuckDB's own rows set a column named __proto__ as the prototype.)
+      const sql = `SELECT 1 AS "a""b", 2 AS "c\\d", 3 AS "项目 id", 4 AS "0", 5 AS "__proto__", 6 AS "x\ny" FROM range(3)`;
+      const rows = await db.all(sql);
+      // (An integer-like key first, as in any object.)
+      expect(Object.keys(rows[0]!)).toEqual(["0", 'a"b', "c\\d", "项目 id", "__proto__", "x\ny"]);
+      expect(Object.getPrototypeOf(rows[0]!)).toBe(Object.prototype);
+      expect(rows[0]!["__proto__"]).toBe(5);
+    } finally {
+      db.close();
+    }
+  });
 });
