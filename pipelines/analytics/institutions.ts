@@ -62,9 +62,24 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
   const history = new Map<string, Map<number, { tier: string; recommendation: string }>>();
   for (const year of years) {
     const byInst = new Map<string, ProjectScore[]>();
-    for (const s of eligible.filter((x) => x.e.year === year)) byInst.set(s.e.institution_id!, [...(byInst.get(s.e.institution_id!) ?? []), s]);
+    for (const s of eligible) {
+      if (s.e.year !== year) continue;
+      const list = byInst.get(s.e.institution_id!);
+      if (list) list.push(s);
+      else byInst.set(s.e.institution_id!, [s]);
+    }
     const ids = [...byInst.keys()].sort();
     const all = scores.filter((s) => s.e.year === year);
+    // Every project of the year by institution, scored or not: its count and responses.
+    const allOf = new Map<string, { n: number; responses: number }>();
+    for (const s of all) {
+      const id = s.e.institution_id;
+      if (!id) continue;
+      const acc = allOf.get(id) ?? { n: 0, responses: 0 };
+      acc.n++;
+      acc.responses += s.e.n_responses;
+      allOf.set(id, acc);
+    }
     const means = provinceMeans(all);
     const obs = (ps: ProjectScore[], shift = (_: ProjectScore) => 0) => ps.map((p) => ({ y: p.score! - shift(p), se: p.se, n: Math.max(p.e.n_effective ?? p.e.n_responses, 1) }));
     const sigma2 = classVariance(ids.map((id) => obs(byInst.get(id)!)));
@@ -129,9 +144,9 @@ export function rankInstitutions(scores: ProjectScore[], policy: Policy): Instit
       out.push({
         year,
         institution_id: p.id,
-        n_projects: all.filter((s) => s.e.institution_id === p.id).length,
+        n_projects: allOf.get(p.id)?.n ?? 0,
         n_projects_scored: p.ps.length,
-        n_responses: all.filter((s) => s.e.institution_id === p.id).reduce((a, s) => a + s.e.n_responses, 0),
+        n_responses: allOf.get(p.id)?.responses ?? 0,
         raw: p.raw.mean,
         adjusted: p.lasting.mean,
         se: Math.sqrt(p.lasting.variance),
