@@ -1,4 +1,5 @@
 // Every warehouse table the analysis builds, one file each; the runner orders them by dependsOn.
+import attendance_projects from "./attendance_projects.ts";
 import comments_public from "./comments_public.ts";
 import county_hours from "./county_hours.ts";
 import county_performance from "./county_performance.ts";
@@ -25,6 +26,7 @@ export const MODELS: readonly Model[] = [
   response_scores,
   integrity_flags,
   project_followups,
+  attendance_projects,
   project_evidence,
   project_scores,
   comments_public,

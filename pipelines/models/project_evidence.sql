@@ -41,10 +41,10 @@ ex AS (
     WHERE review_mean IS NOT NULL
     GROUP BY ALL
 ),
+-- (The rate of attendance_projects' counts: attendance_rate in measures.sql, one pass over the records.)
 att AS (
-    SELECT project_id,
-           attendance_rate(status) AS attendance_rate
-    FROM attendance GROUP BY ALL
+    SELECT project_id, n_attended / nullif(n_counted, 0) AS attendance_rate
+    FROM attendance_projects
 ),
 res AS (
     SELECT project_id, count(*) FILTER (WHERE final_result IS NOT NULL) AS n_results,

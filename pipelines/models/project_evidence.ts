@@ -5,7 +5,7 @@ export default defineModel({
   name: "project_evidence",
   grain: "one row per project (every project in projects, plus any that only the evaluations name)",
   key: ["project_id"],
-  dependsOn: ["projects", "trainees", "response_scores", "integrity_flags", "expert_reviews", "attendance", "assessments", "project_followups"],
+  dependsOn: ["projects", "trainees", "response_scores", "integrity_flags", "expert_reviews", "attendance_projects", "assessments", "project_followups"],
   columns: {
     project_id: projectId,
     year: year(false),

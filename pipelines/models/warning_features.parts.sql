@@ -118,8 +118,8 @@ tr AS (
     SELECT t.project_id, sum(hash(t, t.county_code IN (SELECT county_code FROM _wf_archive))) AS h
     FROM trainees t GROUP BY ALL),
 -- (Of the records, the columns warning_features.sql reads: hashing whole rows, their file, line and
--- extra columns too, took twice as long, 1.4 s nationally.)
-att AS (SELECT project_id, sum(hash(teacher_id, session_date, status, session_type)) AS h FROM attendance GROUP BY ALL),
+-- extra columns too, took twice as long, 1.4 s nationally. The attendance's, attendance_projects.)
+att AS (SELECT project_id, records_hash AS h FROM attendance_projects),
 sub AS (SELECT project_id, sum(hash(teacher_id, due_date, submitted_at, score)) AS h FROM submissions GROUP BY ALL),
 res AS (SELECT project_id, sum(hash(a)) AS h FROM assessments a GROUP BY ALL),
 past AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_past x GROUP BY ALL),

@@ -4,10 +4,10 @@
 -- the median length of finished courses of the same mode (all modes where that mode has none).
 CREATE OR REPLACE TABLE warning_windows AS
 WITH rec AS (
-    SELECT project_id, min(d) AS first_record, max(d) AS last_record
-    FROM (SELECT project_id, session_date AS d FROM attendance WHERE session_date IS NOT NULL
+    SELECT project_id, min(f) AS first_record, max(l) AS last_record
+    FROM (SELECT project_id, first_session AS f, last_session AS l FROM attendance_projects WHERE first_session IS NOT NULL
           UNION ALL
-          SELECT project_id, due_date FROM submissions WHERE due_date IS NOT NULL)
+          SELECT project_id, due_date, due_date FROM submissions WHERE due_date IS NOT NULL)
     GROUP BY ALL
 ),
 res AS (SELECT DISTINCT project_id FROM assessments WHERE final_result IS NOT NULL),
