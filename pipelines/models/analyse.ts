@@ -13,6 +13,8 @@ export interface AnalysisNotes {
   seconds: Record<string, number>;
   /** Models copied from the previous warehouse, their fingerprints unchanged (models/memo.ts). */
   reused: string[];
+  /** Appendable models built from the previous warehouse's table and the new files' records (model.ts). */
+  appended: string[];
   /** Of each partitioned model built, its parts and how many were taken from the previous warehouse (model.ts). */
   reused_parts: Record<string, { parts: number; taken: number }>;
   warning: WarningReport;
@@ -29,7 +31,7 @@ export interface AnalysisNotes {
  */
 export async function analyse(db: Db, policy: Policy, previous?: string | Previous, unchanged: readonly string[] = [], appended: Readonly<Record<string, readonly string[]>> = {}): Promise<AnalysisNotes> {
   const ctx: RunContext = { db, policy, notes: {}, memo: new Map() };
-  const { seconds, reused } = await runModels(MODELS, ctx, {
+  const run = await runModels(MODELS, ctx, {
     previous,
     unchanged,
     appended,
@@ -37,11 +39,14 @@ export async function analyse(db: Db, policy: Policy, previous?: string | Previo
       if (s >= 1) info(`  ${m.name}: ${s.toFixed(1)} s${copied ? " (copied: inputs unchanged 输入未变，沿用)" : ""}`);
     },
   });
+  const { seconds, reused } = run;
   if (reused.length) info(`  ${reused.length} of ${MODELS.length} models taken from the previous run, their inputs unchanged`);
+  if (run.appended.length) info(`  ${run.appended.join(", ")}: the previous run's rows merged with the new files' (输入只增加了文件)`);
   const n = ctx.notes;
   return {
     seconds,
     reused,
+    appended: run.appended,
     reused_parts: ctx.parts ?? {},
     warning: n.warning as WarningReport,
     comments_scrubbed: n.comments_scrubbed as Record<string, number>,

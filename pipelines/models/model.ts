@@ -90,6 +90,15 @@ export interface Model {
    */
   printByContent?: boolean;
   /**
+   * A SQL model of one loaded table (its only dependsOn) whose rows are sums over that table's
+   * records (counts, minima, maxima, sums of hashes). When the table is the previous run's records
+   * and new files' after them (ingest/load.ts appendedFiles) and the previous table was built from
+   * those earlier records, `<name>.sql` runs on the new files' records alone (under the table's name)
+   * and `<name>.merge.sql` merges its rows (`_<name>_added`) with the previous table's
+   * (`_<name>_before`) into the model's table: the rows a build over every record gives (tested).
+   */
+  appendable?: boolean;
+  /**
    * Loaded tables that only the parameters (build.sql's values) read, not the model's SQL: the
    * parameters are in the fingerprint themselves, so these are not (hours_compliance reads the
    * attendance for the as-of year alone, which a month of attendance leaves as it was). They must
@@ -297,7 +306,7 @@ async function paramsOf(ctx: RunContext, m: Model): Promise<Record<string, DuckD
  * Build one model and check it against its declaration (its dependencies must be built); the check's
  * seconds. A partitioned model takes from `previous` the parts whose inputs are unchanged.
  */
-export async function buildModel(ctx: RunContext, m: Model, params?: Record<string, DuckDBValue> | null, previous?: Previous): Promise<number> {
+export async function buildModel(ctx: RunContext, m: Model, params?: Record<string, DuckDBValue> | null, previous?: Previous, appended?: readonly string[]): Promise<number> {
   let kept: string | undefined;
   if ("sql" in m.build) {
     const values = params ?? (await m.build.sql(ctx));
@@ -306,6 +315,7 @@ export async function buildModel(ctx: RunContext, m: Model, params?: Record<stri
     for (const [name, sql] of views) await ctx.db.run(`CREATE OR REPLACE TEMP VIEW ${ident(name)} AS ${sql}`);
     try {
       if (m.partitioned) kept = await buildParts(ctx, m, values, previous);
+      else if (appended && previous) await buildAppended(ctx, m, values, previous, appended);
       else await ctx.db.script(modelSql(m.name), values, `models/${m.name}.sql`);
     } finally {
       for (const [name] of views) await ctx.db.run(`DROP VIEW IF EXISTS ${ident(name)}`);
@@ -321,6 +331,31 @@ export async function buildModel(ctx: RunContext, m: Model, params?: Record<stri
   if (problems.length) throw new ModelError(m.name, problems);
   await m.after?.(ctx);
   return checked;
+}
+
+/**
+ * An appendable model (Model.appendable) from the previous warehouse's table and the records of the
+ * new files `files` of its input: its SQL over those records alone (a temporary view of them under
+ * the input's name, found before the warehouse's own), then `<name>.merge.sql`.
+ */
+async function buildAppended(ctx: RunContext, m: Model, values: Record<string, DuckDBValue>, previous: Previous, files: readonly string[]): Promise<void> {
+  const db = ctx.db;
+  const input = m.dependsOn[0]!;
+  const before = `_${m.name}_before`;
+  const added = `_${m.name}_added`;
+  await db.run(`DROP TABLE IF EXISTS ${ident(before)}; DROP TABLE IF EXISTS ${ident(added)}`);
+  await previous.take(db, m.name, before);
+  // (Named with its database: the temporary objects are a database of their own, whose schema is main too.)
+  const [{ d } = { d: "" }] = await db.all<{ d: string }>(`SELECT current_database() AS d`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${ident(input)} AS SELECT * FROM ${ident(d)}.main.${ident(input)} WHERE _file IN (${files.map(literal).join(", ")})`);
+  try {
+    await db.script(modelSql(m.name), values, `models/${m.name}.sql (the new files' records)`);
+  } finally {
+    await db.run(`DROP VIEW temp.${ident(input)}`);
+  }
+  await db.run(`ALTER TABLE ${ident(m.name)} RENAME TO ${ident(added)}`);
+  await db.script(modelSql(`${m.name}.merge`), {}, `models/${m.name}.merge.sql`);
+  await db.run(`DROP TABLE ${ident(before)}; DROP TABLE ${ident(added)}`);
 }
 
 /**
@@ -394,6 +429,8 @@ export interface ModelsRun {
   seconds: Record<string, number>;
   /** Models copied from the previous warehouse, their inputs unchanged (in build order). */
   reused: string[];
+  /** Appendable models built from the previous warehouse's table and the new files' records (Model.appendable). */
+  appended: string[];
 }
 
 /**
@@ -406,6 +443,7 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
   const names = new Set(models.map((m) => m.name));
   const seconds: Record<string, number> = {};
   const reused: string[] = [];
+  const appended: string[] = [];
   let checks = 0;
   await createMeasures(ctx.db);
   await createMemoTable(ctx.db);
@@ -479,7 +517,15 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
         if (m.partitioned && source!.has(partsTable(m.name))) await takePrevious(ctx.db, source!, partsTable(m.name));
         Object.assign(ctx.notes, previous.get(m.name)!.notes);
         reused.push(m.name);
-      } else checks += await buildModel(ctx, m, params.get(m.name), source);
+      } else {
+        // An appendable model whose input has new files after the records the previous table was built from.
+        const input = m.dependsOn[0]!;
+        const files = m.appendable && m.dependsOn.length === 1 ? opts.appended?.[input] : undefined;
+        const earlier = files && printsBefore.get(input);
+        const append = earlier !== undefined && source?.has(m.name) && previous.get(m.name)?.fingerprint === modelFingerprint(m.name, ctx.policy, params.get(m.name), [[input, earlier]]);
+        if (append) appended.push(m.name);
+        checks += await buildModel(ctx, m, params.get(m.name), source, append ? files : undefined);
+      }
       await remember(ctx.db, m.name, print, Object.fromEntries(Object.entries(ctx.notes).filter(([k, v]) => before[k] !== v)));
       prints.set(m.name, m.printByContent ? `rows ${await tableFingerprint(ctx.db, m.name)}` : print);
       seconds[m.name] = Math.round(performance.now() - t0) / 1000;
@@ -494,5 +540,5 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
     if (typeof opts.previous === "string") await source?.release(ctx.db);
   }
   seconds.checks = Math.round(checks * 1000) / 1000;
-  return { seconds, reused };
+  return { seconds, reused, appended };
 }

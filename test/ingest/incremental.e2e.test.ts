@@ -23,7 +23,7 @@ interface Manifest {
   checks_appended: string[];
   scans_reused: number;
   files: { path: string; typed_read?: string }[];
-  analysis: { reused: string[]; seconds: Record<string, number>; reused_parts: Record<string, { parts: number; taken: number }> } & Record<string, unknown>;
+  analysis: { reused: string[]; appended: string[]; seconds: Record<string, number>; reused_parts: Record<string, { parts: number; taken: number }> } & Record<string, unknown>;
 }
 const manifest = async (out: string): Promise<Manifest> => JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
 const readOf = async (out: string) => Object.fromEntries((await manifest(out)).files.map((f) => [f.path, f.typed_read]));
@@ -31,7 +31,7 @@ const readOf = async (out: string) => Object.fromEntries((await manifest(out)).f
 const reusedOf = async (out: string) => (await manifest(out)).analysis.reused;
 /** The manifest's notes of the analysis, without its times and what it copied. */
 const notesOf = async (out: string) => {
-  const { seconds: _s, reused: _r, reused_parts: _p, ...notes } = (await manifest(out)).analysis;
+  const { seconds: _s, reused: _r, reused_parts: _p, appended: _a, ...notes } = (await manifest(out)).analysis;
   return notes;
 };
 
@@ -403,6 +403,20 @@ describe("a rerun after files were added after the others", () => {
     expect((await manifest(full)).checks_appended).toEqual([]);
     expect(await differingLoads(path.join(out, "guopei.duckdb"), path.join(full, "guopei.duckdb"))).toEqual([]);
     expect(await outputs(out)).toEqual(await outputs(full));
+    // attendance_projects from the previous run's rows and the new file's records that passed
+    // (model.ts, appendable): a build over every record's rows.
+    expect(m.analysis.appended).toEqual(["attendance_projects"]);
+    expect((await manifest(full)).analysis.appended).toEqual([]);
+    const both = await openDb(":memory:");
+    try {
+      await both.run(`ATTACH '${path.join(out, "guopei.duckdb")}' AS a (READ_ONLY); ATTACH '${path.join(full, "guopei.duckdb")}' AS b (READ_ONLY)`);
+      expect(await rowsInOneOnly(both, "SELECT * FROM a.attendance_projects", "SELECT * FROM b.attendance_projects")).toBe(0);
+      const [n] = await both.all<{ n: bigint; late: bigint }>(`SELECT count(*) AS n, count(*) FILTER (WHERE project_id = (SELECT project_id FROM b.attendance WHERE _file LIKE '%_late.csv' LIMIT 1)) AS late FROM a.attendance_projects`);
+      expect(n!.n).toBeGreaterThan(10n);
+      expect(n!.late).toBe(1n);
+    } finally {
+      both.close();
+    }
     // The models' fingerprints of the loaded tables are a full run's: the attendance's (a view of a
     // table per file) from the previous run's and its new file's rows that passed (memo.ts).
     const printsOf = async (dir: string) => {
