@@ -75,7 +75,7 @@ GROUP BY ALL;
 -- (Each part kept to the projects built first: on a rerun that builds a few projects, the joins
 -- then hash thousands of rows, not every trainee's.)
 CREATE OR REPLACE TEMP TABLE _wf_base AS
-SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, p.mode,
+SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, t.title, p.mode,
        coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded,
        a.final_result, tr.transfer
 FROM _wf_who w
@@ -107,7 +107,7 @@ DROP TABLE _wf_sub;
 -- picks its counts); no record behind a cut leaves its counts null.
 CREATE OR REPLACE TEMP VIEW _wf_rows AS
 SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date, c.known,
-       h.county_code, h.school_id, h.stage, h.rural, h.mode,
+       h.county_code, h.school_id, h.stage, h.rural, h.title, h.mode,
        CASE WHEN h.n[c.k] > 0 THEN h.sessions[c.k] END AS sessions,
        CASE WHEN h.n[c.k] > 0 THEN h.attended[c.k] END AS attended,
        CASE WHEN h.n[c.k] > 0 THEN h.late[c.k] END AS late,
@@ -122,7 +122,7 @@ JOIN _wf_hist h ON h.project_id = c.project_id AND h.teacher_id = c.teacher_id;
 
 CREATE OR REPLACE TABLE warning_features AS
 SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
-       c.county_code, c.school_id, c.stage, c.rural, c.mode,
+       c.county_code, c.school_id, c.stage, c.rural, c.title, c.mode,
        c.sessions,
        1 - c.attended / nullif(c.sessions, 0) AS absence_rate,
        c.late / nullif(c.sessions, 0) AS late_rate,

@@ -22,6 +22,7 @@ export default defineModel({
     school_id: schoolId,
     stage,
     rural: { type: "boolean", doc: "乡村教师 rural teacher" },
+    title: { type: "text", doc: "职称 the trainee's title (the training sample's fairness by title)" },
     mode: { type: "text", doc: "培训方式 mode" },
     sessions: count("应出勤次数 sessions not excused by the cut"),
     absence_rate: share("缺勤率 absent over sessions not excused"),

@@ -9,7 +9,7 @@ export default defineModel({
   name: "warning_training",
   grain: "one row per trainee and cut of a past course with a known outcome: the early warning's training sample (at most the policy's warning.training_sample, 300 000 by default, taken by hash)",
   key: ["project_id", "teacher_id", "cut_date"],
-  dependsOn: ["warning_features", "projects", "trainees"],
+  dependsOn: ["warning_features", "projects"],
   restricted: true,
   // What the fit (warning_fit) reads: judged by its rows, so that a rerun whose new records touch
   // only running projects does not fit the model again.
@@ -25,7 +25,7 @@ export default defineModel({
     rural: f.rural!,
     stage,
     county_code: countyCode,
-    title: { type: "text", doc: "职称 the trainee's title (fairness by title)" },
+    title: f.title!,
     ...Object.fromEntries(FEATURES.map((x) => [x, f[x]!])),
   },
   build: { run: ({ db, policy }) => sampleTraining(db, policy.warning.training_sample) },
