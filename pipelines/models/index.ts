@@ -5,6 +5,7 @@ import county_hours from "./county_hours.ts";
 import county_performance from "./county_performance.ts";
 import dimension_scores from "./dimension_scores.ts";
 import hours_compliance from "./hours_compliance.ts";
+import hours_counties from "./hours_counties.ts";
 import institution_scores from "./institution_scores.ts";
 import integrity_flags from "./integrity_flags.ts";
 import item_stats from "./item_stats.ts";
@@ -15,6 +16,7 @@ import project_icc from "./project_icc.ts";
 import project_scores from "./project_scores.ts";
 import reliability from "./reliability.ts";
 import response_scores from "./response_scores.ts";
+import submissions_projects from "./submissions_projects.ts";
 import teacher_warnings from "./teacher_warnings.ts";
 import warning_cuts from "./warning_cuts.ts";
 import warning_features from "./warning_features.ts";
@@ -37,6 +39,8 @@ export const MODELS: readonly Model[] = [
   reliability,
   item_stats,
   project_icc,
+  submissions_projects,
+  hours_counties,
   warning_windows,
   warning_cuts,
   warning_features,

@@ -92,14 +92,6 @@ FROM _wf_who t JOIN projects p USING (project_id)
 JOIN hours h ON h.teacher_id = t.teacher_id AND in_cycle(h.year, p.year - 1, $cycle_years)
 GROUP BY ALL;
 
--- Counties the hours archive covers (it holds every teacher of such a county, trained or not): a
--- teacher there without a record had no hours (0), not an unknown number.
-CREATE OR REPLACE TEMP TABLE _wf_archive AS
-SELECT DISTINCT county_code FROM (
-    SELECT h.county_code FROM hours h WHERE h.county_code IS NOT NULL
-    UNION ALL
-    SELECT t.county_code FROM hours h JOIN trainees t USING (teacher_id) WHERE t.county_code IS NOT NULL);
-
 -- (A follow-up's items read across its row: _followup_items, analytics/answers.ts; one row per
 -- project, teacher and wave, the contract's key.)
 CREATE OR REPLACE TEMP TABLE _wf_transfer AS
@@ -115,12 +107,13 @@ proj AS (
     SELECT p.project_id, hash(p.mode, w.end_date, pending.pending, (SELECT bits FROM _wf_sample)) AS h
     FROM projects p JOIN warning_windows w USING (project_id) JOIN _wf_pending pending USING (project_id)),
 tr AS (
-    SELECT t.project_id, sum(hash(t, t.county_code IN (SELECT county_code FROM _wf_archive))) AS h
+    SELECT t.project_id, sum(hash(t, t.county_code IN (SELECT county_code FROM hours_counties))) AS h
     FROM trainees t GROUP BY ALL),
 -- (Of the records, the columns warning_features.sql reads: hashing whole rows, their file, line and
--- extra columns too, took twice as long, 1.4 s nationally. The attendance's, attendance_projects.)
+-- extra columns too, took twice as long, 1.4 s nationally. The attendance's and the assignments',
+-- attendance_projects and submissions_projects.)
 att AS (SELECT project_id, records_hash AS h FROM attendance_projects),
-sub AS (SELECT project_id, sum(hash(teacher_id, due_date, submitted_at, score)) AS h FROM submissions GROUP BY ALL),
+sub AS (SELECT project_id, records_hash AS h FROM submissions_projects),
 res AS (SELECT project_id, sum(hash(a)) AS h FROM assessments a GROUP BY ALL),
 past AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_past x GROUP BY ALL),
 hrs AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_hrs x GROUP BY ALL),

@@ -132,8 +132,8 @@ SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
        c.score_mean AS assignment_score,
        c.prior_projects,
        c.prior_fail_rate,
-       CASE WHEN c.hours_recorded IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) THEN 0 ELSE c.hours_recorded END AS hours_cycle,
-       c.hours_recorded IS NULL AND c.county_code IN (SELECT county_code FROM _wf_archive) AS hours_zero_filled,
+       CASE WHEN c.hours_recorded IS NULL AND c.county_code IN (SELECT county_code FROM hours_counties) THEN 0 ELSE c.hours_recorded END AS hours_cycle,
+       c.hours_recorded IS NULL AND c.county_code IN (SELECT county_code FROM hours_counties) AS hours_zero_filled,
        CASE WHEN c.mode = 'online' THEN 1.0 ELSE 0.0 END AS online,
        rules_hit(absence_rate, assignments_missing_rate) AS rules_hit,
        c.final_result,
@@ -156,4 +156,3 @@ DROP TABLE _wf_pending;
 DROP TABLE _wf_sample;
 DROP MACRO count_behind;
 DROP MACRO mean_behind;
-DROP TABLE _wf_archive;

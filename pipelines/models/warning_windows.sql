@@ -7,7 +7,7 @@ WITH rec AS (
     SELECT project_id, min(f) AS first_record, max(l) AS last_record
     FROM (SELECT project_id, first_session AS f, last_session AS l FROM attendance_projects WHERE first_session IS NOT NULL
           UNION ALL
-          SELECT project_id, due_date, due_date FROM submissions WHERE due_date IS NOT NULL)
+          SELECT project_id, first_due, last_due FROM submissions_projects WHERE first_due IS NOT NULL)
     GROUP BY ALL
 ),
 res AS (SELECT DISTINCT project_id FROM assessments WHERE final_result IS NOT NULL),

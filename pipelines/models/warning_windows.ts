@@ -22,7 +22,7 @@ export default defineModel({
   name: "warning_windows",
   grain: "one row per project",
   key: ["project_id"],
-  dependsOn: ["projects", "attendance_projects", "submissions", "assessments"],
+  dependsOn: ["projects", "attendance_projects", "submissions_projects", "assessments"],
   columns: {
     project_id: projectId,
     year: year(false),
