@@ -24,10 +24,11 @@ SELECT project_id,
                 AND EXISTS (SELECT 1 FROM followups), false) AS pending
 FROM warning_windows;
 
--- Every trainee with its final result, once: read by the cells below and the earlier projects
--- (each joined the rosters with the results again: 3.2 → 2.3 s for the three nationally).
+-- Every trainee with its final result, once: read by the cells below, the earlier projects and the
+-- rows of warning_features.sql (each joined the rosters with the results again: 3.2 → 2.3 s for
+-- the three nationally, and 0.6 s more of a rerun for the rows).
 CREATE OR REPLACE TEMP TABLE _wf_tr AS
-SELECT t.project_id, t.teacher_id, a.final_result
+SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, t.title, a.final_result
 FROM trainees t LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id;
 
 -- Every trainee at every cut of its project: its hash (the training sample's order, warning_training)

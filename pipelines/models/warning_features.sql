@@ -75,15 +75,14 @@ GROUP BY ALL;
 -- (Each part kept to the projects built first: on a rerun that builds a few projects, the joins
 -- then hash thousands of rows, not every trainee's.)
 CREATE OR REPLACE TEMP TABLE _wf_base AS
-SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, t.title, p.mode,
+SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, t.title, p.mode, p.start_date,
        coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded,
-       a.final_result, tr.transfer
+       t.final_result, tr.transfer
 FROM _wf_who w
-JOIN trainees t ON t.project_id = w.project_id AND t.teacher_id = w.teacher_id
+JOIN _wf_tr t ON t.project_id = w.project_id AND t.teacher_id = w.teacher_id
 JOIN projects p ON p.project_id = t.project_id
 LEFT JOIN _wf_past past ON past.project_id = t.project_id AND past.teacher_id = t.teacher_id
 LEFT JOIN _wf_hrs hrs ON hrs.project_id = t.project_id AND hrs.teacher_id = t.teacher_id
-LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id
 LEFT JOIN _wf_transfer tr ON tr.project_id = t.project_id AND tr.teacher_id = t.teacher_id;
 DROP TABLE _wf_past;
 DROP TABLE _wf_hrs;
@@ -107,7 +106,7 @@ DROP TABLE _wf_sub;
 -- picks its counts); no record behind a cut leaves its counts null.
 CREATE OR REPLACE TEMP VIEW _wf_rows AS
 SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date, c.known,
-       h.county_code, h.school_id, h.stage, h.rural, h.title, h.mode,
+       h.county_code, h.school_id, h.stage, h.rural, h.title, h.mode, h.start_date,
        CASE WHEN h.n[c.k] > 0 THEN h.sessions[c.k] END AS sessions,
        CASE WHEN h.n[c.k] > 0 THEN h.attended[c.k] END AS attended,
        CASE WHEN h.n[c.k] > 0 THEN h.late[c.k] END AS late,
@@ -122,7 +121,7 @@ JOIN _wf_hist h ON h.project_id = c.project_id AND h.teacher_id = c.teacher_id;
 
 CREATE OR REPLACE TABLE warning_features AS
 SELECT c.project_id, c.teacher_id, c.year, c.role, c.progress, c.cut_date,
-       c.county_code, c.school_id, c.stage, c.rural, c.title, c.mode,
+       c.county_code, c.school_id, c.stage, c.rural, c.title, c.mode, c.start_date,
        c.sessions,
        1 - c.attended / nullif(c.sessions, 0) AS absence_rate,
        c.late / nullif(c.sessions, 0) AS late_rate,
@@ -154,5 +153,6 @@ DROP VIEW _wf_cells;
 DROP TABLE _wf_cutk;
 DROP TABLE _wf_pending;
 DROP TABLE _wf_sample;
+DROP TABLE _wf_tr;
 DROP MACRO count_behind;
 DROP MACRO mean_behind;

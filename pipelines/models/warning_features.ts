@@ -23,6 +23,7 @@ export default defineModel({
     stage,
     rural: { type: "boolean", doc: "乡村教师 rural teacher" },
     title: { type: "text", doc: "职称 the trainee's title (the training sample's fairness by title)" },
+    start_date: { type: "date", doc: "开班日期 the project's start date as given (the training sample's split by project)" },
     mode: { type: "text", doc: "培训方式 mode" },
     sessions: count("应出勤次数 sessions not excused by the cut"),
     absence_rate: share("缺勤率 absent over sessions not excused"),

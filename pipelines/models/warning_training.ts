@@ -9,7 +9,7 @@ export default defineModel({
   name: "warning_training",
   grain: "one row per trainee and cut of a past course with a known outcome: the early warning's training sample (at most the policy's warning.training_sample, 300 000 by default, taken by hash)",
   key: ["project_id", "teacher_id", "cut_date"],
-  dependsOn: ["warning_features", "projects"],
+  dependsOn: ["warning_features"],
   restricted: true,
   // What the fit (warning_fit) reads: judged by its rows, so that a rerun whose new records touch
   // only running projects does not fit the model again.
@@ -19,7 +19,7 @@ export default defineModel({
     project_id: projectId,
     teacher_id: teacherId,
     cut_date: f.cut_date!,
-    start_date: { type: "date", doc: "开班日期 the project's start date" },
+    start_date: f.start_date!,
     at_risk: { ...f.at_risk!, notNull: true },
     rules_hit: f.rules_hit!,
     rural: f.rural!,

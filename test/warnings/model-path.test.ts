@@ -73,10 +73,10 @@ async function warehouse(rows: Trainee[]): Promise<Db> {
   const values = rows.map((r) => {
     const f = r.f;
     const v = (x: number | null) => (x === null ? "NULL" : String(x));
-    return `('${r.project_id}', '${r.teacher_id}', ${r.year}, '${r.role}', ${f.progress}, DATE '${r.year}-06-01', 'C1', 'S1', 'primary', ${r.teacher_id.endsWith("1")}, 20, ${f.absence_rate}, ${f.late_rate}, ${f.practice_absence_rate}, 4, ${f.assignments_missing_rate}, ${v(f.assignment_score)}, ${f.prior_projects}, ${v(f.prior_fail_rate)}, ${v(f.hours_cycle)}, ${f.online}, rules_hit(${f.absence_rate}, ${f.assignments_missing_rate}), ${r.at_risk ?? "NULL"})`;
+    return `('${r.project_id}', '${r.teacher_id}', ${r.year}, '${r.role}', ${f.progress}, DATE '${r.year}-06-01', DATE '${r.start}', 'C1', 'S1', 'primary', ${r.teacher_id.endsWith("1")}, 20, ${f.absence_rate}, ${f.late_rate}, ${f.practice_absence_rate}, 4, ${f.assignments_missing_rate}, ${v(f.assignment_score)}, ${f.prior_projects}, ${v(f.prior_fail_rate)}, ${v(f.hours_cycle)}, ${f.online}, rules_hit(${f.absence_rate}, ${f.assignments_missing_rate}), ${r.at_risk ?? "NULL"})`;
   });
   await db.run(
-    `INSERT INTO warning_features (project_id, teacher_id, year, role, progress, cut_date, county_code, school_id, stage, rural, sessions, absence_rate, late_rate, practice_absence_rate, assignments_due, assignments_missing_rate, assignment_score, prior_projects, prior_fail_rate, hours_cycle, online, rules_hit, at_risk) VALUES ${values.join(", ")}`,
+    `INSERT INTO warning_features (project_id, teacher_id, year, role, progress, cut_date, start_date, county_code, school_id, stage, rural, sessions, absence_rate, late_rate, practice_absence_rate, assignments_due, assignments_missing_rate, assignment_score, prior_projects, prior_fail_rate, hours_cycle, online, rules_hit, at_risk) VALUES ${values.join(", ")}`,
   );
   const projects = [...new Map(rows.map((r) => [r.project_id, r.start])).entries()];
   await db.run(`INSERT INTO projects VALUES ${projects.map(([id, start]) => `('${id}', DATE '${start}')`).join(", ")}`);

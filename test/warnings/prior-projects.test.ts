@@ -12,6 +12,9 @@ it("counts the projects that ended strictly before this one began, and the share
     await db.run(`CREATE TABLE trainees AS SELECT * FROM (VALUES
       ('A', 'T1'), ('B', 'T1'), ('C', 'T1'), ('D', 'T1'), ('E', 'T1'), ('X', 'T1'),
       ('A', 'T2'), ('Y', 'T2')) t(project_id, teacher_id)`);
+    // (The roster's other columns that _wf_tr carries, empty here.)
+    for (const c of ["county_code", "school_id", "stage", "title"]) await db.run(`ALTER TABLE trainees ADD COLUMN ${c} VARCHAR`);
+    await db.run(`ALTER TABLE trainees ADD COLUMN rural BOOLEAN`);
     await db.run(`CREATE TABLE warning_windows AS SELECT project_id, CAST(s AS DATE) AS start_date, CAST(e AS DATE) AS end_date FROM (VALUES
       ('A', '2023-03-01', '2023-03-10'),
       ('B', '2023-05-01', '2023-05-20'),
@@ -25,7 +28,7 @@ it("counts the projects that ended strictly before this one began, and the share
       ('A', 'T2', 'fail')) a(project_id, teacher_id, final_result)`);
     // The rows the model keeps (_wf_who): all but (B, T1), which gets no row of its own yet stays in
     // T1's history of the projects after it.
-    await db.run(`CREATE TEMP TABLE _wf_who AS SELECT * FROM trainees WHERE NOT (project_id = 'B' AND teacher_id = 'T1')`);
+    await db.run(`CREATE TEMP TABLE _wf_who AS SELECT project_id, teacher_id FROM trainees WHERE NOT (project_id = 'B' AND teacher_id = 'T1')`);
     const sql = modelSql("warning_features.parts");
     // The statements are found by their first lines (the trainees with their results, _wf_tr, which
     // _wf_past reads; then _wf_past): a model that renames them fails here, not obscurely below.
