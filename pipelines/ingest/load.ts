@@ -227,7 +227,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, await scansOf(db, source));
   traceNote(`first pass ${((performance.now() - t0) / 1000).toFixed(2)} s`, `${outcomes.length} files`);
   // (Only now what retiring the previous warehouse changed is committed: lib/previous.ts.)
-  await source?.settle?.(db);
+  await source?.settle?.();
   if (outcomes.length === 0) throw new EmptyInputError(`the input folder ${inputDir} holds no files: nothing to load`);
   for (const o of outcomes) {
     if (o.status === "refused") info(`拒收 refused ${o.file.path}: ${o.message}`);

@@ -89,9 +89,7 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
       return rowsOf(await read(sql, params)) as T[];
     },
     async columns(sql, params) {
-      const reader = await read(sql, params);
-      const names = reader.deduplicatedColumnNames();
-      const columns = reader.getColumnsJS();
+      const { names, columns } = columnsIn(await read(sql, params));
       return Object.fromEntries(names.map((name, c) => [name, columns[c] ?? []]));
     },
     async script(sql, params = {}, label = "script") {
@@ -138,13 +136,17 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
  * 29 columns took 0.14 s more.
  */
 function rowsOf(reader: DuckDBResultReader): Record<string, unknown>[] {
-  const names = reader.deduplicatedColumnNames();
-  const columns = reader.getColumnsJS();
+  const { names, columns } = columnsIn(reader);
   const n = columns[0]?.length ?? 0;
   const rows = new Array<Record<string, unknown>>(n);
   const make = rowMaker(names);
   for (let i = 0; i < n; i++) rows[i] = make(columns, i);
   return rows;
+}
+
+/** A result's column names (two of one name told apart: name, name:1) and its values by column. */
+function columnsIn(reader: DuckDBResultReader): { names: string[]; columns: unknown[][] } {
+  return { names: reader.deduplicatedColumnNames(), columns: reader.getColumnsJS() };
 }
 
 /** A function making the row object of names from columns at row i (names as quoted keys: any name is safe but __proto__, set key by key). */

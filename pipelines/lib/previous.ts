@@ -28,9 +28,10 @@ export interface Previous {
   /**
    * Commit the renames and drops of retiring (retire): the load does it after its first pass, which
    * only reads, so that the first commit's flush of the copied file (started by seedFrom) overlaps
-   * that pass instead of stalling the run. Taking and releasing settle first.
+   * that pass instead of stalling the run. Taking and releasing settle first. (On the connection
+   * retire was given: the transaction is that connection's, whichever one takes.)
    */
-  settle?(db: Db): Promise<void>;
+  settle?(): Promise<void>;
 }
 
 /**
@@ -60,10 +61,10 @@ export async function seedFrom(previous: string, buildFile: string): Promise<boo
 export async function retire(db: Db): Promise<Previous> {
   await db.run("BEGIN TRANSACTION");
   let pending = true;
-  const settle = async (w: Db) => {
+  const settle = async () => {
     if (!pending) return;
     pending = false;
-    await w.run("COMMIT");
+    await db.run("COMMIT");
   };
   for (const v of await db.all<{ name: string }>(`SELECT view_name AS name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary`)) {
     await db.run(`DROP VIEW ${ident(v.name)}`);
@@ -81,7 +82,7 @@ export async function retire(db: Db): Promise<Previous> {
     ref: (t) => ident(RETIRED_PREFIX + t),
     has: (t) => have.has(t),
     async take(w, from, to) {
-      await settle(w);
+      await settle();
       const already = taken.get(from);
       if (already !== undefined) {
         await w.run(`CREATE TABLE ${ident(to)} AS SELECT * FROM ${ident(already)}`);
@@ -91,7 +92,7 @@ export async function retire(db: Db): Promise<Previous> {
       await w.run(`ALTER TABLE ${ident(RETIRED_PREFIX + from)} RENAME TO ${ident(to)}`);
     },
     async release(w) {
-      await settle(w);
+      await settle();
       await dropRetired(w);
     },
     settle,

@@ -10,16 +10,19 @@ export interface Logistic {
   coef: number[];
 }
 
+/** A feature's value as the fit holds it: the number, NaN where it is missing or not finite. */
+export const finiteOrNaN = (v: unknown): number => {
+  const x = v === null || v === undefined ? NaN : Number(v);
+  return Number.isFinite(x) ? x : NaN;
+};
+
 /** The design by column: a typed array of n values per feature, NaN where a value is missing or not finite. */
 export function columnsOf(X: readonly (readonly (number | null | undefined)[])[], p: number): Float64Array[] {
   const n = X.length;
   const cols = Array.from({ length: p }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     const row = X[i]!;
-    for (let j = 0; j < p; j++) {
-      const v = row[j];
-      cols[j]![i] = v === null || v === undefined || !Number.isFinite(v) ? NaN : v;
-    }
+    for (let j = 0; j < p; j++) cols[j]![i] = finiteOrNaN(row[j]);
   }
   return cols;
 }

@@ -7,7 +7,7 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import type { Db } from "../lib/db.ts";
 import { info, warn } from "../lib/log.ts";
 import type { Policy } from "../lib/policy.ts";
-import { auc, averagePrecision, brier, calibration, calibrationError, clusterDraws, confusion, fitLogisticColumns, platt, predictColumns, quantile, recalibrate, weightedAucsOf, wilson, type Logistic } from "./model.ts";
+import { auc, averagePrecision, brier, calibration, calibrationError, clusterDraws, confusion, finiteOrNaN, fitLogisticColumns, platt, predictColumns, quantile, recalibrate, weightedAucsOf, wilson, type Logistic } from "./model.ts";
 
 export const FEATURES = [
   "progress",
@@ -84,7 +84,6 @@ export interface Row {
   /** The row's place in the training sample (its features' index in the fit's columns). */
   i?: number;
   year: number;
-  progress: number;
   at_risk: number;
   rural: boolean | null;
   stage: string | null;
@@ -166,16 +165,6 @@ export function fairness(rows: Row[], high: boolean[], y: number[]): { groups: R
 /** The features of the training rows by column, NaN where missing or not finite (Row.i indexes them). */
 type Values = Record<string, Float64Array>;
 
-const toFloat64 = (xs: readonly unknown[]): Float64Array => {
-  const out = new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i];
-    const x = v === null || v === undefined ? NaN : Number(v);
-    out[i] = Number.isFinite(x) ? x : NaN;
-  }
-  return out;
-};
-
 /**
  * The rows' features by column (model.ts columnsOf's form: NaN where missing); a missing-value
  * indicator (`<feature>_missing`) is 1 where its feature is missing.
@@ -234,7 +223,7 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
     `SELECT project_id, CAST(start_date AS VARCHAR) AS start_date, stage, county_code, title
      FROM warning_training ${valYear === undefined ? "" : `WHERE year = ${valYear}`} ${order}`,
   );
-  const values: Values = Object.fromEntries(FEATURES.map((f) => [f, toFloat64(c[f]!)]));
+  const values: Values = Object.fromEntries(FEATURES.map((f) => [f, Float64Array.from(c[f]!, finiteOrNaN)]));
   let k = 0;
   const train: Row[] = c.year!.map((y, i) => {
     const year = Number(y);
@@ -243,7 +232,6 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
     return {
       i,
       year,
-      progress: values.progress![i]!,
       at_risk: Number(c.at_risk![i]),
       rules_hit: c.rules_hit![i],
       rural: c.rural![i] as boolean | null,
