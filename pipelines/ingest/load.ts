@@ -134,11 +134,9 @@ async function itemScales(db: Db, policy: Policy): Promise<Map<string, ItemScale
 const n = (x: unknown) => Number(x ?? 0);
 /** Files of one kind beyond which its table is written out rather than kept as a view over them. */
 export const MANY_FILES = 64;
-/** Bytes from which a file is typed alone rather than beside others. */
-const LARGE_FILE = 32 << 20;
 /** Native reads of a file (each stop reads one more column as text) before it is read as text throughout. */
 const NATIVE_TRIES = 3;
-/** Small files typed side by side, one connection each. */
+/** Files typed side by side, one connection each. */
 const WORKERS = Math.min(4, availableParallelism());
 
 export interface LoadOptions {
@@ -363,17 +361,16 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
       checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath, textColumns: asText, hasExtra, keyed });
       bar.tick(part.file.path);
     };
-    // A large file already keeps every core busy (and its memory): large files go one at a time,
-    // small ones side by side.
+    // Files side by side, the largest first: a large file keeps every core busy but for the end
+    // of its read, which the next one fills (0.7 s of a national load's 65 s).
     const numbered = await Promise.all(parts.map(async (part) => ({ part, order: partNo++, size: (await stat(part.csv)).size })));
-    for (const { part, order } of numbered.filter((x) => x.size >= LARGE_FILE)) await typedPass(db, part, order);
-    const small = numbered.filter((x) => x.size < LARGE_FILE);
+    const bySize = [...numbered].sort((a, b) => b.size - a.size || a.order - b.order);
     const idle = [db];
-    for (let i = 1; i < Math.min(WORKERS, small.length); i++) idle.push(await db.connect());
+    for (let i = 1; i < Math.min(WORKERS, bySize.length); i++) idle.push(await db.connect());
     const queue = new PQueue({ concurrency: idle.length });
     try {
       await Promise.all(
-        small.map(({ part, order }) =>
+        bySize.map(({ part, order }) =>
           queue.add(async () => {
             const w = idle.pop()!;
             try {
@@ -634,9 +631,11 @@ function previousFiles(before: Omit<Checks, "signature"> | undefined, now: Check
 async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], from?: number): Promise<void> {
   const key = spec.key.map(ident);
   // With `from`, the rows of the files from that one on alone are judged (against every row before them).
+  // (Hashes that occur twice, found by sorting them, not by grouping: 1.4 s against 2.2 s for the
+  // 20 M national attendance keys, nearly all of them distinct.)
   const candidates =
     from === undefined
-      ? `SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1`
+      ? `SELECT DISTINCT kh FROM (SELECT kh, lag(kh) OVER (ORDER BY kh) AS before FROM (SELECT hash(${key.join(", ")}) AS kh FROM stg)) WHERE kh = before`
       : `SELECT DISTINCT hash(${key.join(", ")}) AS kh FROM stg WHERE _order >= ${from}`;
   // (With `from`, the earlier rows first narrowed to those sharing the key's first column with a new
   // row, which one semi join on that column finds: 0.53 → 0.24 s for a month against the 20 M

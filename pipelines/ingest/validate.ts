@@ -135,7 +135,10 @@ function plainCell(col: ColSpec, src: string, ascii: boolean): { bare: string; p
   const plain = [narrow(src, ascii)];
   if (col.type === "id" || col.type === "enum") plain.push(`NOT contains(trim(${src}), ' ')`, `NOT contains(${src}, chr(9))`);
   if (col.type === "num" && col.max !== undefined && col.max <= 1) plain.push(`NOT contains(${src}, '%')`);
-  const bare = [narrow(src, ascii), `NOT contains(${src}, ' ')`, ...plain.slice(1).filter((t) => !t.includes("trim("))];
+  // (A code or label is bare without any space in it; any other cell without one around it: a time
+  // has one inside, and every cell of a time column would otherwise take the slow way.)
+  const spaces = col.type === "id" || col.type === "enum" ? [`NOT contains(${src}, ' ')`] : unspaced(src);
+  const bare = [narrow(src, ascii), ...spaces, ...plain.slice(1).filter((t) => !t.includes("trim("))];
   return { bare: bare.join(" AND "), plain: plain.join(" AND ") };
 }
 
@@ -144,7 +147,10 @@ function plainCell(col: ColSpec, src: string, ascii: boolean): { bare: string; p
  * (`bare`: a column's flag that the cell is bare, tested first: one test for all the column's expressions.)
  */
 const trimmed = (src: string, ascii = false, bare?: string) =>
-  `CASE ${bare ? `WHEN ${bare} THEN nullif(${src}, '') ` : ""}WHEN ${narrow(src, ascii)} AND NOT contains(${src}, ' ') THEN nullif(${src}, '') ELSE nullif(trim(${src}), '') END`;
+  `CASE ${bare ? `WHEN ${bare} THEN nullif(${src}, '') ` : ""}WHEN ${[narrow(src, ascii), ...unspaced(src)].join(" AND ")} THEN nullif(${src}, '') ELSE nullif(trim(${src}), '') END`;
+
+/** Tests that `src` neither starts nor ends with a space: of ASCII, the one character trim removes. */
+const unspaced = (src: string) => [`NOT starts_with(${src}, ' ')`, `NOT ends_with(${src}, ' ')`];
 
 /** A cell of ASCII only (byte length = character length), without spaces, tabs or %. */
 const plainAscii = (v: string, ascii = false) => `(${narrow(v, ascii)} AND NOT contains(${v}, ' ') AND NOT contains(${v}, chr(9)) AND NOT contains(${v}, '%'))`;

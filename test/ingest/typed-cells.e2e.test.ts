@@ -21,20 +21,23 @@ afterAll(() => db.close());
 let fileNo = 0;
 const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-/** One kind's file of `rows` (header → cell) through the text read and the native read; rows in file order. */
-async function typed(kind: "attendance" | "trainees", rows: Record<string, string>[], ascii = false) {
+/**
+ * One kind's file of `rows` (header → cell) through the text read and the native read (`both`; the
+ * native read stops at a cell it leaves to the text read, load.ts's nativeRead); rows in file order.
+ */
+async function typed(kind: "attendance" | "trainees", rows: Record<string, string>[], ascii = false, both = true) {
   const spec = SPECS[kind];
   const columns = Object.keys(rows[0]!);
   const headers = columns.map((c): HeaderMap => ({ header: c, target: { kind: "col", col: spec.cols.find((x) => x.name === c)! } }));
   const csv = path.join(dir, `${kind}-${fileNo++}.csv`);
   await writeFile(csv, `${columns.join(",")}\n${rows.map((r) => columns.map((c) => quote(r[c]!)).join(",")).join("\n")}\n`);
   const out: Record<string, unknown>[][] = [];
-  for (const native of [false, true]) {
+  for (const native of both ? [false, true] : [false]) {
     await db.run("DROP TABLE IF EXISTS t");
     await db.run(typeCheckSql({ table: "t", spec, headers, itemScales: new Map(), defaultScale: { min: 1, max: 5 }, delim: ",", columns, labels: LABELS, native, ascii }), { csv });
     out.push(await db.all(`SELECT * EXCLUDE (_errors), to_json(_errors)::VARCHAR AS errors FROM t ORDER BY rowid`));
   }
-  expect(out[1]).toEqual(out[0]);
+  if (both) expect(out[1]).toEqual(out[0]);
   return out[0]!;
 }
 
@@ -58,6 +61,16 @@ describe("the typed pass, cell by cell", () => {
     ];
     const rows = await typed("attendance", cases.map(([cells]) => ({ ...visit, ...cells })));
     cases.forEach(([, want], i) => expect(rows[i], JSON.stringify(cases[i]![0])).toMatchObject({ errors: null, ...want }));
+  });
+
+  it("reads a time with a space inside it, around it or in full-width digits as the same time", async () => {
+    // (A time's cell has a space inside: it is bare all the same when none is around it, and a
+    // cell with one around it is trimmed. The text read: the native read stops at such cells.)
+    const cells = ["2023-04-06 07:54:00", " 2023-04-06 07:54:00 ", "2023-04-06 07:54", "2023/04/06 07:54:00", "２０２３-０４-０６ ０７:５４:００", "2023-04-06 07:54:00 bis"];
+    const rows = await typed("attendance", cells.map((sign_in) => ({ ...visit, sign_in })), false, false);
+    expect(rows.map((r) => (r.sign_in as Date | null)?.toISOString() ?? null)).toEqual([...Array(5).fill("2023-04-06T07:54:00.000Z"), null]);
+    expect(rows.map((r) => r._notes)).toEqual([null, null, null, null, notes({ fullwidth: 1 }), null]);
+    expect(rows.at(-1)!.errors).toBe('[{"column":"sign_in","reason":"bad_datetime","value":"2023-04-06 07:54:00 bis"}]');
   });
 
   it("reads each way of writing yes and no, and nothing else", async () => {
