@@ -146,6 +146,8 @@ export interface LoadOptions {
    * with DuckDB's version) are those of a typed file there is taken from it instead of typed again.
    */
   previous?: string | Previous;
+  /** Keys grouped at most this many rows at a time in the check for repeated keys (KEYS_AT_ONCE; fewer in tests). */
+  keysAtOnce?: number;
 }
 
 /** The previous warehouse's typed files by key (see typedKey). */
@@ -218,7 +220,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   // 2.4 s; the warehouse is 5 % larger for it (842 MB against 801 MB). (The models' tables keep it.)
   await db.run(`SET disabled_compression_methods = 'fsst'`);
   try {
-    return await loadFrom(db, inputDir, workDir, policy, source);
+    return await loadFrom(db, inputDir, workDir, policy, source, opts.keysAtOnce);
   } finally {
     await db.run(`RESET disabled_compression_methods`);
     // (One retired into this warehouse is the caller's: the models take from it too.)
@@ -226,7 +228,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   }
 }
 
-async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined): Promise<LoadResult> {
+async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined, keysAtOnce = KEYS_AT_ONCE): Promise<LoadResult> {
   const t0 = performance.now();
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, await scansOf(db, source));
   traceNote(`first pass ${((performance.now() - t0) / 1000).toFixed(2)} s`, `${outcomes.length} files`);
@@ -436,6 +438,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     for (const ref of spec.refs) {
       if (!suppliedKinds.includes(ref.kind)) skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
     }
+    const rowsRead = checked.reduce((a, c) => a + c.read, 0);
     const earlier = checks && previousFiles(checkedBefore.get(kind), checks);
     const sameChecks = earlier === checked.length;
     // The previous run's files, the same and in the same order, with new ones after them: the first new one's order.
@@ -452,10 +455,10 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
       // Files added after the previous run's: the earlier rows keep what was found of them (a row is
       // judged only against rows before it, and the parents are the same); the new rows are checked.
       await takeFindings();
-      await rejectRepeatedKeys(db, spec, content, appendedFrom);
+      await rejectRepeatedKeys(db, spec, content, rowsRead, keysAtOnce, appendedFrom);
       await rejectUnknownReferences(db, kind, spec, suppliedKinds, appendedFrom);
     } else {
-      await rejectRepeatedKeys(db, spec, content);
+      await rejectRepeatedKeys(db, spec, content, rowsRead, keysAtOnce);
       await rejectUnknownReferences(db, kind, spec, suppliedKinds);
     }
 
@@ -633,16 +636,34 @@ function previousFiles(before: Omit<Checks, "signature"> | undefined, now: Check
   return before.files.every(([label, key], i) => now.files[i]![0] === label && now.files[i]![1] === key) ? before.files.length : undefined;
 }
 
-/** Rows of `stg` whose key came before (file order, then line) go to `bad`. */
-async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], from?: number): Promise<void> {
+/**
+ * Keys' hashes grouped at most this many rows at a time: five national years' 100 M attendance keys
+ * grouped at once ran DuckDB out of its 1,500 MB (in twenty files; four of the same rows did not),
+ * in four parts they pass (test/ingest/order.e2e.test.ts holds the parts' rejects to one group's).
+ */
+export const KEYS_AT_ONCE = 25_000_000;
+
+/** Rows of `stg` whose key came before (file order, then line) go to `bad` (`rows`: how many `stg` holds). */
+async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], rows: number, keysAtOnce: number, from?: number): Promise<void> {
   const key = spec.key.map(ident);
+  const parts = from === undefined ? Math.max(1, Math.ceil(rows / keysAtOnce)) : 1;
   // With `from`, the rows of the files from that one on alone are judged (against every row before them).
-  // (Hashes that occur twice, found by sorting them, not by grouping: 1.4 s against 2.2 s for the
-  // 20 M national attendance keys, nearly all of them distinct.)
+  // (Grouped, not sorted: a window over all the hashes, ordered, took 1.4 s against 2.2 s for the
+  // 20 M national attendance keys, but it does not spill, and five national years' 100 M ran out
+  // of memory there. A group by does spill.)
+  if (parts > 1) {
+    // The hashes that occur twice, a part of the hashes at a time.
+    await db.run(`CREATE OR REPLACE TEMP TABLE _repeated (kh UBIGINT)`);
+    for (let p = 0; p < parts; p++) {
+      await db.run(`INSERT INTO _repeated SELECT hash(${key.join(", ")}) AS kh FROM stg WHERE hash(${key.join(", ")}) % ${parts} = ${p} GROUP BY ALL HAVING count(*) > 1`);
+    }
+  }
   const candidates =
-    from === undefined
-      ? `SELECT DISTINCT kh FROM (SELECT kh, lag(kh) OVER (ORDER BY kh) AS before FROM (SELECT hash(${key.join(", ")}) AS kh FROM stg)) WHERE kh = before`
-      : `SELECT DISTINCT hash(${key.join(", ")}) AS kh FROM stg WHERE _order >= ${from}`;
+    from !== undefined
+      ? `SELECT DISTINCT hash(${key.join(", ")}) AS kh FROM stg WHERE _order >= ${from}`
+      : parts > 1
+        ? `SELECT kh FROM _repeated`
+        : `SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1`;
   // (With `from`, the earlier rows first narrowed to those sharing the key's first column with a new
   // row, which one semi join on that column finds: 0.53 → 0.24 s for a month against the 20 M
   // national attendance rows, where every row's whole key was hashed. Every key column is required,
@@ -669,6 +690,7 @@ async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], fro
       CASE WHEN h = first_h THEN 'duplicate_row' ELSE 'duplicate_key' END,
       concat_ws(' | ', ${key.map((k) => `CAST(${k} AS VARCHAR)`).join(", ")}) || ' (first: ' || first_file || ' line ' || first_line || ')'
     FROM ranked WHERE rn > 1${from === undefined ? "" : ` AND _order >= ${from}`}`);
+  if (parts > 1) await db.run(`DROP TABLE _repeated`);
 }
 
 /** Rows of `stg` naming a parent row that is not loaded go to `bad` (a parent kind not supplied is not checked). */

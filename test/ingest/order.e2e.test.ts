@@ -12,6 +12,7 @@ import { LABELS } from "../../pipelines/ingest/survey.ts";
 import { typeCheckSql, type HeaderMap } from "../../pipelines/ingest/validate.ts";
 import { openDb, type Db } from "../../pipelines/lib/db.ts";
 import { loadPolicy } from "../../pipelines/lib/policy.ts";
+import { generateDemo } from "../../data/generator/demo.ts";
 import { tmpDir } from "../helpers.ts";
 
 let db: Db;
@@ -100,5 +101,28 @@ describe("every typed statement keeps the file's order", () => {
     } finally {
       w.close();
     }
+  }, 120_000);
+});
+
+describe("the check for repeated keys, a part of the keys at a time", () => {
+  it("rejects the same rows for the same reasons as one grouping of all the keys", async () => {
+    const input = await tmpDir("guopei-keys-");
+    await generateDemo({ out: input, scale: 0.3, seed: 7 });
+    const rejects = async (keysAtOnce?: number) => {
+      const w = await openDb(":memory:");
+      try {
+        await loadWarehouse(w, input, path.join(await tmpDir("guopei-keys-work-"), ".work"), await loadPolicy(), { keysAtOnce });
+        return await w.all<{ kind: string; file: string; line: bigint; reason: string; value: string }>(
+          `SELECT kind, file, line, reason, value FROM rejects WHERE reason IN ('duplicate_row', 'duplicate_key') ORDER BY ALL`,
+        );
+      } finally {
+        w.close();
+      }
+    };
+    const whole = await rejects();
+    // (A few hundred rows at a time: every kind's keys in several parts.)
+    const parts = await rejects(500);
+    expect(whole.filter((r) => r.reason === "duplicate_key").length).toBeGreaterThan(0);
+    expect(parts).toEqual(whole);
   }, 120_000);
 });
