@@ -371,8 +371,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     };
     // Files side by side, the largest first: a large file keeps every core busy but for the end
     // of its read, which the next one fills (0.7 s of a national load's 65 s).
-    const numbered = await Promise.all(parts.map(async (part) => ({ part, order: partNo++, size: (await stat(part.csv)).size })));
-    const bySize = [...numbered].sort((a, b) => b.size - a.size || a.order - b.order);
+    const bySize = (await Promise.all(parts.map(async (part) => ({ part, order: partNo++, size: (await stat(part.csv)).size })))).sort((a, b) => b.size - a.size || a.order - b.order);
     const idle = [db];
     for (let i = 1; i < Math.min(WORKERS, bySize.length); i++) idle.push(await db.connect());
     const queue = new PQueue({ concurrency: idle.length });
@@ -646,24 +645,20 @@ export const KEYS_AT_ONCE = 25_000_000;
 /** Rows of `stg` whose key came before (file order, then line) go to `bad` (`rows`: how many `stg` holds). */
 async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], rows: number, keysAtOnce: number, from?: number): Promise<void> {
   const key = spec.key.map(ident);
-  const parts = from === undefined ? Math.max(1, Math.ceil(rows / keysAtOnce)) : 1;
-  // With `from`, the rows of the files from that one on alone are judged (against every row before them).
-  // (Grouped, not sorted: a window over all the hashes, ordered, took 1.4 s against 2.2 s for the
-  // 20 M national attendance keys, but it does not spill, and five national years' 100 M ran out
-  // of memory there. A group by does spill.)
-  if (parts > 1) {
-    // The hashes that occur twice, a part of the hashes at a time.
-    await db.run(`CREATE OR REPLACE TEMP TABLE _repeated (kh UBIGINT)`);
+  const kh = `hash(${key.join(", ")})`;
+  // With `from`, the rows of the files from that one on alone are judged (against every row before
+  // them): the new rows' hashes. Otherwise the hashes that occur twice, grouped a part of them at a
+  // time (one part up to keysAtOnce rows). (Grouped, not sorted: a window over all the hashes,
+  // ordered, took 1.4 s against 2.2 s for the 20 M national attendance keys, but it does not spill,
+  // and five national years' 100 M ran out of memory there. A group by does spill.)
+  await db.run(`CREATE OR REPLACE TEMP TABLE _candidates (kh UBIGINT)`);
+  if (from !== undefined) await db.run(`INSERT INTO _candidates SELECT DISTINCT ${kh} FROM stg WHERE _order >= ${from}`);
+  else {
+    const parts = Math.max(1, Math.ceil(rows / keysAtOnce));
     for (let p = 0; p < parts; p++) {
-      await db.run(`INSERT INTO _repeated SELECT hash(${key.join(", ")}) AS kh FROM stg WHERE hash(${key.join(", ")}) % ${parts} = ${p} GROUP BY ALL HAVING count(*) > 1`);
+      await db.run(`INSERT INTO _candidates SELECT ${kh} AS kh FROM stg ${parts > 1 ? `WHERE ${kh} % ${parts} = ${p} ` : ""}GROUP BY ALL HAVING count(*) > 1`);
     }
   }
-  const candidates =
-    from !== undefined
-      ? `SELECT DISTINCT hash(${key.join(", ")}) AS kh FROM stg WHERE _order >= ${from}`
-      : parts > 1
-        ? `SELECT kh FROM _repeated`
-        : `SELECT hash(${key.join(", ")}) AS kh FROM stg GROUP BY ALL HAVING count(*) > 1`;
   // (With `from`, the earlier rows first narrowed to those sharing the key's first column with a new
   // row, which one semi join on that column finds: 0.53 → 0.24 s for a month against the 20 M
   // national attendance rows, where every row's whole key was hashed. Every key column is required,
@@ -675,22 +670,21 @@ async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], row
     INSERT INTO bad
     -- Candidates by a 64-bit hash of the key (cheap to group over tens of millions of rows);
     -- the window below then compares the real keys, so a hash collision cannot reject a row.
-    WITH dupkeys AS (${candidates}),
-    ranked AS (
+    WITH ranked AS (
       SELECT _file, _line, _order, ${key.join(", ")},
         hash(${content.join(", ")}) AS h,
         row_number() OVER w AS rn,
         first_value(hash(${content.join(", ")})) OVER w AS first_h,
         first_value(_file) OVER w AS first_file,
         first_value(_line) OVER w AS first_line
-      FROM stg WHERE hash(${key.join(", ")}) IN (SELECT kh FROM dupkeys)${earlierOf}
+      FROM stg WHERE ${kh} IN (SELECT kh FROM _candidates)${earlierOf}
       WINDOW w AS (PARTITION BY ${key.join(", ")} ORDER BY _order, _line)
     )
     SELECT _file, _line, ${literal(spec.key.join("+"))},
       CASE WHEN h = first_h THEN 'duplicate_row' ELSE 'duplicate_key' END,
       concat_ws(' | ', ${key.map((k) => `CAST(${k} AS VARCHAR)`).join(", ")}) || ' (first: ' || first_file || ' line ' || first_line || ')'
     FROM ranked WHERE rn > 1${from === undefined ? "" : ` AND _order >= ${from}`}`);
-  if (parts > 1) await db.run(`DROP TABLE _repeated`);
+  await db.run(`DROP TABLE _candidates`);
 }
 
 /** Rows of `stg` naming a parent row that is not loaded go to `bad` (a parent kind not supplied is not checked). */

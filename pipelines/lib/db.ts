@@ -49,8 +49,8 @@ export async function openDb(file: string, opts: OpenOptions = {}): Promise<Db> 
   if (opts.threads) config.threads = String(opts.threads);
   if (opts.tempDir) config.temp_directory = opts.tempDir;
   // No vacuum at a checkpoint: it merges the row groups a parallel write leaves part-filled, which
-  // costs a national load 2 s for nothing a warehouse built once needs (a national typed file's
-  // checkpoint: 0.8 s → 0.02 s; the part-filled groups are read as fast).
+  // costs a national load 2 s for nothing a warehouse built once needs (a national assessments
+  // file's checkpoint: 0.8 s → 0.02 s).
   config.max_vacuum_tasks = "0";
   const instance = await DuckDBInstance.create(file, config);
   return wrap(instance, await instance.connect(), () => instance.closeSync());
