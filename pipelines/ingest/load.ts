@@ -146,7 +146,7 @@ export interface LoadOptions {
    * with DuckDB's version) are those of a typed file there is taken from it instead of typed again.
    */
   previous?: string | Previous;
-  /** Keys grouped at most this many rows at a time in the check for repeated keys (KEYS_AT_ONCE; fewer in tests). */
+  /** Keys sorted at most this many rows at a time in the check for repeated keys (keysAtOnceFor the memory limit; fewer in tests). */
   keysAtOnce?: number;
 }
 
@@ -228,7 +228,8 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   }
 }
 
-async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined, keysAtOnce = KEYS_AT_ONCE): Promise<LoadResult> {
+async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined, keysAtOnce?: number): Promise<LoadResult> {
+  const atOnce = keysAtOnce ?? (await keysAtOnceFor(db));
   const t0 = performance.now();
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, await scansOf(db, source));
   traceNote(`first pass ${((performance.now() - t0) / 1000).toFixed(2)} s`, `${outcomes.length} files`);
@@ -454,10 +455,10 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
       // Files added after the previous run's: the earlier rows keep what was found of them (a row is
       // judged only against rows before it, and the parents are the same); the new rows are checked.
       await takeFindings();
-      await rejectRepeatedKeys(db, spec, content, rowsRead, keysAtOnce, appendedFrom);
+      await rejectRepeatedKeys(db, spec, content, rowsRead, atOnce, appendedFrom);
       await rejectUnknownReferences(db, kind, spec, suppliedKinds, appendedFrom);
     } else {
-      await rejectRepeatedKeys(db, spec, content, rowsRead, keysAtOnce);
+      await rejectRepeatedKeys(db, spec, content, rowsRead, atOnce);
       await rejectUnknownReferences(db, kind, spec, suppliedKinds);
     }
 
@@ -636,27 +637,38 @@ function previousFiles(before: Omit<Checks, "signature"> | undefined, now: Check
 }
 
 /**
- * Keys' hashes grouped at most this many rows at a time: five national years' 100 M attendance keys
- * grouped at once ran DuckDB out of its 1,500 MB (in twenty files; four of the same rows did not),
- * in four parts they pass (test/ingest/order.e2e.test.ts holds the parts' rejects to one group's).
+ * Keys' hashes sorted at most this many rows at a time (a part: `hash % parts`). They are sorted,
+ * not grouped: a window over the sorted hashes took 1.5 s and 766 MB for the 20 M national
+ * attendance keys, a group by 2.3-2.8 s and 1.2 GB (13 M hours keys: 1.1 s against 1.9-2.4 s).
+ * But the window does not spill (five national years' 100 M keys at once ran DuckDB out of its
+ * 1,500 MB; 60 M took 2.1 GB): a part is sized to the memory limit, about 40 bytes a row in 60 %
+ * of it (21 M rows at the default 1,500 MB; test/ingest/order.e2e.test.ts holds the parts'
+ * rejects to one sort's).
  */
-export const KEYS_AT_ONCE = 25_000_000;
+export async function keysAtOnceFor(db: Db): Promise<number> {
+  const [row] = await db.all<{ m: string }>(`SELECT current_setting('memory_limit') AS m`);
+  const m = /^([\d.]+)\s*([KMGTP]?)i?B$/i.exec(row?.m.trim() ?? "");
+  // (No limit DuckDB can name: the default's parts.)
+  if (!m) return 21_000_000;
+  const bytes = Number(m[1]) * 1024 ** " KMGTP".indexOf(m[2]!.toUpperCase() || " ");
+  return Math.max(100_000, Math.floor((bytes * 0.6) / 40));
+}
 
 /** Rows of `stg` whose key came before (file order, then line) go to `bad` (`rows`: how many `stg` holds). */
 async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], rows: number, keysAtOnce: number, from?: number): Promise<void> {
   const key = spec.key.map(ident);
   const kh = `hash(${key.join(", ")})`;
   // With `from`, the rows of the files from that one on alone are judged (against every row before
-  // them): the new rows' hashes. Otherwise the hashes that occur twice, grouped a part of them at a
-  // time (one part up to keysAtOnce rows). (Grouped, not sorted: a window over all the hashes,
-  // ordered, took 1.4 s against 2.2 s for the 20 M national attendance keys, but it does not spill,
-  // and five national years' 100 M ran out of memory there. A group by does spill.)
+  // them): the new rows' hashes. Otherwise the hashes that occur twice: each equal to the one
+  // before it in order, a part of them at a time (one part up to keysAtOnce rows).
   await db.run(`CREATE OR REPLACE TEMP TABLE _candidates (kh UBIGINT)`);
   if (from !== undefined) await db.run(`INSERT INTO _candidates SELECT DISTINCT ${kh} FROM stg WHERE _order >= ${from}`);
   else {
     const parts = Math.max(1, Math.ceil(rows / keysAtOnce));
     for (let p = 0; p < parts; p++) {
-      await db.run(`INSERT INTO _candidates SELECT ${kh} AS kh FROM stg ${parts > 1 ? `WHERE ${kh} % ${parts} = ${p} ` : ""}GROUP BY ALL HAVING count(*) > 1`);
+      await db.run(
+        `INSERT INTO _candidates SELECT DISTINCT kh FROM (SELECT kh, lag(kh) OVER (ORDER BY kh) AS before FROM (SELECT ${kh} AS kh FROM stg${parts > 1 ? ` WHERE ${kh} % ${parts} = ${p}` : ""})) WHERE kh = before`,
+      );
     }
   }
   // (With `from`, the earlier rows first narrowed to those sharing the key's first column with a new

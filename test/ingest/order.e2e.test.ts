@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KINDS, SPECS } from "../../pipelines/ingest/contract.ts";
-import { BATCH_ROWS, kindTableSql, loadWarehouse } from "../../pipelines/ingest/load.ts";
+import { BATCH_ROWS, keysAtOnceFor, kindTableSql, loadWarehouse } from "../../pipelines/ingest/load.ts";
 import { LABELS } from "../../pipelines/ingest/survey.ts";
 import { typeCheckSql, type HeaderMap } from "../../pipelines/ingest/validate.ts";
 import { openDb, type Db } from "../../pipelines/lib/db.ts";
@@ -125,4 +125,19 @@ describe("the check for repeated keys, a part of the keys at a time", () => {
     expect(whole.filter((r) => r.reason === "duplicate_key").length).toBeGreaterThan(0);
     expect(parts).toEqual(whole);
   }, 120_000);
+
+  it("sizes a part to DuckDB's memory limit: 40 bytes a key in 60 % of it", async () => {
+    const atOnce = async (memoryLimit: string) => {
+      const w = await openDb(":memory:", { memoryLimit });
+      try {
+        return await keysAtOnceFor(w);
+      } finally {
+        w.close();
+      }
+    };
+    // (DuckDB names 1500MB "1.3 GiB", 300MB "286.1 MiB" and 8GB "7.4 GiB": 1.3 × 2^30 × 0.6 / 40 …)
+    expect(await atOnce("1500MB")).toBe(20_937_965);
+    expect(await atOnce("300MB")).toBe(4_499_963);
+    expect(await atOnce("8GB")).toBe(119_185_342);
+  });
 });
