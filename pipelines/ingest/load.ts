@@ -646,11 +646,11 @@ function previousFiles(before: Omit<Checks, "signature"> | undefined, now: Check
  * rejects to one sort's).
  */
 export async function keysAtOnceFor(db: Db): Promise<number> {
+  // (DuckDB names its limit, however it was set, as "1.3 GiB", "286.1 MiB" … or "10 bytes"; a name
+  // it might give otherwise gets the smallest parts: slower, never out of memory.)
   const [row] = await db.all<{ m: string }>(`SELECT current_setting('memory_limit') AS m`);
-  const m = /^([\d.]+)\s*([KMGTP]?)i?B$/i.exec(row?.m.trim() ?? "");
-  // (No limit DuckDB can name: the default's parts.)
-  if (!m) return 21_000_000;
-  const bytes = Number(m[1]) * 1024 ** " KMGTP".indexOf(m[2]!.toUpperCase() || " ");
+  const m = /^([\d.]+) (bytes|([KMGTP])iB)$/.exec(row?.m ?? "");
+  const bytes = m ? Number(m[1]) * 1024 ** (m[3] ? "KMGTP".indexOf(m[3]) + 1 : 0) : 0;
   return Math.max(100_000, Math.floor((bytes * 0.6) / 40));
 }
 
@@ -666,9 +666,8 @@ async function rejectRepeatedKeys(db: Db, spec: KindSpec, content: string[], row
   else {
     const parts = Math.max(1, Math.ceil(rows / keysAtOnce));
     for (let p = 0; p < parts; p++) {
-      await db.run(
-        `INSERT INTO _candidates SELECT DISTINCT kh FROM (SELECT kh, lag(kh) OVER (ORDER BY kh) AS before FROM (SELECT ${kh} AS kh FROM stg${parts > 1 ? ` WHERE ${kh} % ${parts} = ${p}` : ""})) WHERE kh = before`,
-      );
+      const part = parts > 1 ? ` WHERE kh % ${parts} = ${p}` : "";
+      await db.run(`INSERT INTO _candidates SELECT DISTINCT kh FROM (SELECT kh, lag(kh) OVER (ORDER BY kh) AS before FROM (SELECT ${kh} AS kh FROM stg)${part}) WHERE kh = before`);
     }
   }
   // (With `from`, the earlier rows first narrowed to those sharing the key's first column with a new

@@ -139,5 +139,7 @@ describe("the check for repeated keys, a part of the keys at a time", () => {
     expect(await atOnce("1500MB")).toBe(20_937_965);
     expect(await atOnce("300MB")).toBe(4_499_963);
     expect(await atOnce("8GB")).toBe(119_185_342);
+    // (1MB, "976.5 KiB", would be 14,999 keys a part: no part smaller than 100,000.)
+    expect(await atOnce("1MB")).toBe(100_000);
   });
 });
