@@ -314,7 +314,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
           if (who) throw new HeaderProblem(`${who}: evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)`);
         }
         const sql = (native: boolean, name = table, textColumns?: ReadonlySet<string>) =>
-          typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native, textColumns, ascii: part.csv === part.file.abs && part.file.ascii === true });
+          typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native, textColumns, ascii: part.csv === part.file.abs && part.file.ascii === true, tabs: part.csv === part.file.abs ? part.file.tabs : undefined });
         const key = typedKey(part.csv === part.file.abs ? part.file.sha256 : await sha256File(part.csv), [sql(true, "_"), sql(false, "_")]);
         const before = previous.get(key);
         if (before) {

@@ -23,6 +23,8 @@ export interface InputFile {
   bytes: number;
   /** No byte above 0x7f below the header: every cell is plain ASCII (the typed pass then skips the full-width and label tests). */
   ascii?: boolean;
+  /** Whether a tab byte is in it (undefined: not known, as of a scan kept by older code: it may be). */
+  tabs?: boolean;
 }
 
 /** One table to load: a CSV file, or one sheet of an xlsx written out as CSV. */
@@ -222,7 +224,7 @@ export async function prepareInputs(
               return { file, status: "ignored", message: "not a .csv, .tsv, .txt or .xlsx file", parts: [], scanned };
             }
             const isXlsx = /\.xlsx$/i.test(full);
-            Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii });
+            Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii, tabs: s.tabs });
             // A name that names no kind, or several, is prepared all the same: its header decides.
             const pending = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind, s, workDir, index)];
             return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned };

@@ -14,6 +14,8 @@ export interface ScanFacts {
   bytes: number;
   validUtf8: boolean;
   ascii: boolean;
+  /** A tab byte somewhere (header included): without one, no cell is tested for tabs (validate.ts). */
+  tabs: boolean;
   bom: boolean;
   binary: boolean;
   shape: ShapeFacts;
@@ -26,6 +28,7 @@ export async function scan(abs: string): Promise<ScanFacts> {
   let bom = false;
   let binary = false;
   let ascii = true;
+  let tabs = false;
   const utf8 = new Utf8Check();
   const shape = new LineShape();
   for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
@@ -36,10 +39,11 @@ export async function scan(abs: string): Promise<ScanFacts> {
     // The header (Chinese names, often) is not a cell: the test starts after the first line break,
     // which is where the header ends or before it (a quoted break inside the header).
     if (ascii) ascii = isAscii(bytes === 0 && chunk.indexOf(0x0a) >= 0 ? chunk.subarray(chunk.indexOf(0x0a)) : chunk);
+    if (!tabs) tabs = chunk.includes(0x09);
     shape.push(chunk);
     bytes += chunk.length;
   }
-  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), ascii, bom, binary, shape: shape.facts() };
+  return { sha256: hash.digest("hex"), bytes, validUtf8: utf8.end(), ascii, tabs, bom, binary, shape: shape.facts() };
 }
 
 /** Streaming UTF-8 validation by Node's native check, chunk by chunk: no text is decoded. */

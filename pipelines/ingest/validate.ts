@@ -112,12 +112,18 @@ const halfWidth = (v: string, ascii = false) => (ascii ? v : `translate(${v}, ${
 const narrow = (v: string, ascii = false) => (ascii ? "true" : `strlen(${v}) = length(${v})`);
 
 /**
+ * The tests that a cell has no tab: none where the file has no tab byte at all (prepare.ts's scan),
+ * which spares a national attendance file a hundred million searches.
+ */
+const noTab = (v: string, tabs: boolean) => (tabs ? [`NOT contains(${v}, chr(9))`] : []);
+
+/**
  * A cell as the contract reads it: full-width characters half-width; codes and labels without
  * stray inner spaces (`迟 到`); a percentage in a 0-1 share (`5%` → 0.05).
  */
-function normalisedExpr(col: ColSpec, v: string, src: string, ascii: boolean, bare: string): string {
+function normalisedExpr(col: ColSpec, v: string, src: string, ascii: boolean, tabs: boolean, bare: string): string {
   if (col.type === "text") return v;
-  const { plain } = plainCell(col, src, ascii);
+  const { plain } = plainCell(col, src, ascii, tabs);
   let n = halfWidth(v, ascii);
   if (col.type === "id" || col.type === "enum") n = `regexp_replace(${n}, '\\s+', '', 'g')`;
   if (col.type === "num" && col.max !== undefined && col.max <= 1) n = `CASE WHEN regexp_full_match(${n}, '-?[0-9.]+%') THEN CAST(try_cast(rtrim(${n}, '%') AS DOUBLE) / 100 AS VARCHAR) ELSE ${n} END`;
@@ -131,9 +137,9 @@ function normalisedExpr(col: ColSpec, v: string, src: string, ascii: boolean, ba
  * which trimming leaves as it is; `plain`: the same once trimmed. (The tests read `src`, not the
  * trimmed alias, which would be recomputed where it is used.)
  */
-function plainCell(col: ColSpec, src: string, ascii: boolean): { bare: string; plain: string } {
+function plainCell(col: ColSpec, src: string, ascii: boolean, tabs: boolean): { bare: string; plain: string } {
   const plain = [narrow(src, ascii)];
-  if (col.type === "id" || col.type === "enum") plain.push(`NOT contains(trim(${src}), ' ')`, `NOT contains(${src}, chr(9))`);
+  if (col.type === "id" || col.type === "enum") plain.push(`NOT contains(trim(${src}), ' ')`, ...noTab(src, tabs));
   if (col.type === "num" && col.max !== undefined && col.max <= 1) plain.push(`NOT contains(${src}, '%')`);
   // (A code or label is bare without any space in it; any other cell without one around it: a time
   // has one inside, and every cell of a time column would otherwise take the slow way.)
@@ -153,7 +159,7 @@ const trimmed = (src: string, ascii = false, bare?: string) =>
 const unspaced = (src: string) => [`NOT starts_with(${src}, ' ')`, `NOT ends_with(${src}, ' ')`];
 
 /** A cell of ASCII only (byte length = character length), without spaces, tabs or %. */
-const plainAscii = (v: string, ascii = false) => `(${narrow(v, ascii)} AND NOT contains(${v}, ' ') AND NOT contains(${v}, chr(9)) AND NOT contains(${v}, '%'))`;
+const plainAscii = (v: string, ascii: boolean, tabs: boolean) => `(${[narrow(v, ascii), `NOT contains(${v}, ' ')`, ...noTab(v, tabs), `NOT contains(${v}, '%')`].join(" AND ")})`;
 
 /** The kinds of normalisation counted per file (manifest `normalised`). */
 export const NORMALISATIONS = ["fullwidth", "inner_spaces", "percentages", "chinese_labels"] as const;
@@ -189,9 +195,12 @@ export function typeCheckSql(opts: {
   textColumns?: ReadonlySet<string>;
   /** The file is ASCII throughout (no byte above 0x7f): no cell can hold a full-width or Chinese character. */
   ascii?: boolean;
+  /** The file has no tab byte: no cell can hold one (undefined: it may). */
+  tabs?: boolean;
 }): string {
   const { table, spec, headers, itemScales, defaultScale } = opts;
   const ascii = opts.ascii === true;
+  const tabs = opts.tabs !== false;
   const vName = (h: HeaderMap) => ident(`v:${h.header}`);
   // Whether each normalised cell is bare (plainCell), tested once as the file is read (stage 0) and
   // read by every expression of its column; a row whose cells are all bare was not normalised.
@@ -236,7 +245,7 @@ export function typeCheckSql(opts: {
     const normalises = normCol !== undefined && normCol.type !== "text";
     const bare = normalises ? ident(`b:${h.header}`) : undefined;
     if (normalises) {
-      stage0.push(`${plainCell(normCol!, ident(h.header), ascii).bare} AS ${bare}`);
+      stage0.push(`${plainCell(normCol!, ident(h.header), ascii, tabs).bare} AS ${bare}`);
       flags.push(bare!);
       stage1.push(bare!);
     }
@@ -244,13 +253,13 @@ export function typeCheckSql(opts: {
     let v = raw;
     if (normalises) {
       const n = ident(`n:${h.header}`);
-      let expr = normalisedExpr(normCol!, raw, ident(h.header), ascii, bare!);
+      let expr = normalisedExpr(normCol!, raw, ident(h.header), ascii, tabs, bare!);
       const item = h.target.kind === "item";
       // An item answered with a label of a known set (非常满意, 同意 …) or `5分` reads as its scale point.
       if (item && opts.labels && Object.keys(opts.labels).length) {
         const spaced = `regexp_replace(${halfWidth(raw, ascii)}, '\\s+', '', 'g')`;
         const mapped = `CASE ${spaced} ${Object.entries(opts.labels).map(([l, p]) => `WHEN ${literal(l)} THEN '${p}'`).join(" ")} ELSE regexp_replace(${spaced}, '^([0-9]+)分$', '\\1') END`;
-        expr = `CASE WHEN ${plainAscii(raw, ascii)} THEN ${raw} ELSE ${mapped} END`;
+        expr = `CASE WHEN ${plainAscii(raw, ascii, tabs)} THEN ${raw} ELSE ${mapped} END`;
       }
       stage1.push(`${expr} AS ${n}`);
       let inner: string | undefined;
@@ -258,7 +267,7 @@ export function typeCheckSql(opts: {
         // Whether the code has a space, tab or ideographic space inside (the trimmed text): never
         // where its cell is bare (ASCII without space or tab).
         inner = ident(`i:${h.header}`);
-        stage1.push(`CASE WHEN ${bare} THEN false ELSE (contains(${raw}, ' ') OR contains(${raw}, chr(9)) OR contains(${raw}, '　')) END AS ${inner}`);
+        stage1.push(`CASE WHEN ${bare} THEN false ELSE (${[`contains(${raw}, ' ')`, ...(tabs ? [`contains(${raw}, chr(9))`] : []), `contains(${raw}, '　')`].join(" OR ")}) END AS ${inner}`);
       }
       normalised.push({ raw, n, col: normCol, item, inner });
       v = n;

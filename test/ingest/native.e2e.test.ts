@@ -122,8 +122,10 @@ describe("a file that is ASCII throughout", () => {
   const ascii = (xs: string[]) => xs.filter((x) => /^[\x00-\x7f]*$/.test(x));
   const ODD = ["T\t5", "\tT6", "P 1 2", "  P1  ", "5 %", "50%", " late ", "LATE", "Online", "y"];
   /** The table one statement gives (its rows with row ids), or null where it stopped. */
-  async function table(csv: string, native: boolean, asciiFile: boolean): Promise<unknown[] | null> {
-    const sql = typeCheckSql({ table: "a", spec, headers, itemScales: new Map([["q02", { min: 0, max: 10 }]]), defaultScale: { min: 1, max: 5 }, delim: ",", columns, labels: LABELS, native, ascii: asciiFile });
+  async function table(csv: string, native: boolean, asciiFile: boolean, tabs?: boolean): Promise<unknown[] | null> {
+    const sql = typeCheckSql({ table: "a", spec, headers, itemScales: new Map([["q02", { min: 0, max: 10 }]]), defaultScale: { min: 1, max: 5 }, delim: ",", columns, labels: LABELS, native, ascii: asciiFile, tabs });
+    // (Without a tab in the file, no cell is searched for one.)
+    expect(sql.includes("chr(9)")).toBe(tabs !== false);
     await db.run("DROP TABLE IF EXISTS a");
     try {
       await db.run(sql, { csv });
@@ -157,6 +159,32 @@ describe("a file that is ASCII throughout", () => {
     expect(compared).toBeGreaterThan(60);
   }, 120_000);
 
+  it("without a tab byte, is typed by statements that search no cell for tabs into the same table", async () => {
+    let compared = 0;
+    const pool = (h: HeaderMap) => {
+      const col = h.target.kind === "col" ? h.target.col : undefined;
+      const base = !col ? (h.header.startsWith("q") ? ITEMS : TEXT) : col.name === "year" ? YEARS : col.type === "int" || col.type === "num" ? NUMBERS : col.type === "date" ? DATES : col.type === "ts" ? TIMES : TEXT;
+      return fc.constantFrom(...[...base, ...ODD].filter((x) => !x.includes("\t")));
+    };
+    const row = fc.tuple(...headers.map((h) => fc.oneof({ weight: 4, arbitrary: fc.constant(clean[h.header]!) }, { weight: 1, arbitrary: pool(h) })));
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 4 }), async (rows) => {
+        const csv = path.join(dir, `${fileNo++}.csv`);
+        const text = csvOf(rows);
+        expect(text.includes("\t")).toBe(false);
+        await writeFile(csv, text);
+        const asciiFile = /^[\x00-\x7f]*$/.test(text);
+        for (const native of [false, true]) {
+          const general = await table(csv, native, asciiFile);
+          expect(await table(csv, native, asciiFile, false)).toEqual(general);
+          if (general) compared++;
+        }
+      }),
+      { numRuns: 60, seed: 20261207 },
+    );
+    expect(compared).toBeGreaterThan(60);
+  }, 120_000);
+
   it("is recognised by the scan, whatever its header: one Chinese character in a cell and it is not", async () => {
     const { prepareInputs } = await import("../../pipelines/ingest/prepare.ts");
     const input = await tmpDir("guopei-ascii-");
@@ -166,6 +194,25 @@ describe("a file that is ASCII throughout", () => {
     const outcomes = await prepareInputs(input, path.join(input, ".work"));
     const byName = Object.fromEntries(outcomes.map((o) => [o.file.path, o.file.ascii]));
     expect(byName).toEqual({ "attendance_a.csv": true, "attendance_b.csv": false });
+  });
+
+  it("has its tabs found by the scan: one tab in one cell and every cell is searched for them", async () => {
+    const input = await tmpDir("guopei-tabs-");
+    const rows = [columns.map((c) => clean[c]!)];
+    await writeFile(path.join(input, "attendance_a.csv"), csvOf(rows));
+    const cells = (cells: Record<string, string>) => columns.map((c) => cells[c] ?? clean[c]!);
+    await writeFile(path.join(input, "attendance_b.csv"), csvOf([cells({ session_id: "S2" }), cells({ session_id: "S3", teacher_id: "T\t5" })]));
+    const { loadWarehouse } = await import("../../pipelines/ingest/load.ts");
+    const { loadPolicy } = await import("../../pipelines/lib/policy.ts");
+    const w = await openDb(":memory:");
+    try {
+      const load = await loadWarehouse(w, input, path.join(input, ".work"), await loadPolicy());
+      expect(Object.fromEntries(load.outcomes.map((o) => [o.file.path, o.file.tabs]))).toEqual({ "attendance_a.csv": false, "attendance_b.csv": true });
+      // (The tab inside the code is taken out, and counted, as in any file.)
+      expect(await w.all(`SELECT teacher_id FROM attendance WHERE _file = 'attendance_b.csv' ORDER BY _line`)).toEqual([{ teacher_id: clean.teacher_id }, { teacher_id: "T5" }]);
+    } finally {
+      w.close();
+    }
   });
 });
 
