@@ -32,7 +32,7 @@ async function buildFolder(copies: number): Promise<string> {
   return dir;
 }
 
-function measure(mode: "ours" | "floor", input: string, target: string): { seconds: number; maxRssMiB: number } {
+function measure(mode: "ours" | "floor" | "load", input: string, target: string): { seconds: number; maxRssMiB: number } {
   const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "child.ts"), mode, input, target], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
@@ -124,8 +124,47 @@ async function measureScale(results: string, copies: number): Promise<{ export_s
 }
 
 const scales = (process.env.BENCH_COPIES ?? "1,10,91").split(",").map(Number);
+/**
+ * Paired rounds of the load alone and the floor, one right after the other, in turn first. This
+ * machine's speed drifts by a fifth from one minute to the next (the floor alone took 31-46 s at
+ * national size within an hour): a ratio of two runs minutes apart carries that drift, the median of
+ * paired ratios much less of it.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** The load step alone (bench/child.ts load) and the floor, `ROUNDS` times, each pair back to back. */
+async function pairedRounds(input: string, copies: number): Promise<{ load_s: number; floor_s: number; ratio: number }[]> {
+  const pairs: { load_s: number; floor_s: number; ratio: number }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const target = path.join(WORK, `paired-x${copies}.duckdb`);
+    const one = (mode: "load" | "floor") => {
+      const m = measure(mode, input, target);
+      return m.seconds;
+    };
+    const clean = () => Promise.all([target, `${target}.wal`].map((f) => rm(f, { force: true })));
+    let load: number;
+    let floor: number;
+    if (r % 2 === 0) {
+      load = one("load");
+      await clean();
+      floor = one("floor");
+    } else {
+      floor = one("floor");
+      await clean();
+      load = one("load");
+    }
+    await clean();
+    pairs.push({ load_s: Math.round(load * 10) / 10, floor_s: Math.round(floor * 10) / 10, ratio: Math.round((load / floor) * 100) / 100 });
+  }
+  return pairs;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 /** One object per size, written to bench-results.json so that runs can be compared. */
-const results: { copies: number; load_s: number; floor_s: number; analyse_s: number; whole_s: number; peak_mib: number; site_s: number; largest_page_bytes: number; largest_page: string; pages: PageLoad[]; export_s: number; stats_s: number; rollup_s: number; parts_mb: number }[] = [];
+const results: { copies: number; load_s: number; floor_s: number; paired: { load_s: number; floor_s: number; ratio: number }[]; load_floor_median: number | null; analyse_s: number; whole_s: number; peak_mib: number; site_s: number; largest_page_bytes: number; largest_page: string; pages: PageLoad[]; export_s: number; stats_s: number; rollup_s: number; parts_mb: number }[] = [];
 console.log("copies | responses | attendance | trainees | rows in | load s | floor s | load/floor | rows/s | analyse s | whole run s | run peak MiB | floor peak MiB");
 for (const copies of scales) {
   const input = await buildFolder(copies);
@@ -145,13 +184,16 @@ for (const copies of scales) {
     [copies, rowsOf("evaluations"), rowsOf("attendance"), rowsOf("trainees"), rows, load.toFixed(1), floor.seconds.toFixed(1), (load / floor.seconds).toFixed(2), Math.round(rows / load), manifest.step_seconds.analyse!.toFixed(1), ours.seconds.toFixed(1), Math.round(ours.maxRssMiB), Math.round(floor.maxRssMiB)].join(" | "),
   );
   console.log(`  analysis steps (s): ${JSON.stringify(manifest.analysis.seconds)}`);
+  const paired = await pairedRounds(input, copies);
+  const loadFloorMedian = paired.length ? Math.round(median(paired.map((p) => p.ratio)) * 100) / 100 : null;
+  if (paired.length) console.log(`  load alone vs floor, ${paired.length} paired rounds: ${paired.map((p) => `${p.load_s}/${p.floor_s} s = ${p.ratio}`).join(", ")}; median ${loadFloorMedian}`);
   const site = await measureSite(out, copies);
   console.log(`  site: ${site.seconds.toFixed(1)} s, largest page data ${(site.largestPageBytes / 1e6).toFixed(2)} MB (${site.largestPage})`);
   for (const p of site.pages) console.log(`  in Chromium: ${p.page}: page data ${(p.data_bytes / 1e6).toFixed(2)} MB, all ${(p.all_bytes / 1e6).toFixed(2)} MB, first table ${p.first_table_ms} ms`);
   const scale = await measureScale(out, copies);
   console.log(`  export ${scale.export_s} s (${scale.parts_mb} MB of Parquet), one province's statistics ${scale.stats_s} s, roll-up ${scale.rollup_s} s`);
   const round = (x: number) => Math.round(x * 10) / 10;
-  results.push({ copies, load_s: round(load), floor_s: round(floor.seconds), analyse_s: round(manifest.step_seconds.analyse!), whole_s: round(ours.seconds), peak_mib: Math.round(ours.maxRssMiB), site_s: round(site.seconds), largest_page_bytes: site.largestPageBytes, largest_page: site.largestPage, pages: site.pages, ...scale });
+  results.push({ copies, load_s: round(load), floor_s: round(floor.seconds), paired, load_floor_median: loadFloorMedian, analyse_s: round(manifest.step_seconds.analyse!), whole_s: round(ours.seconds), peak_mib: Math.round(ours.maxRssMiB), site_s: round(site.seconds), largest_page_bytes: site.largestPageBytes, largest_page: site.largestPage, pages: site.pages, ...scale });
   await writeFile(path.join(ROOT, "bench-results.json"), `${JSON.stringify(results, null, 2)}\n`);
   await rm(path.join(WORK, `floor-x${copies}.duckdb`), { force: true });
 }
