@@ -137,10 +137,7 @@ async function pairedRounds(input: string, copies: number): Promise<{ load_s: nu
   const pairs: { load_s: number; floor_s: number; ratio: number }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const target = path.join(WORK, `paired-x${copies}.duckdb`);
-    const one = (mode: "load" | "floor") => {
-      const m = measure(mode, input, target);
-      return m.seconds;
-    };
+    const one = (mode: "load" | "floor") => measure(mode, input, target).seconds;
     const clean = () => Promise.all([target, `${target}.wal`].map((f) => rm(f, { force: true })));
     let load: number;
     let floor: number;

@@ -235,8 +235,8 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
   const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, await scansOf(db, source));
   traceNote(`first pass ${((performance.now() - t0) / 1000).toFixed(2)} s`, `${outcomes.length} files`);
   // The first pass's garbage (gigabytes of read buffers, nationally) collected now: left to V8, its
-  // collection ran beside the first typed file and slowed it by a third (a national submissions
-  // file: 4.5-5.0 s against 3.3-3.5 s after a collection of 9 ms; lib/gc.ts).
+  // collection ran beside the first typed file and slowed it (a national submissions file's typed
+  // pass 4.5-5.0 s against 3.4-3.5 s after a collection of 9 ms; lib/gc.ts).
   collectGarbage();
   // (Only now what retiring the previous warehouse changed is committed: lib/previous.ts.)
   await source?.settle?.();
