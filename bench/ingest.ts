@@ -14,6 +14,8 @@ import { exportParts, exportProvinces, provinceStats, rollup } from "../pipeline
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WORK = path.join(ROOT, "data", "bench");
+/** `x` to `digits` decimals, as the table and bench-results.json give figures. */
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
  * A national-size folder in seconds: the demo province (scale 2) replicated `copies` times in
@@ -119,7 +121,7 @@ async function measureScale(results: string, copies: number): Promise<{ export_s
   const t3 = performance.now();
   const du = spawnSync("du", ["-sm", parts], { encoding: "utf8" });
   for (const d of [parts, stats, national]) await rm(d, { recursive: true, force: true });
-  const s = (ms: number) => Math.round(ms / 100) / 10;
+  const s = (ms: number) => round(ms / 1000);
   return { export_s: s(t1 - t0), stats_s: s(t2 - t1), rollup_s: s(t3 - t2), parts_mb: Number(du.stdout.split("\t")[0]) };
 }
 
@@ -132,26 +134,25 @@ const scales = (process.env.BENCH_COPIES ?? "1,10,91").split(",").map(Number);
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-/** The load step alone (bench/child.ts load) and the floor, `ROUNDS` times, each pair back to back. */
-async function pairedRounds(input: string, copies: number): Promise<{ load_s: number; floor_s: number; ratio: number }[]> {
-  const pairs: { load_s: number; floor_s: number; ratio: number }[] = [];
+/** One paired round: the load alone and the floor, their seconds and ratio. */
+interface Pair {
+  load_s: number;
+  floor_s: number;
+  ratio: number;
+}
+
+/**
+ * The load step alone (bench/child.ts load) and the floor, `ROUNDS` times, each pair back to back,
+ * in turn first. (Each child makes its warehouse anew; the last one's is removed after the round.)
+ */
+async function pairedRounds(input: string, copies: number): Promise<Pair[]> {
+  const target = path.join(WORK, `paired-x${copies}.duckdb`);
+  const pairs: Pair[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const target = path.join(WORK, `paired-x${copies}.duckdb`);
-    const one = (mode: "load" | "floor") => measure(mode, input, target).seconds;
-    const clean = () => Promise.all([target, `${target}.wal`].map((f) => rm(f, { force: true })));
-    let load: number;
-    let floor: number;
-    if (r % 2 === 0) {
-      load = one("load");
-      await clean();
-      floor = one("floor");
-    } else {
-      floor = one("floor");
-      await clean();
-      load = one("load");
-    }
-    await clean();
-    pairs.push({ load_s: Math.round(load * 10) / 10, floor_s: Math.round(floor * 10) / 10, ratio: Math.round((load / floor) * 100) / 100 });
+    const seconds = { load: 0, floor: 0 };
+    for (const mode of r % 2 === 0 ? (["load", "floor"] as const) : (["floor", "load"] as const)) seconds[mode] = measure(mode, input, target).seconds;
+    await rm(target, { force: true });
+    pairs.push({ load_s: round(seconds.load), floor_s: round(seconds.floor), ratio: round(seconds.load / seconds.floor, 2) });
   }
   return pairs;
 }
@@ -161,7 +162,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 /** One object per size, written to bench-results.json so that runs can be compared. */
-const results: { copies: number; load_s: number; floor_s: number; paired: { load_s: number; floor_s: number; ratio: number }[]; load_floor_median: number | null; analyse_s: number; whole_s: number; peak_mib: number; site_s: number; largest_page_bytes: number; largest_page: string; pages: PageLoad[]; export_s: number; stats_s: number; rollup_s: number; parts_mb: number }[] = [];
+const results: { copies: number; load_s: number; floor_s: number; paired: Pair[]; load_floor_median: number | null; analyse_s: number; whole_s: number; peak_mib: number; site_s: number; largest_page_bytes: number; largest_page: string; pages: PageLoad[]; export_s: number; stats_s: number; rollup_s: number; parts_mb: number }[] = [];
 console.log("copies | responses | attendance | trainees | rows in | load s | floor s | load/floor | rows/s | analyse s | whole run s | run peak MiB | floor peak MiB");
 for (const copies of scales) {
   const input = await buildFolder(copies);
@@ -182,14 +183,13 @@ for (const copies of scales) {
   );
   console.log(`  analysis steps (s): ${JSON.stringify(manifest.analysis.seconds)}`);
   const paired = await pairedRounds(input, copies);
-  const loadFloorMedian = paired.length ? Math.round(median(paired.map((p) => p.ratio)) * 100) / 100 : null;
+  const loadFloorMedian = paired.length ? round(median(paired.map((p) => p.ratio)), 2) : null;
   if (paired.length) console.log(`  load alone vs floor, ${paired.length} paired rounds: ${paired.map((p) => `${p.load_s}/${p.floor_s} s = ${p.ratio}`).join(", ")}; median ${loadFloorMedian}`);
   const site = await measureSite(out, copies);
   console.log(`  site: ${site.seconds.toFixed(1)} s, largest page data ${(site.largestPageBytes / 1e6).toFixed(2)} MB (${site.largestPage})`);
   for (const p of site.pages) console.log(`  in Chromium: ${p.page}: page data ${(p.data_bytes / 1e6).toFixed(2)} MB, all ${(p.all_bytes / 1e6).toFixed(2)} MB, first table ${p.first_table_ms} ms`);
   const scale = await measureScale(out, copies);
   console.log(`  export ${scale.export_s} s (${scale.parts_mb} MB of Parquet), one province's statistics ${scale.stats_s} s, roll-up ${scale.rollup_s} s`);
-  const round = (x: number) => Math.round(x * 10) / 10;
   results.push({ copies, load_s: round(load), floor_s: round(floor.seconds), paired, load_floor_median: loadFloorMedian, analyse_s: round(manifest.step_seconds.analyse!), whole_s: round(ours.seconds), peak_mib: Math.round(ours.maxRssMiB), site_s: round(site.seconds), largest_page_bytes: site.largestPageBytes, largest_page: site.largestPage, pages: site.pages, ...scale });
   await writeFile(path.join(ROOT, "bench-results.json"), `${JSON.stringify(results, null, 2)}\n`);
   await rm(path.join(WORK, `floor-x${copies}.duckdb`), { force: true });

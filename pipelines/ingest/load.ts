@@ -313,9 +313,11 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
           const who = await identityColumn(w, part.csv, delim, suspects, suppliedKinds.includes("trainees"));
           if (who) throw new HeaderProblem(`${who}: evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)`);
         }
+        // (What the scan found of the delivered file's bytes holds for the CSV read only where it is that file.)
+        const asDelivered = part.csv === part.file.abs;
         const sql = (native: boolean, name = table, textColumns?: ReadonlySet<string>) =>
-          typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native, textColumns, ascii: part.csv === part.file.abs && part.file.ascii === true, tabs: part.csv === part.file.abs ? part.file.tabs : undefined });
-        const key = typedKey(part.csv === part.file.abs ? part.file.sha256 : await sha256File(part.csv), [sql(true, "_"), sql(false, "_")]);
+          typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native, textColumns, ascii: asDelivered && part.file.ascii === true, tabs: asDelivered ? part.file.tabs : undefined });
+        const key = typedKey(asDelivered ? part.file.sha256 : await sha256File(part.csv), [sql(true, "_"), sql(false, "_")]);
         const before = previous.get(key);
         if (before) {
           await source!.take(w, before.table, table);

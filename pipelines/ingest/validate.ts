@@ -112,10 +112,11 @@ const halfWidth = (v: string, ascii = false) => (ascii ? v : `translate(${v}, ${
 const narrow = (v: string, ascii = false) => (ascii ? "true" : `strlen(${v}) = length(${v})`);
 
 /**
- * The tests that a cell has no tab: none where the file has no tab byte at all (prepare.ts's scan),
- * which spares a national attendance file a hundred million searches.
+ * The test that a cell has a tab: none where the file has no tab byte at all (prepare.ts's scan),
+ * which spares a national attendance file a hundred million searches. `noTab`: the tests that it has none.
  */
-const noTab = (v: string, tabs: boolean) => (tabs ? [`NOT contains(${v}, chr(9))`] : []);
+const hasTab = (v: string, tabs: boolean) => (tabs ? [`contains(${v}, chr(9))`] : []);
+const noTab = (v: string, tabs: boolean) => hasTab(v, tabs).map((t) => `NOT ${t}`);
 
 /**
  * A cell as the contract reads it: full-width characters half-width; codes and labels without
@@ -267,7 +268,7 @@ export function typeCheckSql(opts: {
         // Whether the code has a space, tab or ideographic space inside (the trimmed text): never
         // where its cell is bare (ASCII without space or tab).
         inner = ident(`i:${h.header}`);
-        stage1.push(`CASE WHEN ${bare} THEN false ELSE (${[`contains(${raw}, ' ')`, ...(tabs ? [`contains(${raw}, chr(9))`] : []), `contains(${raw}, '　')`].join(" OR ")}) END AS ${inner}`);
+        stage1.push(`CASE WHEN ${bare} THEN false ELSE (${[`contains(${raw}, ' ')`, ...hasTab(raw, tabs), `contains(${raw}, '　')`].join(" OR ")}) END AS ${inner}`);
       }
       normalised.push({ raw, n, col: normCol, item, inner });
       v = n;

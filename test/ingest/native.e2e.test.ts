@@ -117,10 +117,19 @@ describe("the native read", () => {
   }, 120_000);
 });
 
-describe("a file that is ASCII throughout", () => {
+describe("a file the scan vouches for: ASCII throughout, or without a tab", () => {
   // Every ASCII cell of the pools above, and ASCII cells with spaces, tabs and percentages.
-  const ascii = (xs: string[]) => xs.filter((x) => /^[\x00-\x7f]*$/.test(x));
+  const isAscii = (x: string) => /^[\x00-\x7f]*$/.test(x);
   const ODD = ["T\t5", "\tT6", "P 1 2", "  P1  ", "5 %", "50%", " late ", "LATE", "Online", "y"];
+  /** Rows mostly of clean cells, else of each column's pool and the odd cells, those `keep` keeps. */
+  const rowOf = (keep: (cell: string) => boolean) => {
+    const pool = (h: HeaderMap) => {
+      const col = h.target.kind === "col" ? h.target.col : undefined;
+      const base = !col ? (h.header.startsWith("q") ? ITEMS : TEXT) : col.name === "year" ? YEARS : col.type === "int" || col.type === "num" ? NUMBERS : col.type === "date" ? DATES : col.type === "ts" ? TIMES : TEXT;
+      return fc.constantFrom(...[...base, ...ODD].filter(keep));
+    };
+    return fc.tuple(...headers.map((h) => fc.oneof({ weight: 4, arbitrary: fc.constant(clean[h.header]!) }, { weight: 1, arbitrary: pool(h) })));
+  };
   /** The table one statement gives (its rows with row ids), or null where it stopped. */
   async function table(csv: string, native: boolean, asciiFile: boolean, tabs?: boolean): Promise<unknown[] | null> {
     const sql = typeCheckSql({ table: "a", spec, headers, itemScales: new Map([["q02", { min: 0, max: 10 }]]), defaultScale: { min: 1, max: 5 }, delim: ",", columns, labels: LABELS, native, ascii: asciiFile, tabs });
@@ -138,12 +147,7 @@ describe("a file that is ASCII throughout", () => {
 
   it("is typed by the shorter statements into the same table, natively and as text", async () => {
     let compared = 0;
-    const pool = (h: HeaderMap) => {
-      const col = h.target.kind === "col" ? h.target.col : undefined;
-      const base = !col ? (h.header.startsWith("q") ? ITEMS : TEXT) : col.name === "year" ? YEARS : col.type === "int" || col.type === "num" ? NUMBERS : col.type === "date" ? DATES : col.type === "ts" ? TIMES : TEXT;
-      return fc.constantFrom(...ascii([...base, ...ODD]));
-    };
-    const row = fc.tuple(...headers.map((h) => fc.oneof({ weight: 4, arbitrary: fc.constant(clean[h.header]!) }, { weight: 1, arbitrary: pool(h) })));
+    const row = rowOf(isAscii);
     await fc.assert(
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 4 }), async (rows) => {
         const csv = path.join(dir, `${fileNo++}.csv`);
@@ -161,19 +165,14 @@ describe("a file that is ASCII throughout", () => {
 
   it("without a tab byte, is typed by statements that search no cell for tabs into the same table", async () => {
     let compared = 0;
-    const pool = (h: HeaderMap) => {
-      const col = h.target.kind === "col" ? h.target.col : undefined;
-      const base = !col ? (h.header.startsWith("q") ? ITEMS : TEXT) : col.name === "year" ? YEARS : col.type === "int" || col.type === "num" ? NUMBERS : col.type === "date" ? DATES : col.type === "ts" ? TIMES : TEXT;
-      return fc.constantFrom(...[...base, ...ODD].filter((x) => !x.includes("\t")));
-    };
-    const row = fc.tuple(...headers.map((h) => fc.oneof({ weight: 4, arbitrary: fc.constant(clean[h.header]!) }, { weight: 1, arbitrary: pool(h) })));
+    const row = rowOf((x) => !x.includes("\t"));
     await fc.assert(
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 4 }), async (rows) => {
         const csv = path.join(dir, `${fileNo++}.csv`);
         const text = csvOf(rows);
         expect(text.includes("\t")).toBe(false);
         await writeFile(csv, text);
-        const asciiFile = /^[\x00-\x7f]*$/.test(text);
+        const asciiFile = isAscii(text);
         for (const native of [false, true]) {
           const general = await table(csv, native, asciiFile);
           expect(await table(csv, native, asciiFile, false)).toEqual(general);
