@@ -140,6 +140,28 @@ const NATIVE_TRIES = 3;
 /** Files typed side by side, one connection each. */
 const WORKERS = Math.min(4, availableParallelism());
 
+/**
+ * The kinds whose tables a kind's typed pass reads, loaded before it is typed: a survey's item
+ * scales are the instrument's, and an evaluation's extra columns are judged against the trainees'
+ * ids (identity.ts). Every other kind's files are typed from the start, side by side.
+ */
+const TYPED_AFTER: Partial<Record<Kind, readonly Kind[]>> = { evaluations: ["instrument", "trainees"], followups: ["instrument"] };
+
+/** A file's typed pass, done: its typed table and what the pass found. */
+interface Checked {
+  table: string;
+  label: string;
+  part: PreparedPart;
+  order: number;
+  read: number;
+  excelDates: number;
+  normalised: Record<string, number>;
+  readPath: PartAccount["read"];
+  textColumns: string[];
+  hasExtra: boolean;
+  keyed?: { key: string; read: "native" | "text" };
+}
+
 export interface LoadOptions {
   /**
    * A previous warehouse (its file, attached read-only for the load, or one retired into this
@@ -149,6 +171,28 @@ export interface LoadOptions {
   previous?: string | Previous;
   /** Keys sorted at most this many rows at a time in the check for repeated keys (keysAtOnceFor the memory limit; fewer in tests). */
   keysAtOnce?: number;
+}
+
+/**
+ * Files typed side by side share DuckDB's threads: each connection's query runs on its own calling
+ * thread besides DuckDB's, so two queries at two threads each keep three threads busy on two cores.
+ * Two national attendance files typed side by side at one thread each took 6.0-7.4 s, against
+ * 7.2-8.7 s at two threads each and 7.6-10.1 s one after the other at two (12-14 CPU seconds
+ * against 14-19). Each query gets its share of the threads, then, where the files come in pairs of
+ * like size: where the others together are at least two thirds of the largest, which would run on
+ * its share alone after them (1.27 times the time on half the cores breaks even at 0.57). The
+ * setting is restored after the kinds. Returns the setting before, or undefined where it was left alone.
+ */
+export async function threadsSideBySide(db: Db, connections: number, sizes: readonly number[]): Promise<{ before: number } | undefined> {
+  if (connections < 2 || sizes.length < 2) return undefined;
+  const largest = Math.max(...sizes);
+  if (3 * (sizes.reduce((a, b) => a + b, 0) - largest) < 2 * largest) return undefined;
+  const [row] = await db.all<{ t: bigint | number }>(`SELECT current_setting('threads') AS t`);
+  const before = Number(row?.t ?? 1);
+  const share = Math.max(1, Math.floor(before / connections));
+  if (share === before) return undefined;
+  await db.run(`SET threads = ${share}`);
+  return { before };
 }
 
 /** The previous warehouse's typed files by key (see typedKey). */
@@ -279,117 +323,126 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
   const appendedFiles: Record<string, string[]> = {};
   const suppliedKinds: Kind[] = [];
   const tables: Record<string, number> = {};
-  let partNo = 0;
+  // Each file's number (its typed table's name, its rows' _order): in kind order, then file order.
+  const orderOf = new Map<PreparedPart, number>();
+  for (const kind of KINDS) for (const p of allParts) if (p.kind === kind) orderOf.set(p, orderOf.size);
+  const typed = new Map<Kind, Checked[]>();
+  const finished = new Set<Kind>();
 
-  for (const kind of KINDS) {
-    const kindStart = performance.now();
+  // The typed pass of each file, as many at a time as there are connections: a small file costs
+  // DuckDB more in planning than in reading, and a province may send thousands of them.
+  const typedPass = async (w: Db, part: PreparedPart, order: number, kind: Kind, scales: Map<string, ItemScale>, checked: Checked[]): Promise<void> => {
     const spec = SPECS[kind];
-    const parts = allParts.filter((p) => p.kind === kind);
-    const checked: { table: string; label: string; part: PreparedPart; order: number; read: number; excelDates: number; normalised: Record<string, number>; readPath: PartAccount["read"]; textColumns: string[]; hasExtra: boolean; keyed?: { key: string; read: "native" | "text" } }[] = [];
-    const scales = kind === "evaluations" || kind === "followups" ? await itemScales(db, policy) : new Map<string, ItemScale>();
-    // The typed pass of each file, as many at a time as there are connections: a small file costs
-    // DuckDB more in planning than in reading, and a province may send thousands of them.
-    const typedPass = async (w: Db, part: PreparedPart, order: number): Promise<void> => {
-      const label = labelOf(part);
-      const table = `_checked_${order}`;
-      const delim = part.delim;
-      const outcome = outcomes.find((o) => o.file === part.file)!;
-      const pass = async (columns: string[] | undefined) => {
-        const names =
-          columns ??
-          (
-            await w.all<{ column_name: string }>(
-              `DESCRIBE SELECT * FROM ${readCsv(delim)}`,
-              { csv: part.csv },
-            )
-          ).map((d) => d.column_name);
-        const { maps, problem } = mapHeaders(spec, names, part.hasLineColumn);
-        if (problem) throw new HeaderProblem(problem);
-        // (Columns the contract does not know are kept in `_extra`; a file without them has none.)
-        hasExtra = maps.some((m) => m.target.kind === "extra");
-        if (kind === "evaluations") {
-          // Anonymity by content: the columns the contract does not know, and a stray id column.
-          const suspects = maps.filter((m) => m.target.kind === "extra" || m.target.kind === "unnamed").map((m) => m.header);
-          const who = await identityColumn(w, part.csv, delim, suspects, suppliedKinds.includes("trainees"));
-          if (who) throw new HeaderProblem(`${who}: evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)`);
-        }
-        // (What the scan found of the delivered file's bytes holds for the CSV read only where it is that file.)
-        const asDelivered = part.csv === part.file.abs;
-        const sql = (native: boolean, name = table, textColumns?: ReadonlySet<string>) =>
-          typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native, textColumns, ascii: asDelivered && part.file.ascii === true, tabs: asDelivered ? part.file.tabs : undefined });
-        const key = typedKey(asDelivered ? part.file.sha256 : await sha256File(part.csv), [sql(true, "_"), sql(false, "_")]);
-        const before = previous.get(key);
-        if (before) {
-          await source!.take(w, before.table, table);
-          readPath = "reused";
-          keyed = { key, read: before.read };
-          return;
-        }
-        // The native read first (numbers and times typed by the CSV reader: about twice as fast on
-        // a large file), column by column back to text where a cell needs it (nativeRead).
-        const asTextNow = columns ? await nativeRead(w, table, maps, (textColumns) => sql(true, table, textColumns), part.csv, part.file.path) : undefined;
-        if (asTextNow) {
-          readPath = "native";
-          asText = asTextNow;
-          keyed = { key, read: "native" };
-          return;
-        }
-        // A regular table in the build database, not TEMP: at national scale a temp table spills
-        // to the temp folder and is written twice.
-        await w.run(sql(false), { csv: part.csv });
-        readPath = "text";
-        keyed = { key, read: "text" };
-      };
-      let readPath: "native" | "text" | "reused" = "text";
-      /** Of a native read, the columns read as text all the same. */
-      let asText: string[] = [];
-      let hasExtra = false;
-      let keyed: { key: string; read: "native" | "text" } | undefined;
-      try {
-        // The header read in Node spares DuckDB's sniffer; a file it cannot read that way (a row
-        // wider than the header, say) goes through the sniffer, which names and reports such cells.
-        const repeated = await repeatedHeader(part.csv, delim);
-        if (repeated) throw new HeaderProblem(`repeats the column "${repeated}": which one holds the values? Rename or remove one and deliver it again`);
-        const header = await plainHeader(part.csv, delim);
-        try {
-          await pass(header);
-        } catch (e) {
-          if (!header || e instanceof HeaderProblem) throw e;
-          await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-          await pass(undefined);
-        }
-      } catch (e) {
-        if (!isInputError(e)) throw e;
-        outcome.status = "refused";
-        // One sentence a user can act on: never a temporary path (the file's own path instead).
-        const first = (e as Error).message.split("\n")[0]!.split(part.csv).join(part.file.path).replace(/\/\S*\.work\/\S*/g, part.file.path);
-        outcome.message = `${part.sheet ? `sheet ${part.sheet}: ` : ""}${e instanceof HeaderProblem ? first : `could not be read as ${kind}: ${first}`}`;
-        info(`拒收 refused ${part.file.path}: ${outcome.message}`);
-        await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-        bar.tick(part.file.path);
+    const label = labelOf(part);
+    const table = `_checked_${order}`;
+    const delim = part.delim;
+    const outcome = outcomes.find((o) => o.file === part.file)!;
+    const pass = async (columns: string[] | undefined) => {
+      const names =
+        columns ??
+        (
+          await w.all<{ column_name: string }>(
+            `DESCRIBE SELECT * FROM ${readCsv(delim)}`,
+            { csv: part.csv },
+          )
+        ).map((d) => d.column_name);
+      const { maps, problem } = mapHeaders(spec, names, part.hasLineColumn);
+      if (problem) throw new HeaderProblem(problem);
+      // (Columns the contract does not know are kept in `_extra`; a file without them has none.)
+      hasExtra = maps.some((m) => m.target.kind === "extra");
+      if (kind === "evaluations") {
+        // Anonymity by content: the columns the contract does not know, and a stray id column.
+        const suspects = maps.filter((m) => m.target.kind === "extra" || m.target.kind === "unnamed").map((m) => m.header);
+        const who = await identityColumn(w, part.csv, delim, suspects, suppliedKinds.includes("trainees"));
+        if (who) throw new HeaderProblem(`${who}: evaluations are anonymous, so the whole file is refused (remove the column and deliver it again)`);
+      }
+      // (What the scan found of the delivered file's bytes holds for the CSV read only where it is that file.)
+      const asDelivered = part.csv === part.file.abs;
+      const sql = (native: boolean, name = table, textColumns?: ReadonlySet<string>) =>
+        typeCheckSql({ table: name, spec, headers: maps, itemScales: scales, defaultScale: policy.likert, delim, columns, labels: { ...LABELS, ...policy.labels }, native, textColumns, ascii: asDelivered && part.file.ascii === true, tabs: asDelivered ? part.file.tabs : undefined });
+      const key = typedKey(asDelivered ? part.file.sha256 : await sha256File(part.csv), [sql(true, "_"), sql(false, "_")]);
+      const before = previous.get(key);
+      if (before) {
+        await source!.take(w, before.table, table);
+        readPath = "reused";
+        keyed = { key, read: before.read };
         return;
       }
-      const [counts] = await w.all<Record<string, bigint | null>>(
-        `SELECT count(*) AS c, sum(_notes.excel_dates) FILTER (WHERE _errors IS NULL) AS x, ${NORMALISATIONS.map((k) => `sum(_notes.${k}) AS ${k}`).join(", ")} FROM ${ident(table)}`,
-      );
-      const read = n(counts?.c);
-      const normalised = Object.fromEntries(NORMALISATIONS.map((k) => [k, n(counts?.[k])]).filter(([, v]) => Number(v) > 0));
-      checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath, textColumns: asText, hasExtra, keyed });
-      bar.tick(part.file.path);
+      // The native read first (numbers and times typed by the CSV reader: about twice as fast on
+      // a large file), column by column back to text where a cell needs it (nativeRead).
+      const asTextNow = columns ? await nativeRead(w, table, maps, (textColumns) => sql(true, table, textColumns), part.csv, part.file.path) : undefined;
+      if (asTextNow) {
+        readPath = "native";
+        asText = asTextNow;
+        keyed = { key, read: "native" };
+        return;
+      }
+      // A regular table in the build database, not TEMP: at national scale a temp table spills
+      // to the temp folder and is written twice.
+      await w.run(sql(false), { csv: part.csv });
+      readPath = "text";
+      keyed = { key, read: "text" };
     };
-    // Files side by side, the largest first: a large file keeps every core busy but for the end
-    // of its read, which the next one fills (0.7 s of a national load's 65 s).
-    const bySize = (await Promise.all(parts.map(async (part) => ({ part, order: partNo++, size: (await stat(part.csv)).size })))).sort((a, b) => b.size - a.size || a.order - b.order);
+    let readPath: "native" | "text" | "reused" = "text";
+    /** Of a native read, the columns read as text all the same. */
+    let asText: string[] = [];
+    let hasExtra = false;
+    let keyed: { key: string; read: "native" | "text" } | undefined;
+    try {
+      // The header read in Node spares DuckDB's sniffer; a file it cannot read that way (a row
+      // wider than the header, say) goes through the sniffer, which names and reports such cells.
+      const repeated = await repeatedHeader(part.csv, delim);
+      if (repeated) throw new HeaderProblem(`repeats the column "${repeated}": which one holds the values? Rename or remove one and deliver it again`);
+      const header = await plainHeader(part.csv, delim);
+      try {
+        await pass(header);
+      } catch (e) {
+        if (!header || e instanceof HeaderProblem) throw e;
+        await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+        await pass(undefined);
+      }
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      outcome.status = "refused";
+      // One sentence a user can act on: never a temporary path (the file's own path instead).
+      const first = (e as Error).message.split("\n")[0]!.split(part.csv).join(part.file.path).replace(/\/\S*\.work\/\S*/g, part.file.path);
+      outcome.message = `${part.sheet ? `sheet ${part.sheet}: ` : ""}${e instanceof HeaderProblem ? first : `could not be read as ${kind}: ${first}`}`;
+      info(`拒收 refused ${part.file.path}: ${outcome.message}`);
+      await w.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+      bar.tick(part.file.path);
+      return;
+    }
+    const [counts] = await w.all<Record<string, bigint | null>>(
+      `SELECT count(*) AS c, sum(_notes.excel_dates) FILTER (WHERE _errors IS NULL) AS x, ${NORMALISATIONS.map((k) => `sum(_notes.${k}) AS ${k}`).join(", ")} FROM ${ident(table)}`,
+    );
+    const read = n(counts?.c);
+    const normalised = Object.fromEntries(NORMALISATIONS.map((k) => [k, n(counts?.[k])]).filter(([, v]) => Number(v) > 0));
+    checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath, textColumns: asText, hasExtra, keyed });
+    bar.tick(part.file.path);
+  };
+
+  /**
+   * The typed pass of every file of `kinds`, side by side, the largest first: a large file keeps
+   * its connection busy but for the end of its read, which the next one fills (0.7 s of a national
+   * load's 65 s). Kinds together, so that large files of different kinds (a national submissions
+   * file beside an attendance file) share the cores.
+   */
+  async function typeKinds(kinds: readonly Kind[]): Promise<void> {
+    const scales = kinds.some((k) => SPECS[k].items) ? await itemScales(db, policy) : new Map<string, ItemScale>();
+    for (const kind of kinds) typed.set(kind, []);
+    const parts = allParts.filter((p) => kinds.includes(p.kind));
+    const bySize = (await Promise.all(parts.map(async (part) => ({ part, order: orderOf.get(part)!, size: (await stat(part.csv)).size })))).sort((a, b) => b.size - a.size || a.order - b.order);
     const idle = [db];
     for (let i = 1; i < Math.min(WORKERS, bySize.length); i++) idle.push(await db.connect());
     const queue = new PQueue({ concurrency: idle.length });
+    const threads = await threadsSideBySide(db, idle.length, bySize.map((f) => f.size));
     try {
       await Promise.all(
         bySize.map(({ part, order }) =>
           queue.add(async () => {
             const w = idle.pop()!;
             try {
-              await typedPass(w, part, order);
+              await typedPass(w, part, order, part.kind, SPECS[part.kind].items ? scales : new Map(), typed.get(part.kind)!);
             } finally {
               idle.push(w);
             }
@@ -398,8 +451,18 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
       );
     } finally {
       for (const w of idle) if (w !== db) w.close();
+      if (threads) await db.run(`SET threads = ${threads.before}`);
     }
-    checked.sort((a, b) => a.order - b.order);
+    for (const kind of kinds) typed.get(kind)!.sort((a, b) => a.order - b.order);
+  }
+
+  for (const kind of KINDS) {
+    // Files are typed kinds at a time, each kind once the kinds its typed pass reads are loaded
+    // (TYPED_AFTER); the checks across files and the tables follow kind by kind, in KINDS order.
+    if (!typed.has(kind)) await typeKinds(KINDS.filter((k) => !typed.has(k) && (TYPED_AFTER[k] ?? []).every((d) => finished.has(d))));
+    const kindStart = performance.now();
+    const spec = SPECS[kind];
+    const checked = typed.get(kind)!;
     // Each file's rejected cells, then its key, in file order (not as the files typed side by side
     // finish): identical inputs give the rejects table in the same order, row ids included.
     for (const c of checked) {
@@ -415,6 +478,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
       await db.run(emptyTableSql(spec));
       if (spec.items) await db.run(answersTableSql(spec.items.answersTable, spec.key));
       tables[kind] = 0;
+      finished.add(kind);
       continue;
     }
     suppliedKinds.push(kind);
@@ -470,7 +534,9 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     }
 
     await db.run(`INSERT INTO rejects SELECT _file, _line, "column", reason, value, ${literal(kind)} FROM bad ORDER BY ALL`);
-    await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad`);
+    // (In order: a DISTINCT alone gives its rows in an order of the threads' making, and identical
+    // inputs give identical tables.)
+    await db.run(`INSERT INTO _rejected_rows SELECT DISTINCT ${literal(kind)}, _file, _line FROM bad ORDER BY _file, _line`);
     const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
     const asTable = checked.length > MANY_FILES;
     if (appendedFrom !== undefined && !asTable && !spec.items) appendedFiles[kind] = checked.filter((c) => c.order >= appendedFrom).map((c) => c.label);
@@ -515,6 +581,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     for (const c of checked) {
       accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.excelDates, normalised: c.normalised, read: c.readPath, ...(c.textColumns.length ? { textColumns: c.textColumns } : {}) });
     }
+    finished.add(kind);
   }
   bar.done();
   return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, appendedFiles, scansTaken: scanned.filter((o) => o.scanned!.taken).length, tables, suppliedKinds };
