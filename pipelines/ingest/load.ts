@@ -145,7 +145,7 @@ const WORKERS = Math.min(4, availableParallelism());
  * scales are the instrument's, and an evaluation's extra columns are judged against the trainees'
  * ids (identity.ts). Every other kind's files are typed from the start, side by side.
  */
-const TYPED_AFTER: Partial<Record<Kind, readonly Kind[]>> = { evaluations: ["instrument", "trainees"], followups: ["instrument"] };
+export const TYPED_AFTER: Partial<Record<Kind, readonly Kind[]>> = { evaluations: ["instrument", "trainees"], followups: ["instrument"] };
 
 /** A file's typed pass, done: its typed table and what the pass found. */
 interface Checked {

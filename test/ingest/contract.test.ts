@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KINDS, SPECS, canonicalHeader, kindOfFile } from "../../pipelines/ingest/contract.ts";
+import { TYPED_AFTER } from "../../pipelines/ingest/load.ts";
 
 describe("kindOfFile", () => {
   it("takes the kind from the name's first word, with separators after it", () => {
@@ -42,5 +43,18 @@ describe("keys", () => {
     for (const kind of KINDS) {
       for (const k of SPECS[kind].key) expect(SPECS[kind].cols.find((c) => c.name === k)?.required, `${kind}.${k}`).toBe(true);
     }
+  });
+});
+
+describe("the load's order", () => {
+  it("types a kind only after the kinds its typed pass reads, each earlier in KINDS (the load finishes kinds in that order)", () => {
+    const deps = Object.entries(TYPED_AFTER);
+    expect(deps.length).toBeGreaterThan(0);
+    for (const [kind, after] of deps) {
+      for (const before of after!) expect(KINDS.indexOf(before), `${kind} after ${before}`).toBeLessThan(KINDS.indexOf(kind as (typeof KINDS)[number]));
+    }
+    // What the typed passes read: the item scales (instrument) and the roster's ids (trainees).
+    expect(TYPED_AFTER.evaluations).toEqual(["instrument", "trainees"]);
+    expect(TYPED_AFTER.followups).toEqual(["instrument"]);
   });
 });
