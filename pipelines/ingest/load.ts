@@ -177,8 +177,8 @@ export interface LoadOptions {
  * Files typed side by side share DuckDB's threads: each connection's query runs on its own calling
  * thread besides DuckDB's, so two queries at two threads each keep three threads busy on two cores.
  * Two national attendance files typed side by side at one thread each took 6.0-7.4 s, against
- * 7.2-8.7 s at two threads each and 7.6-10.1 s one after the other at two (12-14 CPU seconds
- * against 14-19). Each query gets its share of the threads, then, where the files come in pairs of
+ * 7.2-8.7 s at two threads each and 7.6-10.1 s one after the other at two (11.5-14.2 CPU
+ * seconds against 13.8-19.3). Each query gets its share of the threads, then, where the files come in pairs of
  * like size: where the others together are at least two thirds of the largest, which would run on
  * its share alone after them (1.27 times the time on half the cores breaks even at 0.57). The
  * setting is restored after the kinds. Returns the setting before, or undefined where it was left alone.
@@ -326,12 +326,13 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
   // Each file's number (its typed table's name, its rows' _order): in kind order, then file order.
   const orderOf = new Map<PreparedPart, number>();
   for (const kind of KINDS) for (const p of allParts) if (p.kind === kind) orderOf.set(p, orderOf.size);
+  /** The typed files of each kind typed so far, in file order. */
   const typed = new Map<Kind, Checked[]>();
-  const finished = new Set<Kind>();
 
   // The typed pass of each file, as many at a time as there are connections: a small file costs
   // DuckDB more in planning than in reading, and a province may send thousands of them.
-  const typedPass = async (w: Db, part: PreparedPart, order: number, kind: Kind, scales: Map<string, ItemScale>, checked: Checked[]): Promise<void> => {
+  const typedPass = async (w: Db, part: PreparedPart, order: number, scales: Map<string, ItemScale>): Promise<void> => {
+    const kind = part.kind;
     const spec = SPECS[kind];
     const label = labelOf(part);
     const table = `_checked_${order}`;
@@ -417,7 +418,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     );
     const read = n(counts?.c);
     const normalised = Object.fromEntries(NORMALISATIONS.map((k) => [k, n(counts?.[k])]).filter(([, v]) => Number(v) > 0));
-    checked.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath, textColumns: asText, hasExtra, keyed });
+    typed.get(kind)!.push({ table, label, part, order, read, excelDates: n(counts?.x), normalised, readPath, textColumns: asText, hasExtra, keyed });
     bar.tick(part.file.path);
   };
 
@@ -442,7 +443,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
           queue.add(async () => {
             const w = idle.pop()!;
             try {
-              await typedPass(w, part, order, part.kind, SPECS[part.kind].items ? scales : new Map(), typed.get(part.kind)!);
+              await typedPass(w, part, order, scales);
             } finally {
               idle.push(w);
             }
@@ -456,10 +457,11 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     for (const kind of kinds) typed.get(kind)!.sort((a, b) => a.order - b.order);
   }
 
-  for (const kind of KINDS) {
+  for (const [i, kind] of KINDS.entries()) {
     // Files are typed kinds at a time, each kind once the kinds its typed pass reads are loaded
-    // (TYPED_AFTER); the checks across files and the tables follow kind by kind, in KINDS order.
-    if (!typed.has(kind)) await typeKinds(KINDS.filter((k) => !typed.has(k) && (TYPED_AFTER[k] ?? []).every((d) => finished.has(d))));
+    // (TYPED_AFTER: kinds before this one); the checks across files and the tables follow kind by
+    // kind, in KINDS order.
+    if (!typed.has(kind)) await typeKinds(KINDS.filter((k) => !typed.has(k) && (TYPED_AFTER[k] ?? []).every((d) => KINDS.indexOf(d) < i)));
     const kindStart = performance.now();
     const spec = SPECS[kind];
     const checked = typed.get(kind)!;
@@ -478,7 +480,6 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
       await db.run(emptyTableSql(spec));
       if (spec.items) await db.run(answersTableSql(spec.items.answersTable, spec.key));
       tables[kind] = 0;
-      finished.add(kind);
       continue;
     }
     suppliedKinds.push(kind);
@@ -581,7 +582,6 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     for (const c of checked) {
       accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.excelDates, normalised: c.normalised, read: c.readPath, ...(c.textColumns.length ? { textColumns: c.textColumns } : {}) });
     }
-    finished.add(kind);
   }
   bar.done();
   return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, appendedFiles, scansTaken: scanned.filter((o) => o.scanned!.taken).length, tables, suppliedKinds };
