@@ -59,7 +59,7 @@ export function inputDoc(): string {
     "   most of its other columns. A file that fits no kind, or several equally, is refused with the reason; nothing is guessed.",
     "   The header may sit under a title row or a merged group row (up to two rows above it); header cells may hold line breaks.",
     "",
-    "The manifest says for every file how its kind was decided (`kind_by`), what was changed to read it (`reshaped`, `normalised`), and how its cells were typed (`typed_read`): `native` (numbers, dates and times by DuckDB's CSV reader: the fast read; `text_columns` lists the columns read as text all the same, one cell in each needing it), `text` (every cell as text: a cell to normalise, convert or reject with its text needed it; the result is the same) or `reused` (the same bytes under the same checks as in the previous run: copied from its warehouse; `guopei run --full` types every file again).",
+    "The manifest says for every file how its kind was decided (`kind_by`), what was changed to read it (`reshaped`, `normalised`), and how its cells were typed (`typed_read`): `native` (numbers, dates and times by DuckDB's CSV reader: the fast read; `text_columns` lists the columns read as text all the same, one cell in each needing it), `text` (every cell as text: a cell to normalise, convert or reject with its text needed it; the result is the same) or `reused` (the same bytes under the same checks as in the previous run: copied from its warehouse, with the `text_columns` its native read had; `guopei run --full` types every file again).",
     "",
     "## Columns of each kind",
     "",

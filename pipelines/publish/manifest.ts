@@ -35,7 +35,7 @@ export interface ManifestFile {
    * needed it); `reused`: unchanged since the previous run (same bytes, same checks), copied from its warehouse.
    */
   typed_read?: "native" | "text" | "reused";
-  /** Of a native read, the columns read as text all the same (a cell in each needed the text read). */
+  /** Of a native read (now, or when a file reused was typed), the columns read as text all the same (a cell in each needed the text read). */
   text_columns?: string[];
 }
 
@@ -67,7 +67,8 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
     if (changes.length) entry.reshaped = changes.length === 1 ? changes[0] : changes;
     if (parts.length) entry.typed_read = parts.every((p) => p.read === "reused") ? "reused" : parts.every((p) => p.read === "native") ? "native" : "text";
     const asText = [...new Set(parts.flatMap((p) => p.textColumns ?? []))];
-    if (entry.typed_read === "native" && asText.length) entry.text_columns = asText;
+    // (A file taken from the previous run reports the columns its native read took as text then.)
+    if (entry.typed_read !== "text" && asText.length) entry.text_columns = asText;
     if (o.encoding === "xlsx") entry.sheets = parts.map((p) => ({ sheet: p.sheet ?? "", kind: p.kind, rows_read: p.rows_read, rows_loaded: p.rows_loaded, rows_rejected: p.rows_rejected }));
     return entry;
   });

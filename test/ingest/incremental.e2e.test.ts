@@ -142,6 +142,11 @@ describe("a rerun after one more month of attendance", () => {
     expect(taken).not.toContain("attendance");
     expect(taken).toEqual(expect.arrayContaining(["projects", "trainees", "evaluations", "submissions", "assessments"]));
     expect((await manifest(full)).checks_reused).toEqual([]);
+    // What each file gave (rows read, loaded and rejected, dates converted, cells normalised) as the
+    // full run counts it: a file taken is not counted again, its facts are taken with it.
+    const accounts = async (out: string) => (await manifest(out)).files.map(({ typed_read: _t, ...rest }) => rest);
+    expect(await accounts(incremental)).toEqual(await accounts(full));
+    expect((await manifest(incremental)).files.some((f) => "normalised" in f && f.typed_read === "reused")).toBe(true);
   });
 
   it("copies the models that do not read attendance and builds the others, with the notes they left", async () => {
