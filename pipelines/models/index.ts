@@ -21,6 +21,7 @@ import teacher_warnings from "./teacher_warnings.ts";
 import warning_cuts from "./warning_cuts.ts";
 import warning_features from "./warning_features.ts";
 import warning_fit from "./warning_fit.ts";
+import warning_roster from "./warning_roster.ts";
 import warning_training from "./warning_training.ts";
 import warning_windows from "./warning_windows.ts";
 
@@ -43,6 +44,7 @@ export const MODELS: readonly Model[] = [
   hours_counties,
   warning_windows,
   warning_cuts,
+  warning_roster,
   warning_features,
   warning_training,
   warning_fit,

@@ -24,13 +24,6 @@ SELECT project_id,
                 AND EXISTS (SELECT 1 FROM followups), false) AS pending
 FROM warning_windows;
 
--- Every trainee with its final result, once: read by the cells below, the earlier projects and the
--- rows of warning_features.sql (each joined the rosters with the results again: 3.2 → 2.3 s for
--- the three nationally, and 0.6 s more of a rerun for the rows).
-CREATE OR REPLACE TEMP TABLE _wf_tr AS
-SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural, t.title, a.final_result
-FROM trainees t LEFT JOIN assessments a ON a.project_id = t.project_id AND a.teacher_id = t.teacher_id;
-
 -- Every trainee at every cut of its project: its hash (the training sample's order, warning_training)
 -- and whether its outcome is known (a training row with a final result, not pending).
 CREATE OR REPLACE TEMP VIEW _wf_cells AS
@@ -38,7 +31,7 @@ SELECT c.project_id, t.teacher_id, c.k, c.year, c.role, c.progress, c.cut_date,
        hash(c.project_id, t.teacher_id, c.cut_date) AS h,
        c.role = 'train' AND t.final_result IS NOT NULL AND NOT p.pending AS known
 FROM _wf_cutk c
-JOIN _wf_tr t ON t.project_id = c.project_id
+JOIN warning_roster t ON t.project_id = c.project_id
 JOIN projects pr ON pr.project_id = c.project_id
 JOIN _wf_pending p ON p.project_id = c.project_id;
 
@@ -74,7 +67,7 @@ CREATE OR REPLACE TEMP TABLE _wf_past AS
 -- trainees (before the past was sampled) 11 s.
 WITH tp AS (
     SELECT t.project_id, t.teacher_id, w.start_date, w.end_date, 1 - passed(t.final_result) AS failed
-    FROM _wf_tr t
+    FROM warning_roster t
     JOIN warning_windows w ON w.project_id = t.project_id
     WHERE t.teacher_id IN (SELECT teacher_id FROM _wf_who)),
 kept AS (SELECT project_id, teacher_id, start_date FROM tp SEMI JOIN _wf_who USING (project_id, teacher_id) WHERE start_date IS NOT NULL)

@@ -79,7 +79,7 @@ SELECT t.project_id, t.teacher_id, t.county_code, t.school_id, t.stage, t.rural,
        coalesce(past.prior_projects, 0) AS prior_projects, past.prior_fail_rate, hrs.hours_cycle AS hours_recorded,
        t.final_result, tr.transfer
 FROM _wf_who w
-JOIN _wf_tr t ON t.project_id = w.project_id AND t.teacher_id = w.teacher_id
+JOIN warning_roster t ON t.project_id = w.project_id AND t.teacher_id = w.teacher_id
 JOIN projects p ON p.project_id = t.project_id
 LEFT JOIN _wf_past past ON past.project_id = t.project_id AND past.teacher_id = t.teacher_id
 LEFT JOIN _wf_hrs hrs ON hrs.project_id = t.project_id AND hrs.teacher_id = t.teacher_id
@@ -153,6 +153,5 @@ DROP VIEW _wf_cells;
 DROP TABLE _wf_cutk;
 DROP TABLE _wf_pending;
 DROP TABLE _wf_sample;
-DROP TABLE _wf_tr;
 DROP MACRO count_behind;
 DROP MACRO mean_behind;
