@@ -12,7 +12,7 @@ it("counts the projects that ended strictly before this one began, and the share
     await db.run(`CREATE TABLE trainees AS SELECT * FROM (VALUES
       ('A', 'T1'), ('B', 'T1'), ('C', 'T1'), ('D', 'T1'), ('E', 'T1'), ('X', 'T1'),
       ('A', 'T2'), ('Y', 'T2')) t(project_id, teacher_id)`);
-    // (The roster's other columns that _wf_tr carries, empty here.)
+    // (The roster's other columns that warning_roster carries, empty here.)
     for (const c of ["county_code", "school_id", "stage", "title"]) await db.run(`ALTER TABLE trainees ADD COLUMN ${c} VARCHAR`);
     await db.run(`ALTER TABLE trainees ADD COLUMN rural BOOLEAN`);
     await db.run(`CREATE TABLE warning_windows AS SELECT project_id, CAST(s AS DATE) AS start_date, CAST(e AS DATE) AS end_date FROM (VALUES
@@ -29,15 +29,16 @@ it("counts the projects that ended strictly before this one began, and the share
     // The rows the model keeps (_wf_who): all but (B, T1), which gets no row of its own yet stays in
     // T1's history of the projects after it.
     await db.run(`CREATE TEMP TABLE _wf_who AS SELECT project_id, teacher_id FROM trainees WHERE NOT (project_id = 'B' AND teacher_id = 'T1')`);
+    // The trainees with their results (the model warning_roster), which _wf_past reads.
+    await db.script(modelSql("warning_roster"), {}, "warning_roster");
     const sql = modelSql("warning_features.parts");
-    // The statements are found by their first lines (the trainees with their results, _wf_tr, which
-    // _wf_past reads; then _wf_past): a model that renames them fails here, not obscurely below.
+    // The statement is found by its first line and the next one's: a model that renames them fails
+    // here, not obscurely below.
     const between = (first: string, next: string) => {
       const [from, to] = [sql.indexOf(first), sql.indexOf(next)];
       expect([from, to].every((x) => x >= 0) && from < to).toBe(true);
       return sql.slice(from, to);
     };
-    await db.script(between("CREATE OR REPLACE TEMP TABLE _wf_tr AS", "CREATE OR REPLACE TEMP VIEW _wf_cells AS"), {}, "_wf_tr");
     await db.script(between("CREATE OR REPLACE TEMP TABLE _wf_past AS", "CREATE OR REPLACE TEMP TABLE _wf_hrs AS"), {}, "_wf_past");
     const rows = (await db.all<{ project_id: string; teacher_id: string; prior_projects: bigint; prior_fail_rate: number | null }>(`SELECT * FROM _wf_past ORDER BY teacher_id, project_id`)).map((r) => [r.teacher_id, r.project_id, Number(r.prior_projects), r.prior_fail_rate]);
     expect(rows).toEqual([
