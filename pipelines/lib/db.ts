@@ -1,5 +1,5 @@
 // One place owns DuckDB's lifecycle: open, run, close; build-then-swap for atomic runs.
-import { DuckDBConnection, DuckDBInstance, quotedIdentifier, quotedString, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBConnection, DuckDBInstance, quotedIdentifier, quotedString, type DuckDBDataChunk, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { alive } from "./process.ts";
@@ -15,6 +15,12 @@ export interface Db {
    * rows of which only a few columns become objects (a fit's features go into typed arrays).
    */
   columns(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown[]>>;
+  /**
+   * The result by column as numbers, each column a Float64Array, null as NaN (numeric and boolean
+   * columns: true 1, false 0). Read from DuckDB's vectors item by item, without the conversion of
+   * `columns` (the early warning's 300,000 training rows: about a third of its time).
+   */
+  numbers(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, Float64Array>>;
   /**
    * Run a script of several statements in order (split by DuckDB's own parser), binding each one
    * only the `$name` parameters it uses; an error names the script (`label`) and the statement.
@@ -92,6 +98,36 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
     async all<T>(sql: string, params?: Record<string, DuckDBValue>) {
       return rowsOf(await read(sql, params)) as T[];
     },
+    async numbers(sql, params) {
+      const t0 = performance.now();
+      try {
+        const result = params ? await conn.run(sql, params) : await conn.run(sql);
+        const chunks: DuckDBDataChunk[] = [];
+        let rows = 0;
+        for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+          chunks.push(chunk);
+          rows += chunk.rowCount;
+        }
+        const names = result.deduplicatedColumnNames();
+        const columns = names.map(() => new Float64Array(rows));
+        let at = 0;
+        for (const chunk of chunks) {
+          for (let c = 0; c < names.length; c++) {
+            const vector = chunk.getColumnVector(c);
+            const out = columns[c]!;
+            for (let i = 0; i < chunk.rowCount; i++) {
+              const v = vector.getItem(i);
+              out[at + i] = v === null ? NaN : typeof v === "number" ? v : typeof v === "bigint" || typeof v === "boolean" ? Number(v) : numberOf(v, names[c]!);
+            }
+          }
+          at += chunk.rowCount;
+        }
+        trace?.(sql, t0);
+        return Object.fromEntries(names.map((name, c) => [name, columns[c]!]));
+      } catch (e) {
+        throw withStatement(e, sql);
+      }
+    },
     async columns(sql, params) {
       const { names, columns } = columnsIn(await read(sql, params));
       return Object.fromEntries(names.map((name, c) => [name, columns[c] ?? []]));
@@ -146,6 +182,11 @@ function rowsOf(reader: DuckDBResultReader): Record<string, unknown>[] {
   const make = rowMaker(names);
   for (let i = 0; i < n; i++) rows[i] = make(columns, i);
   return rows;
+}
+
+/** A value `numbers` cannot take: not a number, a bigint or a boolean (a decimal, a date, text). */
+function numberOf(v: unknown, column: string): never {
+  throw new Error(`column ${column}: ${typeof v} values, not numbers (cast it to DOUBLE)`);
 }
 
 /** A result's column names (two of one name told apart: name, name:1) and its values by column. */
@@ -238,10 +279,18 @@ export async function removeStale(dir: string, prefix: string): Promise<void> {
   }
 }
 
+/** The tables and views of the database (not of one attached beside it, nor temporary ones). */
+const RELATIONS = `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary
+  UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT temporary AND NOT internal`;
+
 /** Whether the database (not one attached beside it) holds a table or view of this name. */
 export async function hasTable(db: Db, name: string): Promise<boolean> {
-  const rows = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $name AND table_catalog = current_database()`, { name });
-  return rows[0]!.n > 0n;
+  return (await db.all(`SELECT 1 FROM (${RELATIONS}) WHERE name = $name`, { name })).length > 0;
+}
+
+/** The names of the database's tables and views (relationNames(db).has(x): hasTable for many names at once). */
+export async function relationNames(db: Db): Promise<Set<string>> {
+  return new Set((await db.all<{ name: string }>(RELATIONS)).map((r) => r.name));
 }
 
 /** Is `file` a warehouse guopei built (a DuckDB file with its meta table, or the rejects table of older versions)? */

@@ -216,25 +216,27 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
   // typed arrays, not into 300,000 row objects.
   const valYear = validationYearOf(years);
   const order = `ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date`;
-  const c = await db.columns(
-    `SELECT year, at_risk, rules_hit, rural, ${FEATURES.map((f) => `CAST(${f} AS DOUBLE) AS ${f}`).join(", ")} FROM warning_training ${order}`,
+  // (As numbers straight from DuckDB's vectors, db.numbers: a missing year or outcome 0, as
+  // Number(null) made them; a missing rural flag NaN, null again below.)
+  const c = await db.numbers(
+    `SELECT coalesce(year, 0) AS year, coalesce(at_risk, 0) AS at_risk, rules_hit, rural, ${FEATURES.map((f) => `CAST(${f} AS DOUBLE) AS ${f}`).join(", ")} FROM warning_training ${order}`,
   );
   const t = await db.columns(
     `SELECT project_id, CAST(start_date AS VARCHAR) AS start_date, stage, county_code, title
      FROM warning_training ${valYear === undefined ? "" : `WHERE year = ${valYear}`} ${order}`,
   );
-  const values: Values = Object.fromEntries(FEATURES.map((f) => [f, Float64Array.from(c[f]!, finiteOrNaN)]));
+  const values: Values = Object.fromEntries(FEATURES.map((f) => [f, c[f]!.map(finiteOrNaN)]));
   let k = 0;
-  const train: Row[] = c.year!.map((y, i) => {
-    const year = Number(y);
+  const train: Row[] = Array.from(c.year!, (year, i) => {
     const j = valYear === undefined || year === valYear ? k++ : -1;
     const text = (col: string) => (j < 0 ? null : t[col]![j]);
+    const rural = c.rural![i]!;
     return {
       i,
       year,
-      at_risk: Number(c.at_risk![i]),
+      at_risk: c.at_risk![i]!,
       rules_hit: c.rules_hit![i],
-      rural: c.rural![i] as boolean | null,
+      rural: rural !== rural ? null : rural === 1,
       stage: text("stage") as string | null,
       project_id: text("project_id"),
       start_date: text("start_date"),

@@ -60,4 +60,25 @@ describe("SQL scripts", () => {
       db.close();
     }
   });
+
+  it("reads numbers by column into typed arrays, as `columns` gives them: many chunks, nulls as NaN, booleans 1 and 0, bigints as numbers; refuses what is not a number", async () => {
+    const db = await openDb(":memory:");
+    try {
+      const sql = `SELECT i AS n, CAST(i AS INTEGER) AS k, i / 3 AS x, i % 2 = 0 AS b, CASE WHEN i % 7 = 0 THEN NULL ELSE CAST(i AS DOUBLE) / 2 END AS maybe, 'first' AS dup, 2.5 AS dup
+                   FROM range(5000) r(i) ORDER BY i`;
+      const got = await db.numbers(sql.replace("'first' AS dup", "1 AS dup").replace("2.5 AS dup", "CAST(2.5 AS DOUBLE) AS dup"));
+      const want = await db.columns(sql);
+      expect(Object.keys(got)).toEqual(["n", "k", "x", "b", "maybe", "dup", "dup:1"]);
+      for (const name of ["n", "k", "x", "b", "maybe"]) {
+        expect(got[name]).toBeInstanceOf(Float64Array);
+        expect(Array.from(got[name]!)).toEqual(want[name]!.map((v) => (v === null ? NaN : Number(v))));
+      }
+      expect([got.n![4999], got.b![3], got.b![4], got.maybe![14], got.maybe![15], got["dup:1"]![0]]).toEqual([4999, 0, 1, NaN, 7.5, 2.5]);
+      expect((await db.numbers(`SELECT 1 AS x WHERE false`)).x).toEqual(new Float64Array(0));
+      await expect(db.numbers(`SELECT 'a' AS s`)).rejects.toThrow(/column s: string values, not numbers/);
+      await expect(db.numbers(`SELECT CAST(1.5 AS DECIMAL(4, 1)) AS d`)).rejects.toThrow(/column d: object values/);
+    } finally {
+      db.close();
+    }
+  });
 });
