@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { version as duckdbVersion } from "@duckdb/node-api";
 import PQueue from "p-queue";
-import { fullMessage, ident, literal, traceNote, type Db } from "../lib/db.ts";
+import { fullMessage, hasTable, ident, literal, openDb, traceNote, type Db } from "../lib/db.ts";
 import { info, progress } from "../lib/log.ts";
 import { attachPrevious, type Previous } from "../lib/previous.ts";
 import { pipelineCode } from "../lib/code.ts";
@@ -182,6 +182,19 @@ export interface LoadOptions {
   previous?: string | Previous;
   /** Keys sorted at most this many rows at a time in the check for repeated keys (keysAtOnceFor the memory limit; fewer in tests). */
   keysAtOnce?: number;
+  /**
+   * The first pass over the input folder, already started (firstPass: run.ts starts it beside the
+   * copy of the previous warehouse, as it reads no warehouse); else the load runs it.
+   */
+  firstPass?: Promise<FileOutcome[]>;
+}
+
+/**
+ * The load's first pass (prepare.ts): every file of the input folder found, scanned (or its scan
+ * taken from `scans`, the previous run's: scansIn) and made a CSV DuckDB can read, in `workDir`.
+ */
+export function firstPass(inputDir: string, workDir: string, policy: Policy, scans: ScanMemo = new Map()): Promise<FileOutcome[]> {
+  return prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, scans);
 }
 
 /**
@@ -287,7 +300,7 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   // 2.4 s; the warehouse is 5 % larger for it (842 MB against 801 MB). (The models' tables keep it.)
   await db.run(`SET disabled_compression_methods = 'fsst'`);
   try {
-    return await loadFrom(db, inputDir, workDir, policy, source, opts.keysAtOnce);
+    return await loadFrom(db, inputDir, workDir, policy, source, opts.keysAtOnce, opts.firstPass);
   } finally {
     await db.run(`RESET disabled_compression_methods`);
     // (One retired into this warehouse is the caller's: the models take from it too.)
@@ -295,11 +308,11 @@ export async function loadWarehouse(db: Db, inputDir: string, workDir: string, p
   }
 }
 
-async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined, keysAtOnce?: number): Promise<LoadResult> {
+async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Policy, source: Previous | undefined, keysAtOnce?: number, started?: Promise<FileOutcome[]>): Promise<LoadResult> {
   const atOnce = keysAtOnce ?? (await keysAtOnceFor(db));
   const t0 = performance.now();
-  const outcomes = await prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, await scansOf(db, source));
-  traceNote(`first pass ${((performance.now() - t0) / 1000).toFixed(2)} s`, `${outcomes.length} files`);
+  const outcomes = await (started ?? firstPass(inputDir, workDir, policy, await scansFrom(db, source?.has(SCANS_TABLE) ? source.ref(SCANS_TABLE) : undefined)));
+  traceNote(`first pass ${started ? "waited for " : ""}${((performance.now() - t0) / 1000).toFixed(2)} s`, `${outcomes.length} files`);
   // The first pass's garbage (gigabytes of read buffers, nationally) collected now: left to V8, its
   // collection ran beside the first typed file and slowed it (a national submissions file's typed
   // pass 4.5-5.0 s against 3.4-3.5 s after a collection of 9 ms; lib/gc.ts).
@@ -489,18 +502,20 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     // Each file's rejected cells, then its key, in file order (not as the files typed side by side
     // finish): identical inputs give the rejects table in the same order, row ids included.
     for (const c of checked) {
-      if (c.errors > 0) {
-        await db.run(
-          `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
-           FROM (SELECT ${c.part.hasLineColumn ? "__line" : "rowid + 2"} AS line, unnest(_errors) AS e FROM ${ident(c.table)} WHERE _errors IS NOT NULL)`,
-          { label: c.label, kind },
-        );
-      }
-      if (c.keyed) {
-        const facts: TypedFacts = { read: c.read, excelDates: c.excelDates, normalised: c.normalised, errors: c.errors, textColumns: c.textColumns };
-        await db.run(`INSERT INTO _typed_parts VALUES ($table, $key, $read, $facts)`, { table: c.table, key: c.keyed.key, read: c.keyed.read, facts: JSON.stringify(facts) });
-      }
+      if (c.errors === 0) continue;
+      await db.run(
+        `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
+         FROM (SELECT ${c.part.hasLineColumn ? "__line" : "rowid + 2"} AS line, unnest(_errors) AS e FROM ${ident(c.table)} WHERE _errors IS NOT NULL)`,
+        { label: c.label, kind },
+      );
     }
+    // (The keys of a kind's files in one statement: one commit, not one a file.)
+    const keys = checked.flatMap((c) => {
+      if (!c.keyed) return [];
+      const facts: TypedFacts = { read: c.read, excelDates: c.excelDates, normalised: c.normalised, errors: c.errors, textColumns: c.textColumns };
+      return [`(${[c.table, c.keyed.key, c.keyed.read, JSON.stringify(facts)].map(literal).join(", ")})`];
+    });
+    if (keys.length) await db.run(`INSERT INTO _typed_parts VALUES ${keys.join(", ")}`);
 
     if (checked.length === 0) {
       await db.run(emptyTableSql(spec));
@@ -691,13 +706,28 @@ export function unchangedTables(load: LoadResult): string[] {
 const SCANS_TABLE = "_scans";
 
 /** The previous run's scans (none from a warehouse that predates them). */
-async function scansOf(db: Db, source: Previous | undefined): Promise<ScanMemo> {
+async function scansFrom(db: Db, table: string | undefined): Promise<ScanMemo> {
   const memo = new Map<string, { identity: string; facts: ScanFacts }>();
-  if (!source?.has(SCANS_TABLE)) return memo;
-  for (const r of await db.all<{ path: string; identity: string; facts: string }>(`SELECT path, identity, facts FROM ${source.ref(SCANS_TABLE)}`)) {
+  if (table === undefined) return memo;
+  for (const r of await db.all<{ path: string; identity: string; facts: string }>(`SELECT path, identity, facts FROM ${table}`)) {
     memo.set(r.path, { identity: r.identity, facts: JSON.parse(r.facts) as ScanFacts });
   }
   return memo;
+}
+
+/** The scans a warehouse file keeps, read-only (none where it cannot be opened or keeps none: its files are read again). */
+export async function scansIn(file: string): Promise<ScanMemo> {
+  let db: Db;
+  try {
+    db = await openDb(file, { readOnly: true });
+  } catch {
+    return new Map();
+  }
+  try {
+    return await scansFrom(db, (await hasTable(db, SCANS_TABLE)) ? ident(SCANS_TABLE) : undefined);
+  } finally {
+    db.close();
+  }
 }
 
 /** Where a warehouse keeps what each kind's checks across files read (`base` and `files` of Checks). */

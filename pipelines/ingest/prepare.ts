@@ -11,7 +11,7 @@ import { ScanPool, type ScanFacts } from "./scan.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
 import { kindsInName } from "./recognise.ts";
-import { ReshapeProblem, recognisePart, reshapePart, surveyInfo, type PendingPart, type ReshapeNotes, type ReshapeOptions } from "./reshape.ts";
+import { ReshapeProblem, recognisePart, reshapePart, surveyInfo, type PendingPart, type ReshapeNotes, type ReshapeOptions, type SurveyInfo } from "./reshape.ts";
 
 export type Encoding = "utf-8" | "utf-8-bom" | "gb18030" | "xlsx";
 
@@ -281,12 +281,15 @@ async function recogniseAll(outcomes: FileOutcome[], workDir: string, opts: Resh
       o.pending = undefined;
     }
   }
-  const info = await surveyInfo(decided.filter((d) => !d.survey).map((d) => d.part));
+  // (The projects and the instrument read whole only when a survey export is to be matched to them:
+  // 58 k projects nationally, 0.13 s of every run otherwise.)
+  let info: SurveyInfo | undefined;
+  const infoOf = async (): Promise<SurveyInfo> => (info ??= await surveyInfo(decided.filter((d) => !d.survey).map((d) => d.part)));
   let n = 0;
   for (const d of decided) {
     if (d.o.status !== "prepared") continue;
     try {
-      await reshapePart(d.part, d.o.file.path, d.survey, d.source, info, opts, path.join(workDir, `reshaped-${n++}.csv`));
+      await reshapePart(d.part, d.o.file.path, d.survey, d.source, d.survey ? await infoOf() : { projects: [], instrument: [] }, opts, path.join(workDir, `reshaped-${n++}.csv`));
       d.o.parts.push({ file: d.o.file, kind: d.part.kind!, sheet: d.part.sheet, encoding: d.part.encoding, csv: d.part.csv, hasLineColumn: d.part.hasLineColumn, delim: d.part.delim, notes: d.part.notes });
     } catch (e) {
       if (!(e instanceof ReshapeProblem)) throw e;
