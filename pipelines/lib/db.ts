@@ -112,15 +112,17 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance?: 
         const columns = names.map(() => new Float64Array(rows));
         let at = 0;
         for (const chunk of chunks) {
+          // (A chunk's row count is read from DuckDB at every call: once here, not per value.)
+          const n = chunk.rowCount;
           for (let c = 0; c < names.length; c++) {
             const vector = chunk.getColumnVector(c);
             const out = columns[c]!;
-            for (let i = 0; i < chunk.rowCount; i++) {
+            for (let i = 0; i < n; i++) {
               const v = vector.getItem(i);
               out[at + i] = v === null ? NaN : typeof v === "number" ? v : typeof v === "bigint" || typeof v === "boolean" ? Number(v) : numberOf(v, names[c]!);
             }
           }
-          at += chunk.rowCount;
+          at += n;
         }
         trace?.(sql, t0);
         return Object.fromEntries(names.map((name, c) => [name, columns[c]!]));

@@ -76,28 +76,49 @@ function weightsAndResiduals(eta: Float64Array, y: Float64Array, w: Float64Array
   }
 }
 
-/** Σᵢ aᵢ bᵢ over two columns, in four sums (rows i mod 4) so that the additions overlap. */
-function dot(a: Float64Array, b: Float64Array): number {
+/** Rows a block of newtonSums takes at a time: its columns (and w ∘ each) stay in the CPU's cache. */
+const BLOCK = 1024;
+
+/**
+ * The sums of a Newton step: the gradient gₐ = Σᵢ Zₐᵢ rᵢ and the Hessian Hₐᵦ = Σᵢ wᵢ Zₐᵢ Zᵦᵢ, each a
+ * dot product of two columns, taken a block of rows at a time for all of them (one pass over the
+ * design per step, not one per product: q(q+1)/2 products of 276 k rows read the design from memory
+ * 150 times a step nationally). `wz`: scratch of the rows' length.
+ */
+function newtonSums(Z: readonly Float64Array[], w: Float64Array, r: Float64Array, wz: Float64Array): { H: number[][]; g: number[] } {
+  const q = Z.length;
+  const n = w.length;
+  const H = Array.from({ length: q }, () => new Array<number>(q).fill(0));
+  const g = new Array<number>(q).fill(0);
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let a = 0; a < q; a++) {
+      const za = Z[a]!;
+      g[a]! += dotRange(za, r, start, end);
+      for (let i = start; i < end; i++) wz[i] = w[i]! * za[i]!;
+      const Ha = H[a]!;
+      for (let b = a; b < q; b++) Ha[b]! += dotRange(wz, Z[b]!, start, end);
+    }
+  }
+  for (let a = 0; a < q; a++) for (let b = a + 1; b < q; b++) H[b]![a] = H[a]![b]!;
+  return { H, g };
+}
+
+/** Σ aᵢ bᵢ for start ≤ i < end, in four sums (rows i mod 4) so that the additions overlap. */
+function dotRange(a: Float64Array, b: Float64Array, start: number, end: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  const n = a.length;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
+  let i = start;
+  for (; i + 3 < end; i += 4) {
     s0 += a[i]! * b[i]!;
     s1 += a[i + 1]! * b[i + 1]!;
     s2 += a[i + 2]! * b[i + 2]!;
     s3 += a[i + 3]! * b[i + 3]!;
   }
-  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  for (; i < end; i++) s0 += a[i]! * b[i]!;
   return s0 + s1 + (s2 + s3);
-}
-
-/** a ∘ b into out. */
-function times(a: Float64Array, b: Float64Array, out: Float64Array): Float64Array {
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! * b[i]!;
-  return out;
 }
 
 /**
@@ -132,13 +153,7 @@ export function fitLogisticColumns(features: string[], cols: Float64Array[], y: 
   for (let iter = 0; iter < 50; iter++) {
     linearPredictor(Z, beta, eta);
     weightsAndResiduals(eta, yv, w, r);
-    const H = Array.from({ length: q }, () => new Array<number>(q).fill(0));
-    const g = new Array<number>(q).fill(0);
-    for (let a = 0; a < q; a++) {
-      g[a] = dot(Z[a]!, r);
-      times(w, Z[a]!, wz);
-      for (let b = a; b < q; b++) H[a]![b] = H[b]![a] = dot(wz, Z[b]!);
-    }
+    const { H, g } = newtonSums(Z, w, r, wz);
     for (let a = 1; a <= p; a++) {
       H[a]![a]! += lambda;
       g[a]! -= lambda * beta[a]!;
