@@ -324,18 +324,22 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
   }
 
   // Component means per year, so a reason says how a component compares with the year's projects.
-  const sums = new Map<string, { sum: number; n: number }>();
+  // (By year, then component: no key string made per project and component, 58 k projects nationally.)
+  const sums = new Map<number | null, Map<string, { sum: number; n: number }>>();
   for (const s of scored) {
-    for (const c of s.comps.filter((x) => !x.imputed)) {
-      const k = `${s.e.year}|${c.name}`;
-      const acc = sums.get(k) ?? { sum: 0, n: 0 };
-      acc.sum += c.value;
-      acc.n += 1;
-      sums.set(k, acc);
+    let ofYear = sums.get(s.e.year);
+    if (!ofYear) sums.set(s.e.year, (ofYear = new Map()));
+    for (const c of s.comps) {
+      if (c.imputed) continue;
+      const acc = ofYear.get(c.name);
+      if (acc) {
+        acc.sum += c.value;
+        acc.n += 1;
+      } else ofYear.set(c.name, { sum: c.value, n: 1 });
     }
   }
   const meanOf = (year: number | null, name: string) => {
-    const acc = sums.get(`${year}|${name}`);
+    const acc = sums.get(year)?.get(name);
     return acc ? acc.sum / acc.n : NaN;
   };
   // Previous year of the same institution and category: was it unqualified?
