@@ -38,6 +38,12 @@ describe("publish entities", () => {
     expect([...manifestOutputs].sort()).toEqual([...Object.keys(OUTPUTS), ...Object.keys(RESTRICTED_OUTPUTS), "rejects.csv"].sort());
   });
 
+  it("every CSV is written in an order of its own (its query ends with ORDER BY): DuckDB writes a plain table's rows in the order its threads finish, so two runs of the same inputs gave one file in two orders", () => {
+    const unordered = Object.values(ENTITIES).flatMap((e) => Object.entries({ ...e.csv, ...e.restrictedCsv }).filter(([, sql]) => !/\bORDER BY [^()]*$/i.test(sql.trim())).map(([f]) => f));
+    expect(unordered).toEqual([]);
+    expect(Object.values(ENTITIES).flatMap((e) => Object.keys({ ...e.csv, ...e.restrictedCsv }))).toEqual(expect.arrayContaining(["hours_compliance.csv", "teacher_warnings.csv", "project_tiers.csv"]));
+  });
+
   it("no public CSV has a teacher-level column; the restricted files carry them", async () => {
     const policy = await loadPolicy();
     const db = await openDb(dbFile, { readOnly: true });

@@ -24,7 +24,7 @@ export const hours: Entity = {
   restrictedCsv: {
     "hours_compliance.csv": `
     SELECT year, teacher_id, county_code, school_id, hours, it_hours, it_practice_hours, behind_hours, behind_it_hours, behind_it_practice_hours, meets_hours, meets_it
-    FROM hours_compliance`,
+    FROM hours_compliance ORDER BY behind_hours DESC, teacher_id`,
     "hours_by_school.csv": HOURS_BY_SCHOOL,
   },
   async site({ db, policy, restricted }) {

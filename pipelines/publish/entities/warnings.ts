@@ -8,7 +8,7 @@ export const warnings: Entity = {
   restrictedCsv: {
     "teacher_warnings.csv": `
     SELECT year, project_id, teacher_id, risk, level, reasons, interventions, county_code, school_id, stage, rural, progress, as_of, method
-    FROM teacher_warnings`,
+    FROM teacher_warnings ORDER BY risk DESC NULLS LAST, project_id, teacher_id`,
     "warnings_by_school.csv": `
     SELECT year, coalesce(county_code, '') AS county_code, coalesce(school_id, '') AS school_id, count(*) AS trainees,
            count(*) FILTER (WHERE level = 'high') AS high, count(*) FILTER (WHERE level = 'medium') AS medium,
