@@ -5,7 +5,7 @@ export default defineModel({
   name: "county_performance",
   grain: "one row per county and year in which the county's teachers were trained or its projects ran",
   key: ["year", "county_code"],
-  dependsOn: ["counties", "projects", "trainees", "project_scores", "county_hours"],
+  dependsOn: ["counties", "projects", "trainees", "project_scores", "county_hours", "county_trained"],
   columns: {
     year: year(),
     county_code: { ...countyCode, notNull: true },

@@ -3,6 +3,7 @@ import attendance_projects from "./attendance_projects.ts";
 import comments_public from "./comments_public.ts";
 import county_hours from "./county_hours.ts";
 import county_performance from "./county_performance.ts";
+import county_trained from "./county_trained.ts";
 import dimension_scores from "./dimension_scores.ts";
 import hours_compliance from "./hours_compliance.ts";
 import hours_counties from "./hours_counties.ts";
@@ -36,6 +37,7 @@ export const MODELS: readonly Model[] = [
   institution_scores,
   dimension_scores,
   county_hours,
+  county_trained,
   county_performance,
   reliability,
   item_stats,
