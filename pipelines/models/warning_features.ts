@@ -1,7 +1,10 @@
 import { followupItemsView } from "../analytics/answers.ts";
-import { count, countyCode, projectId, schoolId, share, stage, teacherId, year } from "./columns.ts";
+import { count, projectId, share, teacherId, year } from "./columns.ts";
 import { defineModel } from "./model.ts";
 import { asOf } from "./warning_windows.ts";
+import warningRoster from "./warning_roster.ts";
+
+const roster = warningRoster.columns;
 
 export default defineModel({
   name: "warning_features",
@@ -18,11 +21,12 @@ export default defineModel({
     role: { type: "text", doc: "用途 train or current", notNull: true, accepted: ["train", "current"] },
     progress: share("进度 share of the course behind the cut"),
     cut_date: { type: "date", doc: "截止日期", notNull: true },
-    county_code: countyCode,
-    school_id: schoolId,
-    stage,
-    rural: { type: "boolean", doc: "乡村教师 rural teacher" },
-    title: { type: "text", doc: "职称 the trainee's title (the training sample's fairness by title)" },
+    // (The trainee's roster columns, as warning_roster carries them.)
+    county_code: roster.county_code!,
+    school_id: roster.school_id!,
+    stage: roster.stage!,
+    rural: roster.rural!,
+    title: { ...roster.title!, doc: "职称 the trainee's title (the training sample's fairness by title)" },
     start_date: { type: "date", doc: "开班日期 the project's start date as given (the training sample's split by project)" },
     mode: { type: "text", doc: "培训方式 mode" },
     sessions: count("应出勤次数 sessions not excused by the cut"),
