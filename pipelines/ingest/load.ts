@@ -163,7 +163,8 @@ interface TypedFacts {
   textColumns: string[];
 }
 
-interface Checked extends TypedFacts {
+interface Checked {
+  facts: TypedFacts;
   table: string;
   label: string;
   part: PreparedPart;
@@ -452,7 +453,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
       return;
     }
     facts ??= await typedFacts(w, table, asText);
-    typed.get(kind)!.push({ ...facts, table, label, part, order, readPath, hasExtra, keyed });
+    typed.get(kind)!.push({ facts, table, label, part, order, readPath, hasExtra, keyed });
     bar.tick(part.file.path);
   };
 
@@ -502,7 +503,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     // Each file's rejected cells, then its key, in file order (not as the files typed side by side
     // finish): identical inputs give the rejects table in the same order, row ids included.
     for (const c of checked) {
-      if (c.errors === 0) continue;
+      if (c.facts.errors === 0) continue;
       await db.run(
         `INSERT INTO rejects SELECT $label, line, e."column", e.reason, e.value, $kind
          FROM (SELECT ${c.part.hasLineColumn ? "__line" : "rowid + 2"} AS line, unnest(_errors) AS e FROM ${ident(c.table)} WHERE _errors IS NOT NULL)`,
@@ -512,8 +513,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     // (The keys of a kind's files in one statement: one commit, not one a file.)
     const keys = checked.flatMap((c) => {
       if (!c.keyed) return [];
-      const facts: TypedFacts = { read: c.read, excelDates: c.excelDates, normalised: c.normalised, errors: c.errors, textColumns: c.textColumns };
-      return [`(${[c.table, c.keyed.key, c.keyed.read, JSON.stringify(facts)].map(literal).join(", ")})`];
+      return [`(${[c.table, c.keyed.key, c.keyed.read, JSON.stringify(c.facts)].map(literal).join(", ")})`];
     });
     if (keys.length) await db.run(`INSERT INTO _typed_parts VALUES ${keys.join(", ")}`);
 
@@ -551,7 +551,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     for (const ref of spec.refs) {
       if (!suppliedKinds.includes(ref.kind)) skippedChecks.push(`${kind}.${ref.cols.join("+")} → ${ref.kind}: no ${ref.kind} file supplied, reference not checked`);
     }
-    const rowsRead = checked.reduce((a, c) => a + c.read, 0);
+    const rowsRead = checked.reduce((a, c) => a + c.facts.read, 0);
     const earlier = checks && previousFiles(checkedBefore.get(kind), checks);
     const sameChecks = earlier === checked.length;
     // The previous run's files, the same and in the same order, with new ones after them: the first new one's order.
@@ -582,7 +582,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     const keep = [...spec.cols.map((c) => ident(c.name)), ...itemCols.map(ident), "_extra", "_file", "_line"];
     const asTable = checked.length > MANY_FILES;
     if (appendedFrom !== undefined && !asTable && !spec.items) appendedFiles[kind] = checked.filter((c) => c.order >= appendedFrom).map((c) => c.label);
-    const files: KindFile[] = checked.map((c, i) => ({ order: c.order, rows: selects[i]!, read: c.read }));
+    const files: KindFile[] = checked.map((c, i) => ({ order: c.order, rows: selects[i]!, read: c.facts.read }));
     // (Such a table, of the same files under the same checks, is the previous run's: taken.)
     if (asTable && sameChecks && source!.has(kind)) await source!.take(db, kind, kind);
     else if (asTable && appendedFrom !== undefined && source!.has(kind)) {
@@ -621,7 +621,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     );
     info(`  ${kind}: ${tables[kind]} rows in ${((performance.now() - kindStart) / 1000).toFixed(1)} s`);
     for (const c of checked) {
-      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.excelDates, normalised: c.normalised, read: c.readPath, ...(c.textColumns.length ? { textColumns: c.textColumns } : {}) });
+      accounts.push({ label: c.label, kind, sheet: c.part.sheet, rows_read: c.facts.read, rows_loaded: loaded.get(c.label) ?? 0, rows_rejected: rejected.get(c.label) ?? 0, excel_dates: c.facts.excelDates, normalised: c.facts.normalised, read: c.readPath, ...(c.facts.textColumns.length ? { textColumns: c.facts.textColumns } : {}) });
     }
   }
   bar.done();

@@ -34,7 +34,8 @@ WITH county_years AS (
     UNION
     SELECT DISTINCT county_code, year FROM projects WHERE county_code IS NOT NULL AND year IS NOT NULL
 ),
-trained AS (SELECT county_code, year, teachers_trained, backbone_trained FROM county_trained),
+-- project_quality: the mean score over the county's trainees of the projects with a tier (each
+-- project weighted by its trainees n_p), and its variance Σ n_p² se_p² / (Σ n_p)².
 quality AS (
     SELECT pp.county_code, pp.year,
            sum(pp.n * ps.score) / nullif(sum(pp.n) FILTER (WHERE ps.score IS NOT NULL), 0) AS project_quality,
@@ -71,7 +72,7 @@ parts AS (
            hs.hours_share * (1 - hs.hours_share) / hs.hours_denominator AS var_hours
     FROM county_years cy
     LEFT JOIN counties c USING (county_code)
-    LEFT JOIN trained tr USING (county_code, year)
+    LEFT JOIN county_trained tr USING (county_code, year)
     LEFT JOIN own_projects op USING (county_code, year)
     LEFT JOIN county_hours hs USING (county_code, year)
     LEFT JOIN quality q USING (county_code, year)
