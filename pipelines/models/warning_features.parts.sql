@@ -41,12 +41,20 @@ JOIN _wf_pending p ON p.project_id = c.project_id;
 -- (0, every cell, when there are fewer): between the sample's size and twice it, the same sample
 -- taken from them (nationally 359 k of 5.7 M known cells, all of which were computed and written
 -- before). The bound moves only when the number of known cells doubles; it is in every part's hash.
+-- A hash is under 2^(64 - b) when it has b leading zero bits or more, so bits is the largest b
+-- that as many known cells as the sample reach: the cells counted by their leading zeros (64 less
+-- the bits set once every bit below the highest is set), not the sample's lowest hashes sorted
+-- out of all (0.1 s against 0.4 nationally).
 CREATE OR REPLACE TEMP TABLE _wf_sample AS
-WITH lowest AS (SELECT max(h) AS h, count(*) AS n FROM (SELECT h FROM _wf_cells WHERE known ORDER BY h LIMIT $training_sample)),
+WITH s1 AS (SELECT h | (h >> 1) AS x FROM _wf_cells WHERE known),
+s2 AS (SELECT x | (x >> 2) AS x FROM s1),
+s4 AS (SELECT x | (x >> 4) AS x FROM s2),
+s8 AS (SELECT x | (x >> 8) AS x FROM s4),
+s16 AS (SELECT x | (x >> 16) AS x FROM s8),
+zeros AS MATERIALIZED (SELECT 64 - bit_count(x | (x >> 32)) AS z, count(*) AS n FROM s16 GROUP BY ALL),
 bits AS (
-    SELECT CASE WHEN n < $training_sample THEN 0
-                ELSE (SELECT max(b) FROM range(0, 64) r(b) WHERE (18446744073709551615::UBIGINT >> b) >= lowest.h) END AS bits
-    FROM lowest)
+    SELECT CASE WHEN (SELECT coalesce(sum(n), 0) FROM zeros) < $training_sample THEN 0
+                ELSE (SELECT max(b) FROM range(0, 64) r(b) WHERE (SELECT sum(n) FROM zeros WHERE z >= b) >= $training_sample) END AS bits)
 SELECT bits, CAST(18446744073709551615::UBIGINT >> bits AS UBIGINT) AS bound FROM bits;
 
 -- The rows of the model: every cell of the running projects, the past's known cells under the bound;
