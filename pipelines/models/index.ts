@@ -16,6 +16,7 @@ import project_followups from "./project_followups.ts";
 import project_icc from "./project_icc.ts";
 import project_scores from "./project_scores.ts";
 import reliability from "./reliability.ts";
+import roster_hashes from "./roster_hashes.ts";
 import response_scores from "./response_scores.ts";
 import submissions_projects from "./submissions_projects.ts";
 import teacher_warnings from "./teacher_warnings.ts";
@@ -47,6 +48,7 @@ export const MODELS: readonly Model[] = [
   warning_windows,
   warning_cuts,
   warning_roster,
+  roster_hashes,
   warning_features,
   warning_training,
   warning_fit,

@@ -108,26 +108,22 @@ WITH cuts AS (SELECT project_id, sum(hash(c)) AS h FROM _wf_cutk c GROUP BY ALL)
 proj AS (
     SELECT p.project_id, hash(p.mode, w.end_date, pending.pending, (SELECT bits FROM _wf_sample)) AS h
     FROM projects p JOIN warning_windows w USING (project_id) JOIN _wf_pending pending USING (project_id)),
-tr AS (
-    SELECT t.project_id, sum(hash(t, t.county_code IN (SELECT county_code FROM hours_counties))) AS h
-    FROM trainees t GROUP BY ALL),
--- (Of the records, the columns warning_features.sql reads: hashing whole rows, their file, line and
+-- (The rosters' and the results' hashes are roster_hashes', taken by a rerun after a month.
+-- Of the records, the columns warning_features.sql reads: hashing whole rows, their file, line and
 -- extra columns too, took twice as long, 1.4 s nationally. The attendance's and the assignments',
 -- attendance_projects and submissions_projects.)
 att AS (SELECT project_id, records_hash AS h FROM attendance_projects),
 sub AS (SELECT project_id, records_hash AS h FROM submissions_projects),
-res AS (SELECT project_id, sum(hash(a)) AS h FROM assessments a GROUP BY ALL),
 past AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_past x GROUP BY ALL),
 hrs AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_hrs x GROUP BY ALL),
 trf AS (SELECT project_id, sum(hash(x)) AS h FROM _wf_transfer x GROUP BY ALL)
 SELECT c.project_id AS part,
-       CAST(hash(c.h, proj.h, tr.h, att.h, sub.h, res.h, past.h, hrs.h, trf.h) AS VARCHAR) AS h
+       CAST(hash(c.h, proj.h, r.roster_hash, att.h, sub.h, r.results_hash, past.h, hrs.h, trf.h) AS VARCHAR) AS h
 FROM cuts c
 LEFT JOIN proj USING (project_id)
-LEFT JOIN tr USING (project_id)
+LEFT JOIN roster_hashes r USING (project_id)
 LEFT JOIN att USING (project_id)
 LEFT JOIN sub USING (project_id)
-LEFT JOIN res USING (project_id)
 LEFT JOIN past USING (project_id)
 LEFT JOIN hrs USING (project_id)
 LEFT JOIN trf USING (project_id);

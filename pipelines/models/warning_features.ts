@@ -10,7 +10,7 @@ export default defineModel({
   name: "warning_features",
   grain: "one row per trainee and cut of a running project, and of past courses' trainee-cuts with a known outcome those the training sample (warning_training) can take; features read only records dated on or before the cut",
   key: ["project_id", "teacher_id", "cut_date"],
-  dependsOn: ["warning_cuts", "warning_windows", "warning_roster", "attendance_projects", "submissions_projects", "hours_counties", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "instrument"],
+  dependsOn: ["warning_cuts", "warning_windows", "warning_roster", "roster_hashes", "attendance_projects", "submissions_projects", "hours_counties", "trainees", "projects", "attendance", "submissions", "assessments", "hours", "followups", "instrument"],
   restricted: true,
   // Rebuilt project by project: warning_features.parts.sql hashes what each project's rows read.
   partitioned: { column: "project_id", covered: ["as_of"] },
