@@ -169,17 +169,19 @@ type Values = Record<string, Float64Array>;
  * The rows' features by column (model.ts columnsOf's form: NaN where missing); a missing-value
  * indicator (`<feature>_missing`) is 1 where its feature is missing.
  */
-const design = (rows: Row[], features: readonly string[], values: Values): Float64Array[] =>
-  features.map((f) => {
+function design(rows: Row[], features: readonly string[], values: Values): Float64Array[] {
+  // (The rows' places once, as integers: read from 276 k row objects per column, 0.1 s of a fit.)
+  const at = Int32Array.from(rows, (r) => r.i!);
+  return features.map((f) => {
     const indicator = f.endsWith(MISSING);
     const from = values[indicator ? f.slice(0, -MISSING.length) : f]!;
-    const col = new Float64Array(rows.length);
-    for (let k = 0; k < rows.length; k++) {
-      const v = from[rows[k]!.i!]!;
-      col[k] = indicator ? (v === v ? 0 : 1) : v;
-    }
+    const col = new Float64Array(at.length);
+    if (indicator) {
+      for (let k = 0; k < at.length; k++) col[k] = from[at[k]!]! === from[at[k]!]! ? 0 : 1;
+    } else for (let k = 0; k < at.length; k++) col[k] = from[at[k]!]!;
     return col;
   });
+}
 /** The transparent rules' count for a row (warning_features.rules_hit, the macro rules_hit in models/measures.sql). */
 const ruleScore = (r: Row) => Number(r.rules_hit);
 
@@ -331,10 +333,16 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
     }
   }
   // Rules: with past outcomes, the risk of a rule group is its observed rate (20 rows or more).
-  const ruleRates = [0, 1, 2].map((k) => {
-    const g = train.filter((r) => ruleScore(r) === k);
-    return g.length >= 20 ? g.reduce((a, r) => a + r.at_risk, 0) / g.length : null;
-  });
+  const ruleRows = [0, 0, 0];
+  const ruleRisks = [0, 0, 0];
+  for (const r of train) {
+    const k = ruleScore(r);
+    if (k === 0 || k === 1 || k === 2) {
+      ruleRows[k]! += 1;
+      ruleRisks[k]! += r.at_risk;
+    }
+  }
+  const ruleRates = ruleRows.map((n, k) => (n >= 20 ? ruleRisks[k]! / n : null));
   return { report, model, calibrator, ruleRates };
 }
 
