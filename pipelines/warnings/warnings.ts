@@ -196,11 +196,17 @@ const ruleScore = (r: Row) => Number(r.rules_hit);
  */
 export async function sampleTraining(db: Db, size: number): Promise<void> {
   const columns = ["year", "project_id", "teacher_id", "cut_date", "start_date", "at_risk", "rules_hit", "rural", "stage", "county_code", "title", ...FEATURES];
+  // (The sample's keys found first, then its rows joined: the lowest hashes sorted out with 30
+  // columns in tow took 0.54 s nationally, with the key alone 0.45.)
+  const order = `ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date`;
   await db.run(
     `CREATE OR REPLACE TABLE warning_training AS
-     SELECT ${columns.join(", ")}
-     FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL
-     ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date LIMIT ${Math.trunc(size)}`,
+     WITH sample AS (
+       SELECT project_id, teacher_id, cut_date FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL
+       ${order} LIMIT ${Math.trunc(size)})
+     SELECT ${columns.map((c) => `f.${c}`).join(", ")}
+     FROM sample JOIN warning_features f USING (project_id, teacher_id, cut_date)
+     ${order}`,
   );
 }
 
