@@ -11,6 +11,7 @@ import institution_scores from "./institution_scores.ts";
 import integrity_flags from "./integrity_flags.ts";
 import item_stats from "./item_stats.ts";
 import type { Model } from "./model.ts";
+import project_base from "./project_base.ts";
 import project_evidence from "./project_evidence.ts";
 import project_followups from "./project_followups.ts";
 import project_icc from "./project_icc.ts";
@@ -32,6 +33,7 @@ export const MODELS: readonly Model[] = [
   integrity_flags,
   project_followups,
   attendance_projects,
+  project_base,
   project_evidence,
   project_scores,
   comments_public,
