@@ -13,18 +13,11 @@ WITH att AS (
     SELECT project_id, n_attended / nullif(n_counted, 0) AS attendance_rate
     FROM attendance_projects
 )
-SELECT b.project_id, b.year,
-       b.institution_id, b.county_code, b.program, b.category, b.mode, b.stage, b.enrolled,
-       b.population, b.n_trainees, b.rural_share,
-       b.n_responses, b.n_effective, b.n_excluded,
-       b.eval_raw, b.eval_sd, b.eval_unweighted,
-       b.n_reviews, b.expert_score, b.expert_sd,
-       att.attendance_rate, b.n_results, b.completion_rate,
+SELECT b.*, att.attendance_rate,
        CASE WHEN att.attendance_rate IS NOT NULL AND b.completion_rate IS NOT NULL AND b.n_results > 0
                 THEN 50 * att.attendance_rate + 50 * b.completion_rate
             WHEN att.attendance_rate IS NOT NULL THEN 100 * att.attendance_rate
             WHEN b.n_results > 0 THEN 100 * b.completion_rate
-       END AS attendance_score,
-       b.n_followed, b.followup_score, b.followup_sd, b.integrity_suspect
+       END AS attendance_score
 FROM project_base b
 LEFT JOIN att USING (project_id);
