@@ -177,13 +177,19 @@ function design(rows: Row[], features: readonly string[], values: Values): Float
     const from = values[indicator ? f.slice(0, -MISSING.length) : f]!;
     const col = new Float64Array(at.length);
     if (indicator) {
-      for (let k = 0; k < at.length; k++) col[k] = from[at[k]!]! === from[at[k]!]! ? 0 : 1;
+      for (let k = 0; k < at.length; k++) {
+        const v = from[at[k]!]!;
+        col[k] = v === v ? 0 : 1;
+      }
     } else for (let k = 0; k < at.length; k++) col[k] = from[at[k]!]!;
     return col;
   });
 }
 /** The transparent rules' count for a row (warning_features.rules_hit, the macro rules_hit in models/measures.sql). */
 const ruleScore = (r: Row) => Number(r.rules_hit);
+
+/** The order of the training sample's rows, where it is taken and where the fit reads it: by hash, then by key (the same every run). */
+const TRAINING_ORDER = `ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date`;
 
 /**
  * The training sample (warning_training): at most `size` (the policy's warning.training_sample)
@@ -198,15 +204,14 @@ export async function sampleTraining(db: Db, size: number): Promise<void> {
   const columns = ["year", "project_id", "teacher_id", "cut_date", "start_date", "at_risk", "rules_hit", "rural", "stage", "county_code", "title", ...FEATURES];
   // (The sample's keys found first, then its rows joined: the lowest hashes sorted out with 30
   // columns in tow took 0.54 s nationally, with the key alone 0.45.)
-  const order = `ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date`;
   await db.run(
     `CREATE OR REPLACE TABLE warning_training AS
      WITH sample AS (
        SELECT project_id, teacher_id, cut_date FROM warning_features WHERE role = 'train' AND at_risk IS NOT NULL
-       ${order} LIMIT ${Math.trunc(size)})
+       ${TRAINING_ORDER} LIMIT ${Math.trunc(size)})
      SELECT ${columns.map((c) => `f.${c}`).join(", ")}
      FROM sample JOIN warning_features f USING (project_id, teacher_id, cut_date)
-     ${order}`,
+     ${TRAINING_ORDER}`,
   );
 }
 
@@ -223,15 +228,14 @@ export async function fitWarning(db: Db, policy: Policy): Promise<Fit> {
   // in JavaScript, and 0.15 s less of empty cells visited). The rest by column: the features go into
   // typed arrays, not into 300,000 row objects.
   const valYear = validationYearOf(years);
-  const order = `ORDER BY hash(project_id, teacher_id, cut_date), project_id, teacher_id, cut_date`;
   // (As numbers straight from DuckDB's vectors, db.numbers: a missing year or outcome 0, as
   // Number(null) made them; a missing rural flag NaN, null again below.)
   const c = await db.numbers(
-    `SELECT coalesce(year, 0) AS year, coalesce(at_risk, 0) AS at_risk, rules_hit, rural, ${FEATURES.map((f) => `CAST(${f} AS DOUBLE) AS ${f}`).join(", ")} FROM warning_training ${order}`,
+    `SELECT coalesce(year, 0) AS year, coalesce(at_risk, 0) AS at_risk, rules_hit, rural, ${FEATURES.map((f) => `CAST(${f} AS DOUBLE) AS ${f}`).join(", ")} FROM warning_training ${TRAINING_ORDER}`,
   );
   const t = await db.columns(
     `SELECT project_id, CAST(start_date AS VARCHAR) AS start_date, stage, county_code, title
-     FROM warning_training ${valYear === undefined ? "" : `WHERE year = ${valYear}`} ${order}`,
+     FROM warning_training ${valYear === undefined ? "" : `WHERE year = ${valYear}`} ${TRAINING_ORDER}`,
   );
   const values: Values = Object.fromEntries(FEATURES.map((f) => [f, c[f]!.map(finiteOrNaN)]));
   let k = 0;
