@@ -258,25 +258,22 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
   // Missing parts predicted from the project's evaluation and its institution (impute.ts), so that a
   // missing part does not move a score by itself; where there is no evaluation, nothing is imputed.
   const parts = (Object.keys(w) as (keyof typeof w)[]).filter((k) => k !== "evaluation" && w[k] > 0);
-  // (The evaluation is the first component, when there is one.)
-  const baseOf = (comps: Component[]) => (comps[0]?.name === "evaluation" ? comps[0].value : null);
-  const obs = (o: (typeof observed)[number], part: string, base: number) => ({
+  const obs = (o: (typeof observed)[number], part: string) => ({
     year: o.e.year,
     institution: o.e.institution_id,
-    base,
+    base: o.comps.find((c) => c.name === "evaluation")!.value,
     value: o.comps.find((c) => c.name === part)?.value ?? null,
   });
-  const withBase = observed.filter((o) => baseOf(o.comps) !== null);
-  const imputers = Object.fromEntries(parts.map((part) => [part, partImputer(withBase.map((o) => obs(o, part, baseOf(o.comps)!)))]));
+  const withBase = observed.filter((o) => o.comps.some((c) => c.name === "evaluation"));
+  const imputers = Object.fromEntries(parts.map((part) => [part, partImputer(withBase.map((o) => obs(o, part)))]));
 
   const scored = observed.map(({ e, adjustment, evalAdjusted, comps: seen }): ProjectScore & { comps: Component[] } => {
     const comps = [...seen];
     const imputed: string[] = [];
-    const base = baseOf(seen);
-    if (base !== null) {
+    if (seen.some((c) => c.name === "evaluation")) {
       for (const part of parts) {
         if (seen.some((c) => c.name === part)) continue;
-        const p = imputers[part]!(obs({ e, adjustment, evalAdjusted, comps: seen }, part, base));
+        const p = imputers[part]!(obs({ e, adjustment, evalAdjusted, comps: seen }, part));
         if (!p) continue;
         comps.push({ name: part, value: p.value, se: Math.max(p.se, MIN_SE), imputed: true });
         imputed.push(part);
@@ -361,21 +358,14 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     // Integrity with consequence: a suspect project is at most `review`, whatever its score.
     if (s.e.integrity_suspect && (s.recommendation === "priority" || s.recommendation === "keep")) s.recommendation = "review";
     if (s.e.integrity_suspect) s.warnings.push(`诚信存疑 integrity suspect: ${s.e.integrity_suspect}`);
-    let W = 0;
-    for (const c of s.comps) W += policy.weights[c.name];
-    // The observed components by the size of their contribution against the year's mean, largest
-    // first, equal ones as listed (a stable sort of at most four, made in place: per project, a chain
-    // of filtered, mapped and sorted copies was a tenth of the national scoring's garbage).
-    const top: { c: Component; delta: number }[] = [];
-    for (const c of s.comps) {
-      if (c.imputed) continue;
-      const delta = (policy.weights[c.name] / W) * (c.value - meanOf(s.e.year, c.name));
-      if (!Number.isFinite(delta)) continue;
-      let k = top.length;
-      while (k > 0 && Math.abs(top[k - 1]!.delta) < Math.abs(delta)) k--;
-      top.splice(k, 0, { c, delta });
-    }
-    const parts = top.slice(0, 3).map((p) => `${COMPONENT_ZH[p.c.name]} ${p.c.name} ${p.delta >= 0 ? "+" : ""}${p.delta.toFixed(1)}`);
+    const W = s.comps.reduce((a, c) => a + policy.weights[c.name], 0);
+    const parts = s.comps
+      .filter((c) => !c.imputed)
+      .map((c) => ({ c, delta: (policy.weights[c.name] / W) * (c.value - meanOf(s.e.year, c.name)) }))
+      .filter((p) => Number.isFinite(p.delta))
+      .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
+      .slice(0, 3)
+      .map((p) => `${COMPONENT_ZH[p.c.name]} ${p.c.name} ${p.delta >= 0 ? "+" : ""}${p.delta.toFixed(1)}`);
     if (Math.abs(s.adjustment) >= 0.5) parts.push(`个案调整 case-mix ${s.adjustment >= 0 ? "+" : ""}${s.adjustment.toFixed(1)} (${s.e.mode ?? "?"})`);
     if (s.e.integrity_suspect) parts.unshift(`诚信存疑 integrity suspect (${s.e.integrity_suspect}): at most review`);
     if ((s.e.n_excluded ?? 0) > 0) parts.push(`剔除可疑问卷 excluded ${s.e.n_excluded} suspicious responses`);
