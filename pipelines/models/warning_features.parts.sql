@@ -44,7 +44,7 @@ JOIN _wf_pending p ON p.project_id = c.project_id;
 -- A hash is under 2^(64 - b) when it has b leading zero bits or more, so bits is the largest b
 -- that as many known cells as the sample reach: the cells counted by their leading zeros (64 less
 -- the bits set once every bit below the highest is set), not the sample's lowest hashes sorted
--- out of all (0.1 s against 0.4 nationally).
+-- out of all (0.26 s against 0.4 nationally, the cells' join in both).
 CREATE OR REPLACE TEMP TABLE _wf_sample AS
 WITH s1 AS (SELECT h | (h >> 1) AS x FROM _wf_cells WHERE known),
 s2 AS (SELECT x | (x >> 2) AS x FROM s1),
