@@ -5,12 +5,8 @@ import { PolicyError } from "./lib/policy.ts";
 import { PathError } from "./lib/paths.ts";
 import { OutputError } from "./lib/outdir.ts";
 import { EXIT, NoRowsError, run } from "./run.ts";
-import { buildSite } from "./site/build.ts";
 import { DEFAULT_PAGE_BUDGET_KB } from "./site/budget.ts";
-import { extract } from "./extract/extract.ts";
 import { NoBrowserError } from "./lib/browser.ts";
-import { check } from "./check.ts";
-import { exportParts, provinceStats, rollup } from "./scale/rollup.ts";
 
 const positiveNumber = (v: string) => {
   const x = Number(v);
@@ -63,6 +59,7 @@ program
   .action(async (o: { results: string; dist: string; restricted: boolean; pageBudgetKb: string }) => {
     const pageBudgetKb = Number(o.pageBudgetKb);
     if (!Number.isFinite(pageBudgetKb) || pageBudgetKb < 0) throw new Error(`--page-budget-kb must be a number of kB ≥ 0, not "${o.pageBudgetKb}"`);
+    const { buildSite } = await import("./site/build.ts");
     await buildSite({ ...o, pageBudgetKb });
   });
 
@@ -86,6 +83,7 @@ program
   .requiredOption("--results <dir>", "output folder of `guopei run`")
   .requiredOption("--out <dir>", "folder for the extract")
   .action(async (o: { results: string; out: string }) => {
+    const { extract } = await import("./extract/extract.ts");
     await extract(o);
   });
 
@@ -106,6 +104,7 @@ program
   .requiredOption("--results <dir>", "output folder of `guopei run`")
   .requiredOption("--out <dir>", "folder for the partitions")
   .action(async (o: { results: string; out: string }) => {
+    const { exportParts } = await import("./scale/rollup.ts");
     await exportParts(o.results, o.out);
   });
 
@@ -116,6 +115,7 @@ program
   .requiredOption("--province <name>", "the province, as named in the institutions file")
   .requiredOption("--out <dir>", "folder for the statistics")
   .action(async (o: { parts: string; province: string; out: string }) => {
+    const { provinceStats } = await import("./scale/rollup.ts");
     await provinceStats(o.parts, o.province, o.out);
   });
 
@@ -125,6 +125,7 @@ program
   .requiredOption("--stats <dirs...>", "folders written by `guopei stats`, one per province")
   .requiredOption("--out <dir>", "folder for the national figures (item_stats.csv, project_icc.csv)")
   .action(async (o: { stats: string[]; out: string }) => {
+    const { rollup } = await import("./scale/rollup.ts");
     await rollup(o.stats, o.out);
   });
 
@@ -135,6 +136,7 @@ program
   .option("--out <dir>", "folder for rejects.csv and check.json (nothing is written into --input)")
   .option("--policy <file>", "policy JSON (its sources and labels help read unusual exports)")
   .action(async (o: { input: string; out?: string; policy?: string }) => {
+    const { check } = await import("./check.ts");
     process.exitCode = (await check(o)).exitCode;
   });
 

@@ -11,6 +11,8 @@ import { checkApart, OutputError, replaceDir } from "./lib/outdir.ts";
 import { info } from "./lib/log.ts";
 import { loadPolicy, type Policy } from "./lib/policy.ts";
 import { retire, seedFrom, type PreviousWarehouse } from "./lib/previous.ts";
+import { KEPT_FOLDER } from "./ingest/kept.ts";
+import { dropRefusedKept } from "./ingest/prepare.ts";
 import { copyCsv } from "./publish/copy.ts";
 import { pkgVersion, writeManifest } from "./publish/manifest.ts";
 import { publishOutputs } from "./publish/outputs.ts";
@@ -83,7 +85,10 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     // folder of this one, removed before anything is published. (Its failure is the load's.)
     const firstWork = path.join(work, ".first-pass");
     const firstStart = performance.now();
-    const started = firstPass(input, firstWork, policy, prior ? await scansIn(prior) : undefined);
+    // Workbooks and GB18030 files the same as in the previous run are not decoded again: what was
+    // written from them is taken from the previous results folder (ingest/kept.ts), not with --full.
+    const kept = { to: path.join(work, KEPT_FOLDER), ...(opts.full ? {} : { from: path.join(out, KEPT_FOLDER) }) };
+    const started = firstPass(input, firstWork, policy, prior ? await scansIn(prior) : undefined, kept);
     started.then(() => (steps.first_pass = Math.round(performance.now() - firstStart) / 1000)).catch(() => undefined);
     const built = buildThenSwap(dbFile, async (db: Db, buildFile, seeded) => {
       const reached: PreviousWarehouse = seeded ? "copied" : prior ? "attached" : null;
@@ -91,8 +96,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy, { previous, firstPass: started }));
       await rm(`${buildFile}.work`, { recursive: true, force: true });
       await rm(firstWork, { recursive: true, force: true });
+      await dropRefusedKept(load.outcomes);
       const taken = load.parts.filter((p) => p.read === "reused").length;
-      if (taken || load.scansTaken) info(`  沿用 taken from the previous run: the scans of ${load.scansTaken} of ${load.outcomes.length} files (the same on disk), ${taken} of ${load.parts.length} typed files, the checks across files of ${load.checksTaken.length} kind(s)${load.checksAppended.length ? ` (and of the earlier files of ${load.checksAppended.join(", ")})` : ""} (--full to build all again)`);
+      if (taken || load.scansTaken) info(`  沿用 taken from the previous run: the scans of ${load.scansTaken} of ${load.outcomes.length} files (the same on disk), ${load.preparedTaken ? `the CSVs written from ${load.preparedTaken} workbook(s) or GB18030 file(s), ` : ""}${taken} of ${load.parts.length} typed files, the checks across files of ${load.checksTaken.length} kind(s)${load.checksAppended.length ? ` (and of the earlier files of ${load.checksAppended.join(", ")})` : ""} (--full to build all again)`);
       checkAccount(load);
       const loadedRows = load.parts.reduce((a, p) => a + p.rows_loaded, 0);
       if (loadedRows === 0) {

@@ -17,6 +17,7 @@ import { cols, writeTable } from "../lib/table.ts";
 import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, SQL_TYPE, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
 import { prepareInputs, type FileOutcome, type PreparedPart, type ScanMemo } from "./prepare.ts";
+import type { KeptFolders } from "./kept.ts";
 import type { ScanFacts } from "./scan.ts";
 import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
@@ -62,6 +63,8 @@ export interface LoadResult {
   appendedFiles: Record<string, string[]>;
   /** Input files not read again: the same on disk as in the previous run, their scan taken from it (prepare.ts: ScanMemo). */
   scansTaken: number;
+  /** Workbooks and CSVs made plain whose CSVs were taken from the previous run, not written again (kept.ts). */
+  preparedTaken: number;
   tables: Record<string, number>;
   suppliedKinds: Kind[];
 }
@@ -192,10 +195,11 @@ export interface LoadOptions {
 
 /**
  * The load's first pass (prepare.ts): every file of the input folder found, scanned (or its scan
- * taken from `scans`, the previous run's: scansIn) and made a CSV DuckDB can read, in `workDir`.
+ * taken from `scans`, the previous run's: scansIn) and made a CSV DuckDB can read, in `workDir`
+ * (a workbook's or a GB18030 file's in `kept`, where the next run takes it: kept.ts).
  */
-export function firstPass(inputDir: string, workDir: string, policy: Policy, scans: ScanMemo = new Map()): Promise<FileOutcome[]> {
-  return prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, scans);
+export function firstPass(inputDir: string, workDir: string, policy: Policy, scans: ScanMemo = new Map(), kept?: KeptFolders): Promise<FileOutcome[]> {
+  return prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, scans, kept);
 }
 
 /**
@@ -625,7 +629,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     }
   }
   bar.done();
-  return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, appendedFiles, scansTaken: scanned.filter((o) => o.scanned!.taken).length, tables, suppliedKinds };
+  return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, appendedFiles, scansTaken: scanned.filter((o) => o.scanned!.taken).length, preparedTaken: outcomes.filter((o) => o.preparedTaken && o.status !== "duplicate").length, tables, suppliedKinds };
   }
 }
 

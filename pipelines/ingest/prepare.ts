@@ -2,12 +2,13 @@
 // DuckDB can read (GB18030 is transcoded, xlsx sheets are written out). No row is judged here.
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type ExcelJS from "exceljs";
 import PQueue from "p-queue";
 import { EncodingMixed, lineOfOffset, needsCareful, normaliseCsv, plainRecord } from "./normalise.ts";
 import { ScanPool, type ScanFacts } from "./scan.ts";
+import { Keeper, type KeptFolders, type Written } from "./kept.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
 import { kindsInName } from "./recognise.ts";
@@ -52,6 +53,10 @@ export interface FileOutcome {
   parts: PreparedPart[];
   /** The file's identity on disk and what its scan found (read now, or taken from the previous run's scans). */
   scanned?: { identity: string; facts: ScanFacts; taken: boolean; settled: boolean };
+  /** Its workbook sheets or plain CSV taken from the previous run, not written again (kept.ts). */
+  preparedTaken?: boolean;
+  /** Where its workbook sheets or plain CSV are kept for the next run (kept.ts): the entry's key, then its folder. */
+  kept?: string;
   /** Tables whose kind recognition still has to decide (internal to prepareInputs). */
   pending?: (PendingPart & { encoding: Encoding })[];
 }
@@ -100,7 +105,10 @@ async function identityOf(abs: string): Promise<{ identity: string; settled: boo
 /** How long before its scan a file must have been last written for the scan to be kept. */
 const SETTLED_MS = 2000;
 
-async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts, workDir: string, index: number): Promise<PendingPart & { encoding: Encoding }> {
+/** What a file's preparation wrote, by its key: taken from the previous run, or written now (kept.ts). */
+type Keep = (key: string, make: (dir: string) => Promise<Written[]>) => Promise<{ written: Written[]; taken: boolean }>;
+
+async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts, keep: Keep, index: number): Promise<PendingPart & { encoding: Encoding; taken: boolean }> {
   if (s.binary) throw new RefusedFile("binary content (NUL bytes): not a CSV text file");
   if (s.shape.nulOffset >= 0) throw new RefusedFile(`a NUL byte on line ${await lineOfOffset(file.abs, s.shape.nulOffset)}: the file is damaged (binary data inside text); export it again`);
   if (s.bytes === 0) throw new RefusedFile("empty file: no header row");
@@ -108,15 +116,18 @@ async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts,
   const delim = /\.tsv$/i.test(file.path) ? "\t" : ",";
   // The common case is read by DuckDB as it is; blank lines, quoted line breaks and GB18030 (Excel
   // on Chinese Windows saves GBK, which GB18030 contains) take the careful path.
-  if (s.validUtf8 && !needsCareful(s.shape)) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim };
-  const csv = path.join(workDir, `${index}-careful.csv`);
-  try {
-    await normaliseCsv(file.abs, csv, { gb18030: !s.validUtf8, delim });
-  } catch (e) {
-    if (e instanceof EncodingMixed) throw new RefusedFile(e.message);
-    throw e;
-  }
-  return { kind, encoding, csv, hasLineColumn: true, delim };
+  if (s.validUtf8 && !needsCareful(s.shape)) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim, taken: false };
+  const { written, taken } = await keep(`${file.sha256}.${delim === "\t" ? "tsv" : "csv"}`, async (dir) => {
+    const csv = path.join(dir, `${index}-careful.csv`);
+    try {
+      await normaliseCsv(file.abs, csv, { gb18030: !s.validUtf8, delim });
+    } catch (e) {
+      if (e instanceof EncodingMixed) throw new RefusedFile(e.message);
+      throw e;
+    }
+    return [{ name: "", csv }];
+  });
+  return { kind, encoding, csv: written[0]!.csv, hasLineColumn: true, delim, taken };
 }
 
 function cellText(v: ExcelJS.CellValue): string | null {
@@ -137,20 +148,35 @@ function cellText(v: ExcelJS.CellValue): string | null {
 }
 
 /**
- * Each sheet streamed out to CSV (bounded memory: a workbook is never held whole), with a `__line`
- * column of the sheet's own row numbers. Every sheet named like a kind is loaded as that kind;
- * otherwise the first sheet, as the file's kind; the other sheets' CSVs are dropped.
+ * A workbook's sheets as CSVs (writeSheets, or taken from the previous run). Every sheet named like
+ * a kind is loaded as that kind; otherwise a single sheet as the file's kind, several by their headers.
  */
-async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir: string, index: number): Promise<(PendingPart & { encoding: Encoding })[]> {
-  const written: { name: string; kind: Kind | undefined; csv: string }[] = [];
+async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, keep: Keep, index: number): Promise<{ parts: (PendingPart & { encoding: Encoding })[]; taken: boolean }> {
+  const { written: sheets, taken } = await keep(`${file.sha256}.xlsx`, (dir) => writeSheets(file, dir, index));
+  if (sheets.length === 0) throw new RefusedFile("the workbook has no sheet");
+  const written = sheets.map((w) => ({ ...w, kind: kindOfFile(w.name) ?? ((KINDS as readonly string[]).find((k) => k === w.name.trim()) as Kind | undefined) }));
+  // Sheets named like a kind are loaded as that kind (the others are notes); otherwise every sheet
+  // is a candidate and its header decides (an instructions sheet beside the data fits no kind).
+  const chosen = written.filter((w) => w.kind);
+  // (A single sheet takes the file name's kind at once; several are decided by their headers.)
+  const targets = chosen.length > 0 ? chosen : written.length === 1 ? [{ ...written[0]!, kind: fileKind }] : written;
+  return { parts: targets.map((t) => ({ kind: t.kind, sheet: t.name, encoding: "xlsx" as const, csv: t.csv, hasLineColumn: true, delim: "," })), taken };
+}
+
+/**
+ * Each sheet streamed out to CSV in `dir`, in the workbook's order (bounded memory: a workbook is
+ * never held whole), with a `__line` column of the sheet's own row numbers.
+ */
+async function writeSheets(file: InputFile, dir: string, index: number): Promise<Written[]> {
+  const written: Written[] = [];
   try {
     // (exceljs loaded when a workbook is met: a quarter of a second at every start otherwise.)
     const { default: Excel } = await import("exceljs");
     const reader = new Excel.stream.xlsx.WorkbookReader(file.abs, { sharedStrings: "cache", hyperlinks: "ignore", styles: "cache", worksheets: "emit", entries: "emit" });
     for await (const ws of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader & { name?: string }>) {
       const name = String(ws.name ?? `Sheet${written.length + 1}`);
-      const csv = path.join(workDir, `${index}-${written.length}-xlsx.csv`);
-      written.push({ name, kind: kindOfFile(name) ?? (KINDS as readonly string[]).find((k) => k === name.trim()) as Kind | undefined, csv });
+      const csv = path.join(dir, `${index}-${written.length}-xlsx.csv`);
+      written.push({ name, csv });
       const out = createWriteStream(csv, { encoding: "utf8" });
       let width = 0;
       let headerDone = false;
@@ -176,13 +202,7 @@ async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, workDir:
   } catch (e) {
     throw new RefusedFile(`cannot be read as xlsx (truncated or not a workbook): ${(e as Error).message}`);
   }
-  if (written.length === 0) throw new RefusedFile("the workbook has no sheet");
-  // Sheets named like a kind are loaded as that kind (the others are notes); otherwise every sheet
-  // is a candidate and its header decides (an instructions sheet beside the data fits no kind).
-  const chosen = written.filter((w) => w.kind);
-  // (A single sheet takes the file name's kind at once; several are decided by their headers.)
-  const targets = chosen.length > 0 ? chosen : written.length === 1 ? [{ ...written[0]!, kind: fileKind }] : written;
-  return targets.map((t) => ({ kind: t.kind, sheet: t.name, encoding: "xlsx" as const, csv: t.csv, hasLineColumn: true, delim: "," }));
+  return written;
 }
 
 /**
@@ -196,9 +216,11 @@ export async function prepareInputs(
   onFile?: (o: FileOutcome) => void,
   reshape: ReshapeOptions = { sources: [], labels: {}, scale: { min: 1, max: 5 } },
   memo: ScanMemo = new Map(),
+  kept?: KeptFolders,
 ): Promise<FileOutcome[]> {
   const root = path.resolve(inputDir);
   await mkdir(workDir, { recursive: true });
+  const keeper = new Keeper(kept, workDir);
   const files = await listInputFiles(root);
   const queue = new PQueue({ concurrency });
   const scans = new ScanPool(concurrency);
@@ -226,8 +248,12 @@ export async function prepareInputs(
             const isXlsx = /\.xlsx$/i.test(full);
             Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii, tabs: s.tabs });
             // A name that names no kind, or several, is prepared all the same: its header decides.
-            const pending = isXlsx ? await prepareXlsx(file, kind, workDir, index) : [await prepareCsv(file, kind, s, workDir, index)];
-            return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned };
+            let kept: string | undefined;
+            const keep: Keep = (key, make) => ((kept = key), keeper.get(key, make));
+            const { parts: pending, taken: preparedTaken } = isXlsx
+              ? await prepareXlsx(file, kind, keep, index)
+              : await prepareCsv(file, kind, s, keep, index).then(({ taken, ...part }) => ({ parts: [part], taken }));
+            return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned, ...(preparedTaken ? { preparedTaken } : {}), ...(kept ? { kept } : {}) };
           } catch (e) {
             const message = e instanceof RefusedFile ? e.message : `cannot be read: ${(e as Error).message}`;
             return { file, status: "refused", kind, message, parts: [] };
@@ -253,7 +279,45 @@ export async function prepareInputs(
       o.parts = [];
     } else firstBySha.set(o.file.sha256, o.file.path);
   }
+  await settleKept(outcomes, keeper);
   return outcomes;
+}
+
+/**
+ * A file's CSVs are kept for the next run only where they hold nothing the warehouse will not: no
+ * sheet of it is left out, none is of anonymous evaluations (comments are personal data until
+ * scrubbed) or a survey export (its platform columns, an IP address among them, are dropped in
+ * reshaping), and none has rows above its header (a title row may name who filled it in). The
+ * others' CSVs are moved into the scratch folder, read from there by this load, and gone with it.
+ * (A file the load refuses has its entry removed after the load: dropRefusedKept.)
+ */
+async function settleKept(outcomes: FileOutcome[], keeper: Keeper): Promise<void> {
+  const byKey = new Map<string, FileOutcome[]>();
+  for (const o of outcomes) if (o.kept) byKey.set(o.kept, [...(byKey.get(o.kept) ?? []), o]);
+  for (const [key, list] of byKey) {
+    const dir = keeper.dirOf(key);
+    const loaded = list.filter((o) => o.status === "prepared");
+    const whole =
+      dir !== undefined &&
+      loaded.length === 1 &&
+      list.every((o) => o.status === "prepared" || o.status === "duplicate") &&
+      loaded[0]!.parts.length === keeper.files.get(key) &&
+      loaded[0]!.parts.every((p) => p.kind !== "evaluations" && !p.notes?.survey && !p.notes?.rows_above_header);
+    if (whole) {
+      for (const o of list) o.kept = dir;
+      continue;
+    }
+    const moved = await keeper.unkeep(key);
+    for (const o of list) {
+      o.kept = undefined;
+      if (moved) for (const p of o.parts) if (path.dirname(p.csv) === moved.from) p.csv = path.join(moved.to, path.basename(p.csv));
+    }
+  }
+}
+
+/** The kept CSVs of the files a load refused (their header, say): not kept for the next run. */
+export async function dropRefusedKept(outcomes: readonly FileOutcome[]): Promise<void> {
+  for (const o of outcomes) if (o.status === "refused" && o.kept) await rm(o.kept, { recursive: true, force: true });
 }
 
 /**

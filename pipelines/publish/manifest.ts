@@ -100,6 +100,9 @@ export async function writeManifest(
     // Input files not read again: the same on disk (device, inode, size, modification and change
     // times) as in the previous run, their sha256 and scan taken from it.
     scans_reused: body.load.scansTaken,
+    // Workbooks and GB18030 (or otherwise careful) files whose CSVs were taken from the previous
+    // results folder's .prepared by their sha256, not decoded again (ingest/kept.ts).
+    prepared_reused: body.load.preparedTaken,
     rejects_by_reason: body.rejectsByReason,
     analysis: body.analysis,
     outputs: body.outputs,

@@ -22,6 +22,7 @@ interface Manifest {
   checks_reused: string[];
   checks_appended: string[];
   scans_reused: number;
+  prepared_reused: number;
   files: { path: string; typed_read?: string }[];
   analysis: { reused: string[]; appended: string[]; seconds: Record<string, number>; reused_parts: Record<string, { parts: number; taken: number }> } & Record<string, unknown>;
 }
@@ -147,6 +148,9 @@ describe("a rerun after one more month of attendance", () => {
     const accounts = async (out: string) => (await manifest(out)).files.map(({ typed_read: _t, ...rest }) => rest);
     expect(await accounts(incremental)).toEqual(await accounts(full));
     expect((await manifest(incremental)).files.some((f) => "normalised" in f && f.typed_read === "reused")).toBe(true);
+    // The demo's workbook and GB18030 roster not decoded again: their CSVs taken (ingest/kept.ts).
+    expect((await manifest(incremental)).prepared_reused).toBe(2);
+    expect((await manifest(full)).prepared_reused).toBe(0);
   });
 
   it("copies the models that do not read attendance and builds the others, with the notes they left", async () => {
