@@ -12,7 +12,7 @@
 // new results folder keeps the entries this run used, no others: it never grows past the input.
 // These CSVs hold what the inputs hold (rosters): they are as private as the warehouse beside them.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { copyFile, link, lstat, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipelineCode } from "../lib/code.ts";
@@ -131,7 +131,8 @@ export class Keeper {
    */
   async unkeep(key: string): Promise<{ from: string; to: string } | undefined> {
     const dir = this.dirOf(key);
-    if (!dir) return undefined;
+    // (A file that could not be read left no entry: Keeper.get.)
+    if (!dir || !existsSync(dir)) return undefined;
     const to = path.join(this.scratch, `unkept-${key}`);
     await mkdir(this.scratch, { recursive: true });
     await rename(dir, to);

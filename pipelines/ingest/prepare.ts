@@ -55,8 +55,10 @@ export interface FileOutcome {
   scanned?: { identity: string; facts: ScanFacts; taken: boolean; settled: boolean };
   /** Its workbook sheets or plain CSV taken from the previous run, not written again (kept.ts). */
   preparedTaken?: boolean;
-  /** Where its workbook sheets or plain CSV are kept for the next run (kept.ts): the entry's key, then its folder. */
+  /** The folder where its workbook sheets or plain CSV are kept for the next run (kept.ts). */
   kept?: string;
+  /** The key of what its preparation wrote (internal to prepareInputs: settleKept). */
+  keptKey?: string;
   /** Tables whose kind recognition still has to decide (internal to prepareInputs). */
   pending?: (PendingPart & { encoding: Encoding })[];
 }
@@ -233,6 +235,9 @@ export async function prepareInputs(
           const file: InputFile = { path: rel, abs: full, sha256: "", bytes: 0 };
           const named = kindsInName(path.basename(full));
           const kind = named.kinds.length === 1 ? named.kinds[0] : undefined;
+          // The key of what its preparation wrote, where it wrote something (Keeper).
+          let keptKey: string | undefined;
+          const keep: Keep = (key, make) => ((keptKey = key), keeper.get(key, make));
           try {
             file.abs = await insideRoot(root, full);
             // The scan of the previous run when the file is the same on disk, else a scan now.
@@ -248,15 +253,13 @@ export async function prepareInputs(
             const isXlsx = /\.xlsx$/i.test(full);
             Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii, tabs: s.tabs });
             // A name that names no kind, or several, is prepared all the same: its header decides.
-            let kept: string | undefined;
-            const keep: Keep = (key, make) => ((kept = key), keeper.get(key, make));
             const { parts: pending, taken: preparedTaken } = isXlsx
               ? await prepareXlsx(file, kind, keep, index)
               : await prepareCsv(file, kind, s, keep, index).then(({ taken, ...part }) => ({ parts: [part], taken }));
-            return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned, ...(preparedTaken ? { preparedTaken } : {}), ...(kept ? { kept } : {}) };
+            return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned, ...(preparedTaken ? { preparedTaken } : {}), ...(keptKey ? { keptKey } : {}) };
           } catch (e) {
             const message = e instanceof RefusedFile ? e.message : `cannot be read: ${(e as Error).message}`;
-            return { file, status: "refused", kind, message, parts: [] };
+            return { file, status: "refused", kind, message, parts: [], ...(keptKey ? { keptKey } : {}) };
           }
         }) as Promise<FileOutcome>,
       ),
@@ -293,7 +296,7 @@ export async function prepareInputs(
  */
 async function settleKept(outcomes: FileOutcome[], keeper: Keeper): Promise<void> {
   const byKey = new Map<string, FileOutcome[]>();
-  for (const o of outcomes) if (o.kept) byKey.set(o.kept, [...(byKey.get(o.kept) ?? []), o]);
+  for (const o of outcomes) if (o.keptKey) byKey.set(o.keptKey, [...(byKey.get(o.keptKey) ?? []), o]);
   for (const [key, list] of byKey) {
     const dir = keeper.dirOf(key);
     const loaded = list.filter((o) => o.status === "prepared");
@@ -303,13 +306,13 @@ async function settleKept(outcomes: FileOutcome[], keeper: Keeper): Promise<void
       list.every((o) => o.status === "prepared" || o.status === "duplicate") &&
       loaded[0]!.parts.length === keeper.files.get(key) &&
       loaded[0]!.parts.every((p) => p.kind !== "evaluations" && !p.notes?.survey && !p.notes?.rows_above_header);
+    for (const o of list) delete o.keptKey;
     if (whole) {
       for (const o of list) o.kept = dir;
       continue;
     }
     const moved = await keeper.unkeep(key);
     for (const o of list) {
-      o.kept = undefined;
       if (moved) for (const p of o.parts) if (path.dirname(p.csv) === moved.from) p.csv = path.join(moved.to, path.basename(p.csv));
     }
   }

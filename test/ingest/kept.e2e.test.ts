@@ -38,6 +38,8 @@ async function folder(): Promise<string> {
   await xlsx(path.join(input, "institutions.xlsx"), { Sheet1: [["2025年承训机构名单（填表人：张三）"], ["institution_id", "name"], ["I1", "某师范大学"]] });
   await xlsx(path.join(input, "counties.xlsx"), { counties: [["county_code", "name"], ["411301", "宛城区"]], 填表说明: [["联系人 李四 13800000000"]] });
   await xlsx(path.join(input, "evaluations_I1.xlsx"), { Sheet1: [["response_id", "project_id", "q01", "comment"], ["R1", "P2025001", 4, "王老师讲得好"]] });
+  // Not a workbook at all: refused, and nothing of it kept.
+  await writeFile(path.join(input, "trainees_broken.xlsx"), "PK\u0003\u0004 not a workbook");
   // Nothing to write: a plain UTF-8 CSV is read as delivered.
   await writeFile(path.join(input, "assessments.csv"), "project_id,teacher_id,final_result\nP2025001,T001,pass\n");
   return input;
@@ -63,7 +65,8 @@ describe("the CSVs written from workbooks and GB18030 files, kept for the next r
     const kept = await entries(path.join(work, "k1"));
     expect(kept).toEqual([`${f1["projects.xlsx"]!.file.sha256}.xlsx`, `${f1["trainees_gbk.csv"]!.file.sha256}.csv`].sort());
     expect(f1["trainees_gbk.csv"]!.kept).toBe(path.join(work, "k1", `${f1["trainees_gbk.csv"]!.file.sha256}.csv`));
-    for (const name of ["institutions.xlsx", "counties.xlsx", "evaluations_I1.xlsx", "assessments.csv"]) expect(f1[name]!.kept, name).toBeUndefined();
+    for (const name of ["institutions.xlsx", "counties.xlsx", "evaluations_I1.xlsx", "assessments.csv", "trainees_broken.xlsx"]) expect(f1[name]!.kept, name).toBeUndefined();
+    expect(f1["trainees_broken.xlsx"]!.status).toBe("refused");
     // What is not kept is still read by this load, from the scratch folder.
     expect(f1["institutions.xlsx"]!.parts[0]!.csv.startsWith(path.join(work, "s1"))).toBe(true);
     expect(Object.values(f1).some((o) => o.preparedTaken)).toBe(false);
