@@ -48,6 +48,8 @@ async function sha256Of(file: string): Promise<string> {
 /** The entry `key` of `from` linked into `dir`, each file checked; undefined where it cannot be taken whole. */
 async function take(from: string, key: string, dir: string): Promise<Written[] | undefined> {
   const source = path.join(from, key);
+  // (Folders, not links to folders elsewhere: nothing is read from outside the results folder.)
+  for (const d of [from, source]) if (!(await lstat(d).catch(() => undefined))?.isDirectory()) return undefined;
   let entry: Entry;
   try {
     entry = JSON.parse(await readFile(path.join(source, ENTRY), "utf8")) as Entry;

@@ -2,7 +2,7 @@
 // taken by the next run when the file's bytes are the same (pipelines/ingest/kept.ts): whole and
 // checked, never what the warehouse would not hold (evaluations, survey exports, unloaded sheets,
 // title rows), never what the load refused.
-import { readdir, readFile, stat, symlink, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
@@ -89,7 +89,7 @@ describe("the CSVs written from workbooks and GB18030 files, kept for the next r
     );
   }, 60_000);
 
-  it("writes again what is not whole: a changed byte, a link in place of a file, an entry of other code", async () => {
+  it("writes again what is not whole: a changed byte, a link in place of a file or a folder, an entry of other code", async () => {
     const input = await folder();
     const work = await tmpDir("guopei-kept-work-");
     const first = await prepareInputs(input, path.join(work, "s1"), 4, undefined, undefined, undefined, { to: path.join(work, "k1") });
@@ -118,6 +118,15 @@ describe("the CSVs written from workbooks and GB18030 files, kept for the next r
     const third = await prepareInputs(input, path.join(work, "s3"), 4, undefined, undefined, undefined, { from: path.join(work, "k2"), to: path.join(work, "k3") });
     expect(third.filter((o) => o.preparedTaken).map((o) => o.file.path)).toEqual(["projects.xlsx"]);
     expect(await csvs(third)).toEqual(want);
+    // A link to a folder elsewhere in place of the folder of entries, or of an entry: not followed.
+    await symlink(path.join(work, "k3"), path.join(work, "k4"));
+    const fourth = await prepareInputs(input, path.join(work, "s4"), 4, undefined, undefined, undefined, { from: path.join(work, "k4"), to: path.join(work, "k5") });
+    expect(fourth.filter((o) => o.preparedTaken)).toEqual([]);
+    await mkdir(path.join(work, "k6"));
+    for (const e of await entries(path.join(work, "k3"))) await symlink(path.join(work, "k3", e), path.join(work, "k6", e));
+    const fifth = await prepareInputs(input, path.join(work, "s5"), 4, undefined, undefined, undefined, { from: path.join(work, "k6"), to: path.join(work, "k7") });
+    expect(fifth.filter((o) => o.preparedTaken)).toEqual([]);
+    expect(await csvs(fifth)).toEqual(want);
   }, 60_000);
 
   it("keeps nothing of a file the load refuses, and --full takes nothing", async () => {
