@@ -13,7 +13,7 @@
 // These CSVs hold what the inputs hold (rosters): they are as private as the warehouse beside them.
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { copyFile, link, lstat, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, link, lstat, mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipelineCode } from "../lib/code.ts";
 
@@ -125,6 +125,11 @@ export class Keeper {
   /** The folder of a key's entry, where it is kept (undefined without folders). */
   dirOf(key: string): string | undefined {
     return this.folders && this.asked.has(key) ? path.join(this.folders.to, key) : undefined;
+  }
+
+  /** The folder of entries removed where none is left in it (nothing kept of this run). */
+  async tidy(): Promise<void> {
+    if (this.folders) await rmdir(this.folders.to).catch(() => undefined);
   }
 
   /**

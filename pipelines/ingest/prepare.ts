@@ -2,7 +2,7 @@
 // DuckDB can read (GB18030 is transcoded, xlsx sheets are written out). No row is judged here.
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type ExcelJS from "exceljs";
 import PQueue from "p-queue";
@@ -316,11 +316,17 @@ async function settleKept(outcomes: FileOutcome[], keeper: Keeper): Promise<void
       if (moved) for (const p of o.parts) if (path.dirname(p.csv) === moved.from) p.csv = path.join(moved.to, path.basename(p.csv));
     }
   }
+  await keeper.tidy();
 }
 
 /** The kept CSVs of the files a load refused (their header, say): not kept for the next run. */
 export async function dropRefusedKept(outcomes: readonly FileOutcome[]): Promise<void> {
-  for (const o of outcomes) if (o.status === "refused" && o.kept) await rm(o.kept, { recursive: true, force: true });
+  for (const o of outcomes) {
+    if (o.status !== "refused" || !o.kept) continue;
+    await rm(o.kept, { recursive: true, force: true });
+    // (And the folder of entries, where it was the only one.)
+    await rmdir(path.dirname(o.kept)).catch(() => undefined);
+  }
 }
 
 /**

@@ -148,5 +148,12 @@ describe("the CSVs written from workbooks and GB18030 files, kept for the next r
     await run({ input, out, full: true });
     expect((await manifest()).prepared_reused).toBe(0);
     expect(await entries(path.join(out, KEPT_FOLDER))).toEqual([`${sha("projects.xlsx")}.xlsx`, `${sha("trainees_gbk.csv")}.csv`].sort());
+    // A folder with nothing to keep leaves no folder of entries behind.
+    const plain = await tmpDir("guopei-kept-plain-");
+    await writeFile(path.join(plain, "projects.csv"), `${PROJECT_ROWS.map((r) => r.join(",")).join("\n")}\n`);
+    await writeFile(path.join(plain, "trainees_broken.xlsx"), "PK\u0003\u0004 not a workbook");
+    const plainOut = path.join(await tmpDir("guopei-kept-out-"), "results");
+    await run({ input: plain, out: plainOut });
+    expect((await readdir(plainOut)).filter((f) => f.startsWith("."))).toEqual([".guopei-output"]);
   }, 120_000);
 });
