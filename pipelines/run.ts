@@ -11,8 +11,8 @@ import { checkApart, OutputError, replaceDir } from "./lib/outdir.ts";
 import { info } from "./lib/log.ts";
 import { loadPolicy, type Policy } from "./lib/policy.ts";
 import { retire, seedFrom, type PreviousWarehouse } from "./lib/previous.ts";
-import { KEPT_FOLDER } from "./ingest/kept.ts";
-import { dropRefusedKept } from "./ingest/prepare.ts";
+import { Keeper, KEPT_FOLDER } from "./ingest/kept.ts";
+import { keepPrepared } from "./ingest/prepare.ts";
 import { copyCsv } from "./publish/copy.ts";
 import { pkgVersion, writeManifest } from "./publish/manifest.ts";
 import { publishOutputs } from "./publish/outputs.ts";
@@ -87,16 +87,16 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     const firstStart = performance.now();
     // Workbooks and GB18030 files the same as in the previous run are not decoded again: what was
     // written from them is taken from the previous results folder (ingest/kept.ts), not with --full.
-    const kept = { to: path.join(work, KEPT_FOLDER), ...(opts.full ? {} : { from: path.join(out, KEPT_FOLDER) }) };
-    const started = firstPass(input, firstWork, policy, prior ? await scansIn(prior) : undefined, kept);
+    const keeper = new Keeper(opts.full ? undefined : path.join(out, KEPT_FOLDER));
+    const started = firstPass(input, firstWork, policy, prior ? await scansIn(prior) : undefined, keeper);
     started.then(() => (steps.first_pass = Math.round(performance.now() - firstStart) / 1000)).catch(() => undefined);
     const built = buildThenSwap(dbFile, async (db: Db, buildFile, seeded) => {
       const reached: PreviousWarehouse = seeded ? "copied" : prior ? "attached" : null;
       const previous = seeded ? await retire(db) : prior;
       const load = await timed("load", () => loadWarehouse(db, input, `${buildFile}.work`, policy, { previous, firstPass: started }));
       await rm(`${buildFile}.work`, { recursive: true, force: true });
+      await keepPrepared(load.outcomes, keeper, path.join(work, KEPT_FOLDER));
       await rm(firstWork, { recursive: true, force: true });
-      await dropRefusedKept(load.outcomes);
       const taken = load.parts.filter((p) => p.read === "reused").length;
       if (taken || load.scansTaken) info(`  沿用 taken from the previous run: the scans of ${load.scansTaken} of ${load.outcomes.length} files (the same on disk), ${load.preparedTaken ? `the CSVs written from ${load.preparedTaken} workbook(s) or GB18030 file(s), ` : ""}${taken} of ${load.parts.length} typed files, the checks across files of ${load.checksTaken.length} kind(s)${load.checksAppended.length ? ` (and of the earlier files of ${load.checksAppended.join(", ")})` : ""} (--full to build all again)`);
       checkAccount(load);

@@ -6,22 +6,15 @@
 //
 // An entry is a folder `<sha256>.<how>` (how: xlsx, csv or tsv, which the bytes are read as) under
 // the results folder's `.prepared`, holding the CSVs and, written last, `entry.json`: the code that
-// wrote them (a new version writes them again) and each CSV's name, size and sha256. Taking an entry
-// links its CSVs into the new run's folder (a copy where links fail) and checks each against its
-// size and sha256; anything else (a missing or changed file, a link, older code) makes it again. The
-// new results folder keeps the entries this run used, no others: it never grows past the input.
-// These CSVs hold what the inputs hold (rosters): they are as private as the warehouse beside them.
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
-import { copyFile, link, lstat, mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
+// wrote them (a new version writes them again) and each CSV's name, size and sha256. The first pass
+// writes, or links from the previous run's entry, into its own scratch folder; taking an entry checks
+// each CSV against its size and sha256, and anything else (a missing or changed file, a link, older
+// code) makes it again. After the load, the entries of the files that qualify (prepare.ts:
+// keepPrepared) are linked into the new results folder: it keeps those its run used, no others.
+import { copyFile, link, lstat, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipelineCode } from "../lib/code.ts";
-
-/** Where the previous run's entries are (none with --full or a first run), and where this run's go. */
-export interface KeptFolders {
-  from?: string;
-  to: string;
-}
+import { sha256File } from "../lib/hash.ts";
 
 /** The folder of a results folder that holds the entries. */
 export const KEPT_FOLDER = ".prepared";
@@ -39,14 +32,8 @@ interface Entry {
 
 const ENTRY = "entry.json";
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
-/** The entry `key` of `from` linked into `dir`, each file checked; undefined where it cannot be taken whole. */
-async function take(from: string, key: string, dir: string): Promise<Written[] | undefined> {
+/** The CSVs of entry `key` of `from` linked into `dir`, each checked; undefined where it cannot be taken whole. */
+async function take(from: string, key: string, dir: string): Promise<Entry | undefined> {
   const source = path.join(from, key);
   // (Folders, not links to folders elsewhere: nothing is read from outside the results folder.)
   for (const d of [from, source]) if (!(await lstat(d).catch(() => undefined))?.isDirectory()) return undefined;
@@ -57,8 +44,6 @@ async function take(from: string, key: string, dir: string): Promise<Written[] |
     return undefined;
   }
   if (entry.code !== pipelineCode() || !Array.isArray(entry.files)) return undefined;
-  await mkdir(dir, { recursive: true });
-  const written: Written[] = [];
   for (const f of entry.files) {
     // (A name with a separator, or a file that is a link or not the size written, is not ours as written.)
     if (typeof f.file !== "string" || path.basename(f.file) !== f.file || f.file === ENTRY) return undefined;
@@ -66,84 +51,69 @@ async function take(from: string, key: string, dir: string): Promise<Written[] |
     const s = await lstat(was).catch(() => undefined);
     if (!s?.isFile() || s.size !== f.bytes) return undefined;
     const csv = path.join(dir, f.file);
-    await link(was, csv).catch(() => copyFile(was, csv));
-    if ((await sha256Of(csv)) !== f.sha256) return undefined;
-    written.push({ name: f.name, csv });
+    await linkOrCopy(was, csv);
+    if ((await sha256File(csv)) !== f.sha256) return undefined;
   }
-  await writeFile(path.join(dir, ENTRY), JSON.stringify(entry));
-  return written;
+  return entry;
+}
+
+const linkOrCopy = (from: string, to: string) => link(from, to).catch(() => copyFile(from, to));
+
+/** A key's CSVs in this run: their folder, and their entry where it was taken (else made when kept). */
+interface Prepared {
+  dir: string;
+  written: Written[];
+  entry?: Entry;
 }
 
 /**
- * What `make` writes into a folder from the bytes whose key is `key` (the file's sha256 and how it
- * is read): taken from the previous run's entry where it is whole and of this code, else made and
- * kept for the next run. The same key asked twice in a run (a file delivered twice) is made once.
- * Without folders, `make` writes into `scratch` and nothing is kept.
+ * What the first pass writes from the bytes whose key is `key` (the file's sha256 and how it is
+ * read), in a folder of its own under the pass's scratch folder: taken from the previous run's entry
+ * (in `from`) where it is whole and of this code, else written by `make`. The same key asked twice in
+ * a run (a file delivered twice) is written once. `keep` then keeps an entry for the next run.
  */
 export class Keeper {
-  private readonly asked = new Map<string, Promise<{ written: Written[]; taken: boolean }>>();
-  /** How many CSVs each key's entry holds, once written or taken. */
-  readonly files = new Map<string, number>();
-  constructor(
-    private readonly folders: KeptFolders | undefined,
-    private readonly scratch: string,
-  ) {}
+  private readonly asked = new Map<string, Promise<Prepared>>();
+  constructor(private readonly from?: string) {}
 
-  get(key: string, make: (dir: string) => Promise<Written[]>): Promise<{ written: Written[]; taken: boolean }> {
-    const folders = this.folders;
-    if (!folders) return make(this.scratch).then((written) => ({ written, taken: false }));
+  async get(key: string, scratch: string, make: (dir: string) => Promise<Written[]>): Promise<{ written: Written[]; taken: boolean }> {
     let p = this.asked.get(key);
     if (!p) {
-      p = (async () => {
-        const dir = path.join(folders.to, key);
-        const taken = folders.from ? await take(folders.from, key, dir) : undefined;
-        if (taken) {
-          this.files.set(key, taken.length);
-          return { written: taken, taken: true };
-        }
+      p = (async (): Promise<Prepared> => {
+        const dir = path.join(scratch, `kept-${key}`);
+        await mkdir(dir, { recursive: true });
+        const entry = this.from ? await take(this.from, key, dir) : undefined;
+        if (entry) return { dir, entry, written: entry.files.map((f) => ({ name: f.name, csv: path.join(dir, f.file) })) };
+        // (Whatever a failed take linked, gone.)
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
-        try {
-          const written = await make(dir);
-          const files = await Promise.all(
-            written.map(async (w) => ({ name: w.name, file: path.basename(w.csv), bytes: (await lstat(w.csv)).size, sha256: await sha256Of(w.csv) })),
-          );
-          await writeFile(path.join(dir, ENTRY), JSON.stringify({ code: pipelineCode(), files } satisfies Entry));
-          this.files.set(key, written.length);
-          return { written, taken: false };
-        } catch (e) {
-          // (A file that could not be read leaves no entry: it is refused, and read again next time.)
-          await rm(dir, { recursive: true, force: true });
-          throw e;
-        }
+        return { dir, written: await make(dir) };
       })();
       this.asked.set(key, p);
     }
-    return p;
+    const { written, entry } = await p;
+    return { written, taken: entry !== undefined };
   }
 
-  /** The folder of a key's entry, where it is kept (undefined without folders). */
-  dirOf(key: string): string | undefined {
-    return this.folders && this.asked.has(key) ? path.join(this.folders.to, key) : undefined;
+  /** How many CSVs the key's preparation wrote (or took). */
+  async count(key: string): Promise<number | undefined> {
+    return (await this.asked.get(key)?.catch(() => undefined))?.written.length;
   }
 
-  /** The folder of entries removed where none is left in it (nothing kept of this run). */
-  async tidy(): Promise<void> {
-    if (this.folders) await rmdir(this.folders.to).catch(() => undefined);
-  }
-
-  /**
-   * Not kept after all: the entry's files moved into the scratch folder (the load still reads them,
-   * at their new paths: returned), and nothing of it left for the next run.
-   */
-  async unkeep(key: string): Promise<{ from: string; to: string } | undefined> {
-    const dir = this.dirOf(key);
-    // (A file that could not be read left no entry: Keeper.get.)
-    if (!dir || !existsSync(dir)) return undefined;
-    const to = path.join(this.scratch, `unkept-${key}`);
-    await mkdir(this.scratch, { recursive: true });
-    await rename(dir, to);
-    await rm(path.join(to, ENTRY), { force: true });
-    return { from: dir, to };
+  /** The key's CSVs linked into `to` with their entry, for the next run. */
+  async keep(key: string, to: string): Promise<void> {
+    const prepared = await this.asked.get(key);
+    if (!prepared) return;
+    const dir = path.join(to, key);
+    await mkdir(dir, { recursive: true });
+    const files = await Promise.all(
+      prepared.written.map(async (w) => {
+        const file = path.basename(w.csv);
+        await linkOrCopy(w.csv, path.join(dir, file));
+        const taken = prepared.entry?.files.find((f) => f.file === file);
+        return taken ?? { name: w.name, file, bytes: (await lstat(w.csv)).size, sha256: await sha256File(w.csv) };
+      }),
+    );
+    await writeFile(path.join(dir, ENTRY), JSON.stringify({ code: pipelineCode(), files } satisfies Entry));
   }
 }

@@ -2,7 +2,6 @@
 // is checked across files (keys, references) and published as a core table. Every row read is
 // either in a core table or in `rejects`; the account is checked before the run may succeed.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -17,7 +16,8 @@ import { cols, writeTable } from "../lib/table.ts";
 import type { Policy } from "../lib/policy.ts";
 import { KINDS, SPECS, SQL_TYPE, canonicalHeader, type Kind, type KindSpec } from "./contract.ts";
 import { prepareInputs, type FileOutcome, type PreparedPart, type ScanMemo } from "./prepare.ts";
-import type { KeptFolders } from "./kept.ts";
+import type { Keeper } from "./kept.ts";
+import { sha256File } from "../lib/hash.ts";
 import type { ScanFacts } from "./scan.ts";
 import { plainHeader, repeatedHeader } from "./header.ts";
 import { IDENTITY_HEADER, identityColumn, normaliseHeader } from "./identity.ts";
@@ -196,10 +196,10 @@ export interface LoadOptions {
 /**
  * The load's first pass (prepare.ts): every file of the input folder found, scanned (or its scan
  * taken from `scans`, the previous run's: scansIn) and made a CSV DuckDB can read, in `workDir`
- * (a workbook's or a GB18030 file's in `kept`, where the next run takes it: kept.ts).
+ * (a workbook's or a GB18030 file's taken by `keeper` from the previous run where it can: kept.ts).
  */
-export function firstPass(inputDir: string, workDir: string, policy: Policy, scans: ScanMemo = new Map(), kept?: KeptFolders): Promise<FileOutcome[]> {
-  return prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, scans, kept);
+export function firstPass(inputDir: string, workDir: string, policy: Policy, scans: ScanMemo = new Map(), keeper?: Keeper): Promise<FileOutcome[]> {
+  return prepareInputs(inputDir, path.join(workDir, "prepared"), 4, undefined, { sources: policy.sources, labels: policy.labels, scale: policy.likert }, scans, keeper);
 }
 
 /**
@@ -243,13 +243,6 @@ async function typedFacts(w: Db, table: string, textColumns: string[]): Promise<
   );
   const normalised = Object.fromEntries(NORMALISATIONS.map((k) => [k, n(counts?.[k])]).filter(([, v]) => Number(v) > 0));
   return { read: n(counts?.c), excelDates: n(counts?.x), normalised, errors: n(counts?.e), textColumns };
-}
-
-/** sha256 of a file's bytes, streamed. */
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
-  return hash.digest("hex");
 }
 
 /**
@@ -629,7 +622,7 @@ async function loadFrom(db: Db, inputDir: string, workDir: string, policy: Polic
     }
   }
   bar.done();
-  return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, appendedFiles, scansTaken: scanned.filter((o) => o.scanned!.taken).length, preparedTaken: outcomes.filter((o) => o.preparedTaken && o.status !== "duplicate").length, tables, suppliedKinds };
+  return { outcomes, parts: accounts, skippedChecks, checksTaken, checksAppended, appendedFiles, scansTaken: scanned.filter((o) => o.scanned!.taken).length, preparedTaken: outcomes.filter((o) => o.prepared?.taken && o.status !== "duplicate").length, tables, suppliedKinds };
   }
 }
 

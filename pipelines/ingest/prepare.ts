@@ -2,13 +2,13 @@
 // DuckDB can read (GB18030 is transcoded, xlsx sheets are written out). No row is judged here.
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rm, rmdir, stat } from "node:fs/promises";
+import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type ExcelJS from "exceljs";
 import PQueue from "p-queue";
 import { EncodingMixed, lineOfOffset, needsCareful, normaliseCsv, plainRecord } from "./normalise.ts";
 import { ScanPool, type ScanFacts } from "./scan.ts";
-import { Keeper, type KeptFolders, type Written } from "./kept.ts";
+import { Keeper, type Written } from "./kept.ts";
 import { displayPath, insideRoot } from "../lib/paths.ts";
 import { KINDS, kindOfFile, type Kind } from "./contract.ts";
 import { kindsInName } from "./recognise.ts";
@@ -53,12 +53,8 @@ export interface FileOutcome {
   parts: PreparedPart[];
   /** The file's identity on disk and what its scan found (read now, or taken from the previous run's scans). */
   scanned?: { identity: string; facts: ScanFacts; taken: boolean; settled: boolean };
-  /** Its workbook sheets or plain CSV taken from the previous run, not written again (kept.ts). */
-  preparedTaken?: boolean;
-  /** The folder where its workbook sheets or plain CSV are kept for the next run (kept.ts). */
-  kept?: string;
-  /** The key of what its preparation wrote (internal to prepareInputs: settleKept). */
-  keptKey?: string;
+  /** The key of the CSVs its preparation wrote (its workbook's sheets, its plain CSV), and whether they were taken from the previous run (kept.ts). */
+  prepared?: { key: string; taken: boolean };
   /** Tables whose kind recognition still has to decide (internal to prepareInputs). */
   pending?: (PendingPart & { encoding: Encoding })[];
 }
@@ -108,9 +104,9 @@ async function identityOf(abs: string): Promise<{ identity: string; settled: boo
 const SETTLED_MS = 2000;
 
 /** What a file's preparation wrote, by its key: taken from the previous run, or written now (kept.ts). */
-type Keep = (key: string, make: (dir: string) => Promise<Written[]>) => Promise<{ written: Written[]; taken: boolean }>;
+type Keep = (key: string, make: (dir: string) => Promise<Written[]>) => Promise<Written[]>;
 
-async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts, keep: Keep, index: number): Promise<PendingPart & { encoding: Encoding; taken: boolean }> {
+async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts, keep: Keep, index: number): Promise<PendingPart & { encoding: Encoding }> {
   if (s.binary) throw new RefusedFile("binary content (NUL bytes): not a CSV text file");
   if (s.shape.nulOffset >= 0) throw new RefusedFile(`a NUL byte on line ${await lineOfOffset(file.abs, s.shape.nulOffset)}: the file is damaged (binary data inside text); export it again`);
   if (s.bytes === 0) throw new RefusedFile("empty file: no header row");
@@ -118,8 +114,8 @@ async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts,
   const delim = /\.tsv$/i.test(file.path) ? "\t" : ",";
   // The common case is read by DuckDB as it is; blank lines, quoted line breaks and GB18030 (Excel
   // on Chinese Windows saves GBK, which GB18030 contains) take the careful path.
-  if (s.validUtf8 && !needsCareful(s.shape)) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim, taken: false };
-  const { written, taken } = await keep(`${file.sha256}.${delim === "\t" ? "tsv" : "csv"}`, async (dir) => {
+  if (s.validUtf8 && !needsCareful(s.shape)) return { kind, encoding, csv: file.abs, hasLineColumn: false, delim };
+  const written = await keep(`${file.sha256}.${delim === "\t" ? "tsv" : "csv"}`, async (dir) => {
     const csv = path.join(dir, `${index}-careful.csv`);
     try {
       await normaliseCsv(file.abs, csv, { gb18030: !s.validUtf8, delim });
@@ -129,7 +125,7 @@ async function prepareCsv(file: InputFile, kind: Kind | undefined, s: ScanFacts,
     }
     return [{ name: "", csv }];
   });
-  return { kind, encoding, csv: written[0]!.csv, hasLineColumn: true, delim, taken };
+  return { kind, encoding, csv: written[0]!.csv, hasLineColumn: true, delim };
 }
 
 function cellText(v: ExcelJS.CellValue): string | null {
@@ -153,8 +149,8 @@ function cellText(v: ExcelJS.CellValue): string | null {
  * A workbook's sheets as CSVs (writeSheets, or taken from the previous run). Every sheet named like
  * a kind is loaded as that kind; otherwise a single sheet as the file's kind, several by their headers.
  */
-async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, keep: Keep, index: number): Promise<{ parts: (PendingPart & { encoding: Encoding })[]; taken: boolean }> {
-  const { written: sheets, taken } = await keep(`${file.sha256}.xlsx`, (dir) => writeSheets(file, dir, index));
+async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, keep: Keep, index: number): Promise<(PendingPart & { encoding: Encoding })[]> {
+  const sheets = await keep(`${file.sha256}.xlsx`, (dir) => writeSheets(file, dir, index));
   if (sheets.length === 0) throw new RefusedFile("the workbook has no sheet");
   const written = sheets.map((w) => ({ ...w, kind: kindOfFile(w.name) ?? ((KINDS as readonly string[]).find((k) => k === w.name.trim()) as Kind | undefined) }));
   // Sheets named like a kind are loaded as that kind (the others are notes); otherwise every sheet
@@ -162,7 +158,7 @@ async function prepareXlsx(file: InputFile, fileKind: Kind | undefined, keep: Ke
   const chosen = written.filter((w) => w.kind);
   // (A single sheet takes the file name's kind at once; several are decided by their headers.)
   const targets = chosen.length > 0 ? chosen : written.length === 1 ? [{ ...written[0]!, kind: fileKind }] : written;
-  return { parts: targets.map((t) => ({ kind: t.kind, sheet: t.name, encoding: "xlsx" as const, csv: t.csv, hasLineColumn: true, delim: "," })), taken };
+  return targets.map((t) => ({ kind: t.kind, sheet: t.name, encoding: "xlsx" as const, csv: t.csv, hasLineColumn: true, delim: "," }));
 }
 
 /**
@@ -218,11 +214,10 @@ export async function prepareInputs(
   onFile?: (o: FileOutcome) => void,
   reshape: ReshapeOptions = { sources: [], labels: {}, scale: { min: 1, max: 5 } },
   memo: ScanMemo = new Map(),
-  kept?: KeptFolders,
+  keeper = new Keeper(),
 ): Promise<FileOutcome[]> {
   const root = path.resolve(inputDir);
   await mkdir(workDir, { recursive: true });
-  const keeper = new Keeper(kept, workDir);
   const files = await listInputFiles(root);
   const queue = new PQueue({ concurrency });
   const scans = new ScanPool(concurrency);
@@ -235,9 +230,9 @@ export async function prepareInputs(
           const file: InputFile = { path: rel, abs: full, sha256: "", bytes: 0 };
           const named = kindsInName(path.basename(full));
           const kind = named.kinds.length === 1 ? named.kinds[0] : undefined;
-          // The key of what its preparation wrote, where it wrote something (Keeper).
-          let keptKey: string | undefined;
-          const keep: Keep = (key, make) => ((keptKey = key), keeper.get(key, make));
+          // What its preparation wrote, where it wrote something (Keeper).
+          let prepared: FileOutcome["prepared"];
+          const keep: Keep = (key, make) => keeper.get(key, workDir, make).then(({ written, taken }) => ((prepared = { key, taken }), written));
           try {
             file.abs = await insideRoot(root, full);
             // The scan of the previous run when the file is the same on disk, else a scan now.
@@ -253,13 +248,11 @@ export async function prepareInputs(
             const isXlsx = /\.xlsx$/i.test(full);
             Object.assign(file, { sha256: s.sha256, bytes: s.bytes, ascii: s.ascii, tabs: s.tabs });
             // A name that names no kind, or several, is prepared all the same: its header decides.
-            const { parts: pending, taken: preparedTaken } = isXlsx
-              ? await prepareXlsx(file, kind, keep, index)
-              : await prepareCsv(file, kind, s, keep, index).then(({ taken, ...part }) => ({ parts: [part], taken }));
-            return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned, ...(preparedTaken ? { preparedTaken } : {}), ...(keptKey ? { keptKey } : {}) };
+            const pending = isXlsx ? await prepareXlsx(file, kind, keep, index) : [await prepareCsv(file, kind, s, keep, index)];
+            return { file, status: "prepared", kind, encoding: pending[0]!.encoding, parts: [], pending, scanned, ...(prepared ? { prepared } : {}) };
           } catch (e) {
             const message = e instanceof RefusedFile ? e.message : `cannot be read: ${(e as Error).message}`;
-            return { file, status: "refused", kind, message, parts: [], ...(keptKey ? { keptKey } : {}) };
+            return { file, status: "refused", kind, message, parts: [] };
           }
         }) as Promise<FileOutcome>,
       ),
@@ -282,50 +275,22 @@ export async function prepareInputs(
       o.parts = [];
     } else firstBySha.set(o.file.sha256, o.file.path);
   }
-  await settleKept(outcomes, keeper);
   return outcomes;
 }
 
 /**
- * A file's CSVs are kept for the next run only where they hold nothing the warehouse will not: no
- * sheet of it is left out, none is of anonymous evaluations (comments are personal data until
- * scrubbed) or a survey export (its platform columns, an IP address among them, are dropped in
- * reshaping), and none has rows above its header (a title row may name who filled it in). The
- * others' CSVs are moved into the scratch folder, read from there by this load, and gone with it.
- * (A file the load refuses has its entry removed after the load: dropRefusedKept.)
+ * After the load, the CSVs written from each file kept for the next run (kept.ts) where they hold
+ * nothing the warehouse does not: the file was loaded (not refused, not a duplicate), no sheet of it
+ * is left out, and none is of anonymous evaluations (comments are personal data until scrubbed), a
+ * survey export (its platform columns, an IP address among them, are dropped in reshaping) or a table
+ * with rows above its header (a title row may name who filled it in).
  */
-async function settleKept(outcomes: FileOutcome[], keeper: Keeper): Promise<void> {
-  const byKey = new Map<string, FileOutcome[]>();
-  for (const o of outcomes) if (o.keptKey) byKey.set(o.keptKey, [...(byKey.get(o.keptKey) ?? []), o]);
-  for (const [key, list] of byKey) {
-    const dir = keeper.dirOf(key);
-    const loaded = list.filter((o) => o.status === "prepared");
-    const whole =
-      dir !== undefined &&
-      loaded.length === 1 &&
-      list.every((o) => o.status === "prepared" || o.status === "duplicate") &&
-      loaded[0]!.parts.length === keeper.files.get(key) &&
-      loaded[0]!.parts.every((p) => p.kind !== "evaluations" && !p.notes?.survey && !p.notes?.rows_above_header);
-    for (const o of list) delete o.keptKey;
-    if (whole) {
-      for (const o of list) o.kept = dir;
-      continue;
-    }
-    const moved = await keeper.unkeep(key);
-    for (const o of list) {
-      if (moved) for (const p of o.parts) if (path.dirname(p.csv) === moved.from) p.csv = path.join(moved.to, path.basename(p.csv));
-    }
-  }
-  await keeper.tidy();
-}
-
-/** The kept CSVs of the files a load refused (their header, say): not kept for the next run. */
-export async function dropRefusedKept(outcomes: readonly FileOutcome[]): Promise<void> {
+export async function keepPrepared(outcomes: readonly FileOutcome[], keeper: Keeper, to: string): Promise<void> {
   for (const o of outcomes) {
-    if (o.status !== "refused" || !o.kept) continue;
-    await rm(o.kept, { recursive: true, force: true });
-    // (And the folder of entries, where it was the only one.)
-    await rmdir(path.dirname(o.kept)).catch(() => undefined);
+    if (o.status !== "prepared" || !o.prepared) continue;
+    if (o.parts.length !== (await keeper.count(o.prepared.key))) continue;
+    if (o.parts.some((p) => p.kind === "evaluations" || p.notes?.survey || p.notes?.rows_above_header)) continue;
+    await keeper.keep(o.prepared.key, to);
   }
 }
 

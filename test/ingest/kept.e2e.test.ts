@@ -7,8 +7,8 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { prepareInputs, type FileOutcome } from "../../pipelines/ingest/prepare.ts";
-import { KEPT_FOLDER } from "../../pipelines/ingest/kept.ts";
+import { keepPrepared, prepareInputs, type FileOutcome } from "../../pipelines/ingest/prepare.ts";
+import { Keeper, KEPT_FOLDER } from "../../pipelines/ingest/kept.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
 import { run } from "../../pipelines/run.ts";
 import { tmpDir } from "../helpers.ts";
@@ -52,33 +52,44 @@ async function csvs(outcomes: FileOutcome[]): Promise<Record<string, string>> {
   return Object.fromEntries(await Promise.all(parts.map(async (p) => [`${p.file.path}#${p.sheet ?? ""}`, await readFile(p.csv, "utf8")] as const)));
 }
 const entries = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).sort();
+/** A first pass in `work/s<n>` taking from `work/<from>`, and what it keeps (as after a load) in `work/k<n>`. */
+async function pass(input: string, work: string, n: number, from?: string): Promise<FileOutcome[]> {
+  const keeper = new Keeper(from && path.join(work, from));
+  const outcomes = await prepareInputs(input, path.join(work, `s${n}`), 4, undefined, undefined, undefined, keeper);
+  await keepPrepared(outcomes, keeper, path.join(work, `k${n}`));
+  return outcomes;
+}
+const taken = (outcomes: FileOutcome[]) => outcomes.filter((o) => o.prepared?.taken).map((o) => o.file.path).sort();
+const entryOf = (work: string, n: number, o: FileOutcome) => path.join(work, `k${n}`, o.prepared!.key);
 
 describe("the CSVs written from workbooks and GB18030 files, kept for the next run", () => {
   it("keeps only what the warehouse holds too, and a second pass takes it, the same bytes, without writing it again", async () => {
     const input = await folder();
     const work = await tmpDir("guopei-kept-work-");
-    const first = await prepareInputs(input, path.join(work, "s1"), 4, undefined, undefined, undefined, { to: path.join(work, "k1") });
+    const first = await pass(input, work, 1);
     const f1 = byPath(first);
     expect(f1["trainees_gbk.csv"]!.encoding).toBe("gb18030");
     expect(f1["trainees_gbk (1).csv"]!.status).toBe("duplicate");
     // Two entries: the roster's (once, though delivered twice) and the projects workbook's.
     const kept = await entries(path.join(work, "k1"));
     expect(kept).toEqual([`${f1["projects.xlsx"]!.file.sha256}.xlsx`, `${f1["trainees_gbk.csv"]!.file.sha256}.csv`].sort());
-    expect(f1["trainees_gbk.csv"]!.kept).toBe(path.join(work, "k1", `${f1["trainees_gbk.csv"]!.file.sha256}.csv`));
-    for (const name of ["institutions.xlsx", "counties.xlsx", "evaluations_I1.xlsx", "assessments.csv", "trainees_broken.xlsx"]) expect(f1[name]!.kept, name).toBeUndefined();
+    expect(f1["trainees_gbk.csv"]!.prepared!.key).toBe(`${f1["trainees_gbk.csv"]!.file.sha256}.csv`);
+    // What is not kept was written all the same (the load reads it); a plain CSV is read as delivered.
+    for (const name of ["institutions.xlsx", "counties.xlsx", "evaluations_I1.xlsx"]) expect(f1[name]!.prepared, name).toBeDefined();
+    expect(f1["assessments.csv"]!.prepared).toBeUndefined();
     expect(f1["trainees_broken.xlsx"]!.status).toBe("refused");
-    // What is not kept is still read by this load, from the scratch folder.
-    expect(f1["institutions.xlsx"]!.parts[0]!.csv.startsWith(path.join(work, "s1"))).toBe(true);
-    expect(Object.values(f1).some((o) => o.preparedTaken)).toBe(false);
+    // The load reads from the pass's own folder or the input, never from a folder of entries.
+    for (const p of first.flatMap((o) => o.parts)) expect(p.csv.startsWith(path.join(work, "s1")) || p.csv.startsWith(input), p.csv).toBe(true);
+    expect(taken(first)).toEqual([]);
     // Nothing in what is kept names the person in a title row or a notes sheet, or holds a comment.
     for (const e of kept) for (const f of await entries(path.join(work, "k1", e))) {
       const text = await readFile(path.join(work, "k1", e, f), "utf8");
       for (const personal of ["张三", "李四", "王老师"]) expect(text.includes(personal), `${e}/${f}`).toBe(false);
     }
 
-    const second = await prepareInputs(input, path.join(work, "s2"), 4, undefined, undefined, undefined, { from: path.join(work, "k1"), to: path.join(work, "k2") });
+    const second = await pass(input, work, 2, "k1");
     const f2 = byPath(second);
-    expect(Object.entries(f2).filter(([, o]) => o.preparedTaken).map(([p]) => p).sort()).toEqual(["projects.xlsx", "trainees_gbk.csv", "trainees_gbk (1).csv"].sort());
+    expect(taken(second)).toEqual(["projects.xlsx", "trainees_gbk.csv", "trainees_gbk (1).csv"].sort());
     expect(await csvs(second)).toEqual(await csvs(first));
     expect(await entries(path.join(work, "k2"))).toEqual(kept);
     // Taken by a link, not a copy (where the file system has them), and not written again.
@@ -92,11 +103,11 @@ describe("the CSVs written from workbooks and GB18030 files, kept for the next r
   it("writes again what is not whole: a changed byte, a link in place of a file or a folder, an entry of other code", async () => {
     const input = await folder();
     const work = await tmpDir("guopei-kept-work-");
-    const first = await prepareInputs(input, path.join(work, "s1"), 4, undefined, undefined, undefined, { to: path.join(work, "k1") });
+    const first = await pass(input, work, 1);
     const f1 = byPath(first);
     const want = await csvs(first);
-    const roster = f1["trainees_gbk.csv"]!.kept!;
-    const projects = f1["projects.xlsx"]!.kept!;
+    const roster = entryOf(work, 1, f1["trainees_gbk.csv"]!);
+    const projects = entryOf(work, 1, f1["projects.xlsx"]!);
     // The roster's CSV changed in one byte (the same size); the projects' CSV a link to another file.
     const [rosterCsv] = (await entries(roster)).filter((f) => f.endsWith(".csv"));
     const bytes = await readFile(path.join(roster, rosterCsv!));
@@ -109,23 +120,23 @@ describe("the CSVs written from workbooks and GB18030 files, kept for the next r
     await writeFile(elsewhere, await readFile(path.join(projects, projectsCsv!)));
     await unlink(path.join(projects, projectsCsv!));
     await symlink(elsewhere, path.join(projects, projectsCsv!));
-    const second = await prepareInputs(input, path.join(work, "s2"), 4, undefined, undefined, undefined, { from: path.join(work, "k1"), to: path.join(work, "k2") });
-    expect(second.filter((o) => o.preparedTaken)).toEqual([]);
+    const second = await pass(input, work, 2, "k1");
+    expect(taken(second)).toEqual([]);
     expect(await csvs(second)).toEqual(want);
     // Of other code (another version): written again too.
     const entry = path.join(work, "k2", path.basename(roster), "entry.json");
     await writeFile(entry, (await readFile(entry, "utf8")).replace(/"code":"[0-9a-f]+"/, '"code":"0000"'));
-    const third = await prepareInputs(input, path.join(work, "s3"), 4, undefined, undefined, undefined, { from: path.join(work, "k2"), to: path.join(work, "k3") });
-    expect(third.filter((o) => o.preparedTaken).map((o) => o.file.path)).toEqual(["projects.xlsx"]);
+    const third = await pass(input, work, 3, "k2");
+    expect(taken(third)).toEqual(["projects.xlsx"]);
     expect(await csvs(third)).toEqual(want);
     // A link to a folder elsewhere in place of the folder of entries, or of an entry: not followed.
     await symlink(path.join(work, "k3"), path.join(work, "k4"));
-    const fourth = await prepareInputs(input, path.join(work, "s4"), 4, undefined, undefined, undefined, { from: path.join(work, "k4"), to: path.join(work, "k5") });
-    expect(fourth.filter((o) => o.preparedTaken)).toEqual([]);
+    const fourth = await pass(input, work, 5, "k4");
+    expect(taken(fourth)).toEqual([]);
     await mkdir(path.join(work, "k6"));
     for (const e of await entries(path.join(work, "k3"))) await symlink(path.join(work, "k3", e), path.join(work, "k6", e));
-    const fifth = await prepareInputs(input, path.join(work, "s5"), 4, undefined, undefined, undefined, { from: path.join(work, "k6"), to: path.join(work, "k7") });
-    expect(fifth.filter((o) => o.preparedTaken)).toEqual([]);
+    const fifth = await pass(input, work, 7, "k6");
+    expect(taken(fifth)).toEqual([]);
     expect(await csvs(fifth)).toEqual(want);
   }, 60_000);
 
