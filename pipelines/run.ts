@@ -15,7 +15,7 @@ import { Keeper, KEPT_FOLDER } from "./ingest/kept.ts";
 import { keepPrepared } from "./ingest/prepare.ts";
 import { copyCsv } from "./publish/copy.ts";
 import { pkgVersion, writeManifest } from "./publish/manifest.ts";
-import { publishOutputs } from "./publish/outputs.ts";
+import { publishedBefore, publishOutputs, type Published } from "./publish/outputs.ts";
 import { analyse } from "./models/analyse.ts";
 
 export interface RunOptions {
@@ -109,9 +109,11 @@ export async function run(opts: RunOptions): Promise<RunResult> {
         copyCsv(db, `SELECT file, line, "column", reason, value FROM rejects ORDER BY file, line, "column", reason, value`, path.join(work, "rejects.csv")),
       );
       const analysis = await timed("analyse", () => analyse(db, policy, previous, unchangedTables(load), load.appendedFiles));
+      // The outputs the previous run wrote, for those whose rows are what they were (publish/outputs.ts).
+      const published = typeof previous === "object" ? await publishedBefore(db, previous) : new Map<string, Published>();
       // What this run did not take from the previous warehouse goes (before anything is published from this one).
       if (typeof previous === "object") await previous.release(db);
-      const outputs = await timed("publish", () => publishOutputs(db, work, policy));
+      const outputs = await timed("publish", () => publishOutputs(db, work, policy, { folder: out, published }));
       const rows = await db.all<{ reason: string; c: bigint }>(`SELECT reason, count(*) AS c FROM rejects GROUP BY ALL ORDER BY c DESC, reason`);
       const rejectsByReason = Object.fromEntries(rows.map((r) => [r.reason, Number(r.c)]));
       return { load, rejectsByReason, analysis, outputs, reached };
@@ -130,7 +132,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       duckdb: duckdbVersion(),
       rejectsByReason,
       analysis,
-      outputs: ["rejects.csv", ...outputs],
+      outputs: ["rejects.csv", ...outputs.written],
+      outputsTaken: outputs.taken,
       exitCode,
       steps,
       previous: reached,

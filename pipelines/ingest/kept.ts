@@ -11,10 +11,10 @@
 // each CSV against its size and sha256, and anything else (a missing or changed file, a link, older
 // code) makes it again. After the load, the entries of the files that qualify (prepare.ts:
 // keepPrepared) are linked into the new results folder: it keeps those its run used, no others.
-import { copyFile, link, lstat, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipelineCode } from "../lib/code.ts";
-import { sha256File } from "../lib/hash.ts";
+import { linkOrCopy, sha256File, takeVerified } from "../lib/hash.ts";
 
 /** The folder of a results folder that holds the entries. */
 export const KEPT_FOLDER = ".prepared";
@@ -47,17 +47,10 @@ async function take(from: string, key: string, dir: string): Promise<Entry | und
   for (const f of entry.files) {
     // (A name with a separator, or a file that is a link or not the size written, is not ours as written.)
     if (typeof f.file !== "string" || path.basename(f.file) !== f.file || f.file === ENTRY) return undefined;
-    const was = path.join(source, f.file);
-    const s = await lstat(was).catch(() => undefined);
-    if (!s?.isFile() || s.size !== f.bytes) return undefined;
-    const csv = path.join(dir, f.file);
-    await linkOrCopy(was, csv);
-    if ((await sha256File(csv)) !== f.sha256) return undefined;
+    if (!(await takeVerified(path.join(source, f.file), path.join(dir, f.file), f))) return undefined;
   }
   return entry;
 }
-
-const linkOrCopy = (from: string, to: string) => link(from, to).catch(() => copyFile(from, to));
 
 /** A key's CSVs in this run: their folder, and their entry where it was taken (else made when kept). */
 interface Prepared {

@@ -68,7 +68,7 @@ export function modelFingerprint(name: string, policy: Policy, params: unknown, 
 }
 
 /** JSON with object keys sorted, so that equal values give equal text whatever the key order. */
-function canonical(v: unknown): unknown {
+export function canonical(v: unknown): unknown {
   if (typeof v === "bigint") return String(v);
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(canonical);
@@ -84,6 +84,8 @@ export interface Remembered {
 
 /** The table every warehouse keeps of its models: one row per model built or copied. */
 export const MEMO_TABLE = "_model_memo";
+/** The table where a warehouse records the fingerprint of each loaded table its models read. */
+export const TABLE_PRINTS = "_table_prints";
 
 export async function createMemoTable(db: Db): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE ${MEMO_TABLE} (model VARCHAR, fingerprint VARCHAR, notes VARCHAR)`);

@@ -11,7 +11,7 @@ import { ident, literal, relationNames, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { writeTable, type ColumnType } from "../lib/table.ts";
 import { collectGarbage } from "../lib/gc.ts";
-import { appendedFingerprint, createMemoTable, modelFingerprint, remember, rememberedModels, tableFingerprint, takePrevious } from "./memo.ts";
+import { appendedFingerprint, createMemoTable, modelFingerprint, remember, rememberedModels, TABLE_PRINTS, tableFingerprint, takePrevious } from "./memo.ts";
 import { attachPrevious, type Previous } from "../lib/previous.ts";
 
 /** Column types as families: what a reader can rely on, whatever width DuckDB chose. */
@@ -420,9 +420,6 @@ export interface RunModelsOptions {
    */
   appended?: Readonly<Record<string, readonly string[]>>;
 }
-
-/** The fingerprints of the loaded tables the models read, kept for the next run. */
-const TABLE_PRINTS = "_table_prints";
 
 export interface ModelsRun {
   /** Seconds per model (its checks included), and under `checks` the seconds all the tables' checks took together. */

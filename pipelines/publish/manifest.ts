@@ -76,7 +76,7 @@ export function manifestFiles(load: LoadResult): ManifestFile[] {
 
 export async function writeManifest(
   file: string,
-  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; analysis: unknown; outputs: string[]; exitCode: number; steps: Record<string, number>; previous: PreviousWarehouse },
+  body: { startedAt: Date; input: string; policy: Policy; policyFile: string | null; load: LoadResult; duckdb: string; rejectsByReason: Record<string, number>; analysis: unknown; outputs: string[]; outputsTaken: string[]; exitCode: number; steps: Record<string, number>; previous: PreviousWarehouse },
 ): Promise<void> {
   const manifest = {
     tool: "guopei",
@@ -106,6 +106,10 @@ export async function writeManifest(
     rejects_by_reason: body.rejectsByReason,
     analysis: body.analysis,
     outputs: body.outputs,
+    // Outputs whose rows were what they were in the previous run (the same code, policy, query and
+    // fingerprints of what it reads): the previous file taken, checked against its sha256, not
+    // written again (publish/outputs.ts).
+    outputs_reused: body.outputsTaken,
     step_seconds: body.steps,
     // How unchanged files and models were taken from the previous warehouse: the new one started as
     // its copy ("copied"), or it was read beside it ("attached"); null: a first run, or --full.

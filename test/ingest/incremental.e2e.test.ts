@@ -3,12 +3,13 @@
 // results are the results of a full run on the same folder: every output file byte for byte, every
 // warehouse table row for row (row ids included, which give the rejects their lines), the manifest's
 // notes of the analysis.
-import { readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { lstat, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../data/generator/demo.ts";
 import { KINDS } from "../../pipelines/ingest/contract.ts";
 import { MODELS } from "../../pipelines/models/index.ts";
+import { OUTPUTS, RESTRICTED_OUTPUTS } from "../../pipelines/publish/outputs.ts";
 import { openDb, type Db } from "../../pipelines/lib/db.ts";
 import { RETIRED_PREFIX } from "../../pipelines/lib/previous.ts";
 import { setQuiet } from "../../pipelines/lib/log.ts";
@@ -23,6 +24,8 @@ interface Manifest {
   checks_appended: string[];
   scans_reused: number;
   prepared_reused: number;
+  outputs_reused: string[];
+  outputs: string[];
   files: { path: string; typed_read?: string }[];
   analysis: { reused: string[]; appended: string[]; seconds: Record<string, number>; reused_parts: Record<string, { parts: number; taken: number }> } & Record<string, unknown>;
 }
@@ -177,6 +180,18 @@ describe("a rerun after one more month of attendance", () => {
     for (const f of Object.keys(a)) expect(a[f], f).toBe(b[f]);
   });
 
+  it("takes the previous files of the outputs that read nothing the month changed, and writes the others", async () => {
+    // An output reads the relations its SELECT names: unchanged when none is the attendance or a
+    // model that reads it.
+    const changed = ["attendance", ...MODELS.map((m) => m.name).filter((m) => !modelsApartFrom(["attendance"]).includes(m))];
+    const all = { ...OUTPUTS, ...RESTRICTED_OUTPUTS };
+    const unchanged = Object.keys(all).filter((f) => !changed.some((t) => new RegExp(`\\b${t}\\b`).test(all[f]!)));
+    expect(unchanged).toEqual(expect.arrayContaining(["hours_compliance.csv", "reliability.csv", "item_stats.csv"]));
+    expect(unchanged).not.toContain("project_tiers.csv");
+    expect(((await manifest(incremental)).outputs_reused ?? []).sort()).toEqual(unchanged.sort());
+    expect((await manifest(full)).outputs_reused).toEqual([]);
+  });
+
   it("loads what a full run loads, table for table and row for row", async () => {
     expect(await differingLoads(path.join(incremental, "guopei.duckdb"), path.join(full, "guopei.duckdb"))).toEqual([]);
   });
@@ -327,6 +342,38 @@ describe("a rerun after a file changed, or with another policy", () => {
     expect(Object.values(await readOf(out)).filter((how) => how !== undefined && how !== "reused")).toEqual([]);
     expect((await reusedOf(out)).sort()).toEqual(MODELS.map((m) => m.name).sort());
     expect(await outputs(out)).toEqual(before);
+  }, 300_000);
+});
+
+describe("a rerun on the same folder", () => {
+  it("takes every output from the previous results folder but one changed, linked or missing there since, and writes those again as they were", async () => {
+    const input = await tmpDir("guopei-incr-f-");
+    await generateDemo({ out: input, scale: 0.2, seed: 34 });
+    const out = await tmpDir("guopei-incr-out-");
+    await run({ input, out });
+    const first = await outputs(out);
+    const names = (await manifest(out)).outputs.filter((f) => f !== "rejects.csv");
+    expect(names.length).toBeGreaterThan(10);
+    await run({ input, out });
+    expect((await manifest(out)).outputs_reused.sort()).toEqual([...names].sort());
+    expect(await outputs(out)).toEqual(first);
+    // One file changed (the same size), one replaced by a link to a copy of itself, one removed.
+    const [edited, linked, removed] = ["norms.csv", "reliability.csv", "item_stats.csv"];
+    const text = first[edited]!;
+    await writeFile(path.join(out, edited), text.slice(0, -2) + (text.at(-2) === "1" ? "2" : "1") + text.at(-1));
+    const elsewhere = path.join(await tmpDir("guopei-incr-g-"), linked);
+    await writeFile(elsewhere, first[linked]!);
+    await rm(path.join(out, linked));
+    await symlink(elsewhere, path.join(out, linked));
+    await rm(path.join(out, removed));
+    await run({ input, out });
+    expect((await manifest(out)).outputs_reused.sort()).toEqual(names.filter((f) => ![edited, linked, removed].includes(f)).sort());
+    expect(await outputs(out)).toEqual(first);
+    expect((await lstat(path.join(out, linked))).isSymbolicLink()).toBe(false);
+    // --full takes none.
+    await run({ input, out, full: true });
+    expect((await manifest(out)).outputs_reused).toEqual([]);
+    expect(await outputs(out)).toEqual(first);
   }, 300_000);
 });
 
