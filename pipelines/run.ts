@@ -88,7 +88,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     // Workbooks and GB18030 files the same as in the previous run are not decoded again: what was
     // written from them is taken from the previous results folder (ingest/kept.ts), not with --full.
     const keeper = new Keeper(opts.full ? undefined : path.join(out, KEPT_FOLDER));
-    const started = firstPass(input, firstWork, policy, prior ? await scansIn(prior) : undefined, keeper);
+    // (Started, not awaited: the copy of the previous warehouse, below, starts while its scans are read.)
+    const started = (async () => firstPass(input, firstWork, policy, prior ? await scansIn(prior) : undefined, keeper))();
     started.then(() => (steps.first_pass = Math.round(performance.now() - firstStart) / 1000)).catch(() => undefined);
     const built = buildThenSwap(dbFile, async (db: Db, buildFile, seeded) => {
       const reached: PreviousWarehouse = seeded ? "copied" : prior ? "attached" : null;

@@ -32,10 +32,24 @@ export async function repeatedHeader(file: string, delim: string): Promise<strin
 /** The names of the first record, when it is whole within the first 64 KiB. */
 async function firstRecord(file: string, delim: string): Promise<string[] | undefined> {
   const head = await readHead(file, CHUNK);
-  const rows = dsvFormat(delim).parseRows(head.toString("utf8").replace(/^\uFEFF/, ""));
-  // Within a cut chunk the header is whole only if another record follows it.
-  if (rows.length === 0 || (head.length === CHUNK && rows.length < 2)) return undefined;
-  return rows[0]!;
+  const text = head.toString("utf8").replace(/^\uFEFF/, "");
+  // The first record alone is parsed, not the chunk's thousand rows after it (three times a file:
+  // 0.18 s of a national run). Within a cut chunk the header is whole only if a line ends it.
+  const end = recordEnd(text);
+  if (end < 0 && head.length === CHUNK) return undefined;
+  const rows = dsvFormat(delim).parseRows(end < 0 ? text : text.slice(0, end));
+  return rows.length === 0 ? undefined : rows[0]!;
+}
+
+/** Where the first record's line ends (a line break outside double quotes), or -1. */
+export function recordEnd(text: string): number {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (!quoted && (c === 10 || c === 13)) return i;
+  }
+  return -1;
 }
 
 /** The first `bytes` bytes of a file (fewer if it is shorter). */
