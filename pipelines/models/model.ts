@@ -176,19 +176,21 @@ export async function writeRows(db: Db, model: Model, rows: Record<string, unkno
   const unwritable = names.filter((n) => !STORAGE[model.columns[n]!.type]);
   if (unwritable.length) throw new ModelError(model.name, [`column(s) ${unwritable.join(", ")}: dates are built in SQL, not written from TypeScript`]);
   rows.forEach((row, i) => {
-    const keys = Object.keys(row);
-    const extra = keys.filter((k) => !declared.has(k));
-    const missing = names.filter((n) => !(n in row));
-    if (extra.length || missing.length)
-      throw new ModelError(model.name, [
-        `row ${i + 1} ${[extra.length ? `has undeclared column(s) ${extra.join(", ")}` : "", missing.length ? `lacks declared column(s) ${missing.join(", ")}` : ""].filter(Boolean).join(" and ")}`,
-      ]);
+    // (Every declared name present and no other: counted, not listed, for the rows of the usual shape.)
+    let keys = 0;
+    for (const k in row) if (Object.hasOwn(row, k)) keys++;
+    if (keys === names.length && names.every((n) => Object.hasOwn(row, n))) return;
+    const extra = Object.keys(row).filter((k) => !declared.has(k));
+    const missing = names.filter((n) => !Object.hasOwn(row, n));
+    throw new ModelError(model.name, [
+      `row ${i + 1} ${[extra.length ? `has undeclared column(s) ${extra.join(", ")}` : "", missing.length ? `lacks declared column(s) ${missing.join(", ")}` : ""].filter(Boolean).join(" and ")}`,
+    ]);
   });
   await writeTable(
     db,
     model.name,
     names.map((name) => ({ name, type: STORAGE[model.columns[name]!.type]! })),
-    rows.map((row) => names.map((n) => row[n])),
+    rows,
   );
 }
 
@@ -397,6 +399,31 @@ async function mergeKept(db: Db, m: Model, kept: string): Promise<void> {
   await db.run(`ALTER TABLE ${ident(kept)} RENAME TO ${ident(m.name)}`);
 }
 
+/**
+ * Connections lent one model at a time: `with` waits for a free one (in the order asked), and the
+ * connections opened for the lanes (all but the first, the caller's) are closed by `close`.
+ */
+class Lanes {
+  private free: Db[];
+  private waiting: ((db: Db) => void)[] = [];
+  constructor(private readonly all: Db[]) {
+    this.free = [...all];
+  }
+  async with<T>(f: (db: Db) => Promise<T>): Promise<T> {
+    const db = this.free.shift() ?? (await new Promise<Db>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await f(db);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(db);
+      else this.free.push(db);
+    }
+  }
+  async close(): Promise<void> {
+    for (const db of this.all.slice(1)) db.close();
+  }
+}
+
 /** The shared measures (models/measures.sql): macros stored in the warehouse, created before any model. */
 export async function createMeasures(db: Db): Promise<void> {
   await db.script(modelSql("measures"), {}, "models/measures.sql");
@@ -501,38 +528,77 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
         }
       }
     }
-    // What a model leaves in memo is let go once the last model that reads it is built (at five
-    // years the scored projects, 291 k objects, were held to the end of the run, under the peaks).
-    const lastReader = new Map(order.map((m, i) => [m.name, Math.max(i, ...order.flatMap((x, j) => (x.dependsOn.includes(m.name) ? [j] : [])))]));
-    for (const [i, m] of order.entries()) {
-      const t0 = performance.now();
-      const before = { ...ctx.notes };
-      // (Again: the rows of the models printed by content before it are known now.)
-      const print = await fingerprintOf(m);
-      const copy = !mustBuild.has(m.name) && previous.get(m.name)?.fingerprint === print;
-      if (copy) {
-        await takePrevious(ctx.db, source!, m.name);
-        // (With its parts' hashes, for the run after this one.)
-        if (m.partitioned && source!.has(partsTable(m.name))) await takePrevious(ctx.db, source!, partsTable(m.name));
-        Object.assign(ctx.notes, previous.get(m.name)!.notes);
-        reused.push(m.name);
-      } else {
-        // An appendable model whose input has new files after the records the previous table was built from.
-        const input = m.dependsOn[0]!;
-        const files = m.appendable && m.dependsOn.length === 1 ? opts.appended?.[input] : undefined;
-        const earlier = files && printsBefore.get(input);
-        const append = earlier !== undefined && source?.has(m.name) && previous.get(m.name)?.fingerprint === modelFingerprint(m.name, ctx.policy, params.get(m.name), [[input, earlier]]);
-        if (append) appended.push(m.name);
-        checks += await buildModel(ctx, m, params.get(m.name), source, append ? files : undefined);
-      }
-      await remember(ctx.db, m.name, print, Object.fromEntries(Object.entries(ctx.notes).filter(([k, v]) => before[k] !== v)));
-      prints.set(m.name, m.printByContent ? `rows ${await tableFingerprint(ctx.db, m.name)}` : print);
-      seconds[m.name] = Math.round(performance.now() - t0) / 1000;
+    // What a model leaves in memo is let go once every model that reads it is built (at five years
+    // the scored projects, 291 k objects, were held to the end of the run, under the peaks).
+    const readersLeft = new Map(order.map((m) => [m.name, 1 + order.filter((x) => x.dependsOn.includes(m.name)).length]));
+    const remembered = new Map<string, [string, Record<string, unknown>]>();
+    const copiedNow = new Set<string>();
+    const appendedNow = new Set<string>();
+    // Two models at once, each on a connection of its own, a model as soon as the models it reads are
+    // built: the early warning's SQL runs while the project scores are computed in JavaScript (the
+    // JavaScript yields to the event loop as it goes: lib/table.ts). What each leaves in the notes is
+    // its own (a copy of the notes as its inputs left them, merged when it is built).
+    ctx.parts ??= {};
+    const lanes = new Lanes([ctx.db, await ctx.db.connect()]);
+    const built = new Map<string, Promise<void>>();
+    const buildOne = async (m: Model): Promise<void> => {
+      await Promise.all(m.dependsOn.filter((d) => names.has(d)).map((d) => built.get(d)));
+      await lanes.with(async (db) => {
+        const t0 = performance.now();
+        const before = { ...ctx.notes };
+        const mctx: RunContext = { ...ctx, db, notes: { ...before } };
+        // (Again: the rows of the models printed by content before it are known now.)
+        const print = await fingerprintOf(m);
+        const copy = !mustBuild.has(m.name) && previous.get(m.name)?.fingerprint === print;
+        if (copy) {
+          await takePrevious(db, source!, m.name);
+          // (With its parts' hashes, for the run after this one.)
+          if (m.partitioned && source!.has(partsTable(m.name))) await takePrevious(db, source!, partsTable(m.name));
+          Object.assign(mctx.notes, previous.get(m.name)!.notes);
+          copiedNow.add(m.name);
+        } else {
+          // An appendable model whose input has new files after the records the previous table was built from.
+          const input = m.dependsOn[0]!;
+          const files = m.appendable && m.dependsOn.length === 1 ? opts.appended?.[input] : undefined;
+          const earlier = files && printsBefore.get(input);
+          const append = earlier !== undefined && source?.has(m.name) && previous.get(m.name)?.fingerprint === modelFingerprint(m.name, ctx.policy, params.get(m.name), [[input, earlier]]);
+          if (append) appendedNow.add(m.name);
+          checks += await buildModel(mctx, m, params.get(m.name), source, append ? files : undefined);
+        }
+        const left = Object.fromEntries(Object.entries(mctx.notes).filter(([k, v]) => before[k] !== v));
+        Object.assign(ctx.notes, left);
+        remembered.set(m.name, [print, left]);
+        prints.set(m.name, m.printByContent ? `rows ${await tableFingerprint(db, m.name)}` : print);
+        seconds[m.name] = Math.round(performance.now() - t0) / 1000;
+        opts.onBuilt?.(m, seconds[m.name]!, copy);
+      });
       let released = false;
-      for (const [name, last] of lastReader) if (last === i) released = ctx.memo.delete(name) || released;
+      for (const name of [m.name, ...m.dependsOn]) {
+        const n = readersLeft.get(name);
+        if (n === undefined) continue;
+        readersLeft.set(name, n - 1);
+        if (n === 1) released = ctx.memo.delete(name) || released;
+      }
       // (Collected now, not when V8 would get to it: lib/gc.ts.)
       if (released) collectGarbage();
-      opts.onBuilt?.(m, seconds[m.name]!, copy);
+    };
+    try {
+      for (const m of order) built.set(m.name, buildOne(m));
+      // (Every model settled before any failure is reported: none is left writing.)
+      const settled = await Promise.allSettled(built.values());
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+    } finally {
+      await lanes.close();
+    }
+    // What each model was built from, in build order (the same rows in the same order every run).
+    for (const m of order) await remember(ctx.db, m.name, ...remembered.get(m.name)!);
+    reused.push(...order.filter((m) => copiedNow.has(m.name)).map((m) => m.name));
+    appended.push(...order.filter((m) => appendedNow.has(m.name)).map((m) => m.name));
+    for (const m of order) {
+      const t = seconds[m.name]!;
+      delete seconds[m.name];
+      seconds[m.name] = t;
     }
   } finally {
     // (One retired into this warehouse is the caller's to release.)
