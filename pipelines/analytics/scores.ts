@@ -1,5 +1,6 @@
 // Project scores, tiers and recommendations. Per-row work (responses, attendance, follow-ups)
 // is SQL (response_scores.sql, project_evidence.sql); this module does the per-project statistics.
+import { setImmediate as turn } from "node:timers/promises";
 import { ident, literal, type Db } from "../lib/db.ts";
 import type { Policy } from "../lib/policy.ts";
 import { partImputer } from "./impute.ts";
@@ -213,6 +214,31 @@ interface Component {
 }
 
 export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): ProjectScore[] {
+  const steps = scoring(rows, policy, mix);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * scoreProjects, the event loop turned every few thousand projects: nationally its second of
+ * JavaScript then holds back no SQL model run beside it on another connection (models/model.ts).
+ */
+export async function scoreProjectsTurning(rows: Evidence[], policy: Policy, mix: CaseMix): Promise<ProjectScore[]> {
+  const steps = scoring(rows, policy, mix);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await turn();
+  }
+}
+
+/** How often scoring stops for the event loop (in projects). */
+const TURN = 4096;
+
+/** scoreProjects as steps: it stops (yields) every TURN projects of each pass over them. */
+function* scoring(rows: Evidence[], policy: Policy, mix: CaseMix): Generator<void, ProjectScore[]> {
   const ruralKnown = rows.filter((e) => e.rural_share !== null && e.eval_raw !== null && e.institution_id);
   const ruralMean = ruralKnown.length ? ruralKnown.reduce((a, e) => a + e.rural_share!, 0) / ruralKnown.length : 0;
   const w = policy.weights;
@@ -235,7 +261,9 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     const df = Math.max((e.n_effective ?? 1) - 1, 0);
     return Math.sqrt((df * own ** 2 + PRIOR_DF * (p.ss / p.df)) / (df + PRIOR_DF));
   };
-  const observed = rows.map((e) => {
+  const observed: { e: Evidence; adjustment: number; evalAdjusted: number | null; comps: Component[] }[] = [];
+  for (const e of rows) {
+    if (observed.length % TURN === TURN - 1) yield;
     const comps: Component[] = [];
     const adjustment = e.eval_raw !== null ? caseMixAdjustment(e, mix, ruralMean) : 0;
     const evalAdjusted = e.eval_raw !== null ? Math.min(100, Math.max(0, e.eval_raw + adjustment)) : null;
@@ -253,8 +281,8 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
       const se = (e.followup_sd ?? 10) / Math.sqrt(e.n_followed!);
       comps.push({ name: "followup", value: e.followup_score, se: Math.max(se, MIN_SE) });
     }
-    return { e, adjustment, evalAdjusted, comps };
-  });
+    observed.push({ e, adjustment, evalAdjusted, comps });
+  }
   // Missing parts predicted from the project's evaluation and its institution (impute.ts), so that a
   // missing part does not move a score by itself; where there is no evaluation, nothing is imputed.
   const parts = (Object.keys(w) as (keyof typeof w)[]).filter((k) => k !== "evaluation" && w[k] > 0);
@@ -267,7 +295,9 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
   const withBase = observed.filter((o) => o.comps.some((c) => c.name === "evaluation"));
   const imputers = Object.fromEntries(parts.map((part) => [part, partImputer(withBase.map((o) => obs(o, part)))]));
 
-  const scored = observed.map(({ e, adjustment, evalAdjusted, comps: seen }): ProjectScore & { comps: Component[] } => {
+  const scored: (ProjectScore & { comps: Component[] })[] = [];
+  for (const { e, adjustment, evalAdjusted, comps: seen } of observed) {
+    if (scored.length % TURN === TURN - 1) yield;
     const comps = [...seen];
     const imputed: string[] = [];
     if (seen.some((c) => c.name === "evaluation")) {
@@ -287,7 +317,7 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     const warnings: string[] = [];
     if (e.n_responses > 0 && e.n_responses < policy.min_responses) warnings.push(`only ${e.n_responses} responses (< ${policy.min_responses}): no tier`);
     if (e.n_responses === 0) warnings.push("no evaluation responses: no tier");
-    return {
+    scored.push({
       e,
       evalAdjusted,
       adjustment,
@@ -305,8 +335,8 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
       responseRate: e.population && e.population > 0 ? Math.min(e.n_responses / e.population, 9.99) : null,
       shrunk: null,
       comps,
-    };
-  });
+    });
+  }
 
   // Projects are listed by a shrunk estimate (empirical Bayes within programme and year), so that a
   // small class's lucky mean does not top a list; the score itself stays beside it.
@@ -351,7 +381,8 @@ export function scoreProjects(rows: Evidence[], policy: Policy, mix: CaseMix): P
     if (list) list.push(s.score);
     else byKey.set(k, [s.score]);
   }
-  for (const s of scored) {
+  for (const [k, s] of scored.entries()) {
+    if (k % TURN === TURN - 1) yield;
     const prev = byKey.get(`${s.e.institution_id}|${s.e.category ?? s.e.program}|${(s.e.year ?? 0) - 1}`);
     const previousUnqualified = prev ? prev.reduce((a, x) => a + x, 0) / prev.length < policy.tiers.qualified : false;
     s.recommendation = recommend(s.decision, previousUnqualified, { top: "priority", keep: "keep", review: "review", drop: "drop" });

@@ -1,6 +1,6 @@
 import { setImmediate as turn } from "node:timers/promises";
 import { info } from "../lib/log.ts";
-import { fitCaseMix, loadEvidence, scoreProjects, type ProjectScore } from "../analytics/scores.ts";
+import { fitCaseMix, loadEvidence, scoreProjectsTurning, type ProjectScore } from "../analytics/scores.ts";
 import { bound, count, probability, projectAttributes, projectId, score100, share, TIERS, year } from "./columns.ts";
 import { defineModel, type RunContext } from "./model.ts";
 
@@ -52,7 +52,7 @@ export default defineModel({
       info(`  case mix: ${mix.note}`);
       ctx.notes.case_mix = { applied: mix.applied, note: mix.note, coefficients: Object.fromEntries(mix.terms.map((t, i) => [t, Math.round(mix.coef[i]! * 100) / 100])) };
       if (!evidence.some((e) => e.n_responses > 0)) ctx.notes.no_responses = "no evaluation responses: project scores rest on the other evidence, tiers are insufficient_data";
-      const scores = scoreProjects(evidence, ctx.policy, mix);
+      const scores = await scoreProjectsTurning(evidence, ctx.policy, mix);
       await turn();
       ctx.memo.set("project_scores", scores);
       return scores.map((s) => ({
