@@ -41,10 +41,10 @@ async function firstRecord(file: string, delim: string): Promise<string[] | unde
   return rows.length === 0 ? undefined : rows[0]!;
 }
 
-/** Where the first record's line ends (a line break outside double quotes), or -1. */
-export function recordEnd(text: string): number {
+/** Where the record starting at `from` ends (a line break outside double quotes), or -1. */
+export function recordEnd(text: string, from = 0): number {
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) quoted = !quoted;
     else if (!quoted && (c === 10 || c === 13)) return i;

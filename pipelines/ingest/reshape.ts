@@ -55,15 +55,15 @@ async function readRows(csv: string, delim: string, limit = Infinity, records = 
   const size = (await stat(csv)).size;
   if (limit === Infinity && size > RESHAPE_LIMIT) throw new ReshapeProblem(`is ${(size / 2 ** 20).toFixed(0)} MB and not in the contract's shape: export it with the contract's headers (docs/input.md), or split it`);
   const buf = limit === Infinity ? await readFile(csv) : await readHead(csv, limit);
-  let text = buf.toString("utf8").replace(/^\uFEFF/, "");
+  const text = buf.toString("utf8").replace(/^\uFEFF/, "");
+  if (records === Infinity) return dsvFormat(delim).parseRows(text);
   // (Only the records asked for are parsed, not the thousand rows of the chunk: 88 files a run.)
-  for (let n = 0, at = 0; n < records; n++) {
-    const end = recordEnd(text.slice(at));
-    if (end < 0) break;
-    at += end + (text.startsWith("\r\n", at + end) ? 2 : 1);
-    if (n === records - 1) text = text.slice(0, at);
+  let at = 0;
+  for (let n = 0; n < records && at >= 0; n++) {
+    const end = recordEnd(text, at);
+    at = end < 0 ? -1 : end + (text.startsWith("\r\n", end) ? 2 : 1);
   }
-  return dsvFormat(delim).parseRows(text);
+  return dsvFormat(delim).parseRows(at >= 0 ? text.slice(0, at) : text);
 }
 
 const withoutLine = (row: string[], lineCol: number) => (lineCol >= 0 ? row.filter((_, i) => i !== lineCol) : row);

@@ -68,7 +68,7 @@ export function modelFingerprint(name: string, policy: Policy, params: unknown, 
 }
 
 /** JSON with object keys sorted, so that equal values give equal text whatever the key order. */
-export function canonical(v: unknown): unknown {
+function canonical(v: unknown): unknown {
   if (typeof v === "bigint") return String(v);
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(canonical);

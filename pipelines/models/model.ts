@@ -176,15 +176,13 @@ export async function writeRows(db: Db, model: Model, rows: Record<string, unkno
   const unwritable = names.filter((n) => !STORAGE[model.columns[n]!.type]);
   if (unwritable.length) throw new ModelError(model.name, [`column(s) ${unwritable.join(", ")}: dates are built in SQL, not written from TypeScript`]);
   rows.forEach((row, i) => {
-    // (Every declared name present and no other: counted, not listed, for the rows of the usual shape.)
-    let keys = 0;
-    for (const k in row) if (Object.hasOwn(row, k)) keys++;
-    if (keys === names.length && names.every((n) => Object.hasOwn(row, n))) return;
-    const extra = Object.keys(row).filter((k) => !declared.has(k));
-    const missing = names.filter((n) => !Object.hasOwn(row, n));
-    throw new ModelError(model.name, [
-      `row ${i + 1} ${[extra.length ? `has undeclared column(s) ${extra.join(", ")}` : "", missing.length ? `lacks declared column(s) ${missing.join(", ")}` : ""].filter(Boolean).join(" and ")}`,
-    ]);
+    const keys = Object.keys(row);
+    const extra = keys.filter((k) => !declared.has(k));
+    const missing = names.filter((n) => !(n in row));
+    if (extra.length || missing.length)
+      throw new ModelError(model.name, [
+        `row ${i + 1} ${[extra.length ? `has undeclared column(s) ${extra.join(", ")}` : "", missing.length ? `lacks declared column(s) ${missing.join(", ")}` : ""].filter(Boolean).join(" and ")}`,
+      ]);
   });
   await writeTable(
     db,
@@ -531,7 +529,9 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
     // What a model leaves in memo is let go once every model that reads it is built (at five years
     // the scored projects, 291 k objects, were held to the end of the run, under the peaks).
     const readersLeft = new Map(order.map((m) => [m.name, 1 + order.filter((x) => x.dependsOn.includes(m.name)).length]));
+    // What each build found, gathered in build order below whatever the order of finishing.
     const remembered = new Map<string, [string, Record<string, unknown>]>();
+    const took = new Map<string, number>();
     const copiedNow = new Set<string>();
     const appendedNow = new Set<string>();
     // Two models at once, each on a connection of its own, a model as soon as the models it reads are
@@ -569,8 +569,8 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
         Object.assign(ctx.notes, left);
         remembered.set(m.name, [print, left]);
         prints.set(m.name, m.printByContent ? `rows ${await tableFingerprint(db, m.name)}` : print);
-        seconds[m.name] = Math.round(performance.now() - t0) / 1000;
-        opts.onBuilt?.(m, seconds[m.name]!, copy);
+        took.set(m.name, Math.round(performance.now() - t0) / 1000);
+        opts.onBuilt?.(m, took.get(m.name)!, copy);
       });
       let released = false;
       for (const name of [m.name, ...m.dependsOn]) {
@@ -591,14 +591,12 @@ export async function runModels(models: readonly Model[], ctx: RunContext, opts:
     } finally {
       await lanes.close();
     }
-    // What each model was built from, in build order (the same rows in the same order every run).
-    for (const m of order) await remember(ctx.db, m.name, ...remembered.get(m.name)!);
-    reused.push(...order.filter((m) => copiedNow.has(m.name)).map((m) => m.name));
-    appended.push(...order.filter((m) => appendedNow.has(m.name)).map((m) => m.name));
+    // (The same memo rows, lists and seconds in the same order every run.)
     for (const m of order) {
-      const t = seconds[m.name]!;
-      delete seconds[m.name];
-      seconds[m.name] = t;
+      await remember(ctx.db, m.name, ...remembered.get(m.name)!);
+      seconds[m.name] = took.get(m.name)!;
+      if (copiedNow.has(m.name)) reused.push(m.name);
+      if (appendedNow.has(m.name)) appended.push(m.name);
     }
   } finally {
     // (One retired into this warehouse is the caller's to release.)

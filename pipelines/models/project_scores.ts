@@ -46,14 +46,12 @@ export default defineModel({
   build: {
     rows: async (ctx) => {
       const evidence = await loadEvidence(ctx.db);
-      await turn();
       const mix = fitCaseMix(evidence);
       await turn();
       info(`  case mix: ${mix.note}`);
       ctx.notes.case_mix = { applied: mix.applied, note: mix.note, coefficients: Object.fromEntries(mix.terms.map((t, i) => [t, Math.round(mix.coef[i]! * 100) / 100])) };
       if (!evidence.some((e) => e.n_responses > 0)) ctx.notes.no_responses = "no evaluation responses: project scores rest on the other evidence, tiers are insufficient_data";
       const scores = await scoreProjectsTurning(evidence, ctx.policy, mix);
-      await turn();
       ctx.memo.set("project_scores", scores);
       return scores.map((s) => ({
         year: s.e.year, project_id: s.e.project_id, institution_id: s.e.institution_id, county_code: s.e.county_code,

@@ -1,12 +1,10 @@
 // The contract's output files, gathered from the entities (publish/entities/): same columns every
 // run, one row per entity and year, text cells defused against spreadsheet formulas (by copyCsv).
-import { createHash } from "node:crypto";
 import path from "node:path";
-import { pipelineCode } from "../lib/code.ts";
 import type { Db } from "../lib/db.ts";
 import { takeVerified } from "../lib/hash.ts";
 import type { Previous } from "../lib/previous.ts";
-import { canonical, MEMO_TABLE, TABLE_PRINTS, tableFingerprint } from "../models/memo.ts";
+import { MEMO_TABLE, modelFingerprint, TABLE_PRINTS, tableFingerprint } from "../models/memo.ts";
 import type { Policy } from "../lib/policy.ts";
 import { copyCsv } from "./copy.ts";
 import { csvParams, type Entity } from "./entity.ts";
@@ -48,9 +46,8 @@ export async function publishedBefore(db: Db, previous: Previous): Promise<Map<s
 
 /**
  * Every output written into `dir`, or taken from the previous results folder `before.folder` where
- * its rows are what they were: an output's print is the code's, the policy's, its SELECT and
- * parameters, and the fingerprint of every model and loaded table its SELECT names (models/memo.ts:
- * equal fingerprints, equal tables). A file taken is the previous file linked and checked against the sha256
+ * its rows are what they were: where its print (outputPrint: equal prints, equal rows) is the one
+ * the previous run recorded. A file taken is the previous file linked and checked against the sha256
  * that run wrote (a file changed since is written again). Nationally a month's attendance leaves
  * the training hours as they were: their 21 MB by teacher took 0.6 s to write again.
  */
@@ -81,15 +78,16 @@ async function relationPrints(db: Db): Promise<Map<string, string | null>> {
        SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database()
        UNION SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal),
      prints AS (SELECT model AS name, fingerprint AS print FROM ${MEMO_TABLE} UNION ALL SELECT "table", print FROM ${TABLE_PRINTS})
-     SELECT name, (SELECT min(print) FROM prints p WHERE p.name = r.name) AS print FROM relations r`,
+     SELECT name, min(print) AS print FROM relations LEFT JOIN prints USING (name) GROUP BY name`,
   );
   return new Map(rows.map((r) => [r.name, r.print]));
 }
 
 /**
- * What an output's rows are a function of: every word of its SELECT that names a relation counts as
- * read (a column of the same name only adds an input). A loaded table no model read is printed here
- * as the models' inputs are (memo.ts: the institutions' names beside their rankings).
+ * What an output's rows are a function of, printed as a model's are (memo.ts): its SELECT and
+ * parameters, and every relation its SELECT names (a word of it that names one counts as read; a
+ * column of the same name only adds an input). A loaded table no model read is printed here as the
+ * models' inputs are (the institutions' names beside their rankings).
  */
 async function outputPrint(db: Db, file: string, sql: string, params: unknown, policy: Policy, prints: Map<string, string | null>): Promise<string> {
   const printOf = async (name: string): Promise<string> => {
@@ -99,7 +97,5 @@ async function outputPrint(db: Db, file: string, sql: string, params: unknown, p
   };
   const inputs: [string, string][] = [];
   for (const word of [...new Set(sql.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].sort()) if (prints.has(word)) inputs.push([word, await printOf(word)]);
-  return createHash("sha256")
-    .update(JSON.stringify([pipelineCode(), file, sql, canonical(params ?? null), canonical(policy), inputs]))
-    .digest("hex");
+  return modelFingerprint(file, policy, { sql, params: params ?? null }, inputs);
 }

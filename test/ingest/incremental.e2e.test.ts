@@ -39,6 +39,13 @@ const notesOf = async (out: string) => {
   return notes;
 };
 
+/** A demo province (the generator's) in a new folder. */
+async function demoFolder(name: string, scale: number, seed: number): Promise<string> {
+  const dir = await tmpDir(`guopei-incr-${name}-`);
+  await generateDemo({ out: dir, scale, seed });
+  return dir;
+}
+
 /** Models that read none of `tables`, directly or through another model. */
 function modelsApartFrom(tables: string[]): string[] {
   const reads = (name: string): string[] => {
@@ -226,8 +233,7 @@ describe("a rerun after a file changed, or with another policy", () => {
   let input: string;
   let out: string;
   beforeAll(async () => {
-    input = await tmpDir("guopei-incr-c-");
-    await generateDemo({ out: input, scale: 0.3, seed: 32 });
+    input = await demoFolder("c", 0.3, 32);
     // Whole seconds, so that a time set back is the same to the nanosecond; then settled on disk,
     // so that the first run keeps every file's scan.
     for (const f of await readdir(input)) await utimes(path.join(input, f), ROUND_TIME, ROUND_TIME);
@@ -347,8 +353,7 @@ describe("a rerun after a file changed, or with another policy", () => {
 
 describe("a rerun on the same folder", () => {
   it("takes every output from the previous results folder but one changed, linked or missing there since, and writes those again as they were", async () => {
-    const input = await tmpDir("guopei-incr-f-");
-    await generateDemo({ out: input, scale: 0.2, seed: 34 });
+    const input = await demoFolder("f", 0.2, 34);
     const out = await tmpDir("guopei-incr-out-");
     await run({ input, out });
     const first = await outputs(out);
@@ -379,8 +384,7 @@ describe("a rerun on the same folder", () => {
 
 describe("a rerun after files were withdrawn or renamed", () => {
   it("drops what the withdrawn files gave, reports the renamed one by its new name, and equals a full run", async () => {
-    const input = await tmpDir("guopei-incr-d-");
-    await generateDemo({ out: input, scale: 0.3, seed: 33 });
+    const input = await demoFolder("d", 0.3, 33);
     const out = await tmpDir("guopei-incr-out-");
     await run({ input, out });
     const files = (await readdir(input)).sort();
@@ -420,8 +424,7 @@ describe("a rerun after files were withdrawn or renamed", () => {
 
 describe("a rerun after files were added after the others", () => {
   it("checks across files only the new files' rows, keeps what was found of the others, and equals a full run", async () => {
-    const input = await tmpDir("guopei-incr-e-");
-    await generateDemo({ out: input, scale: 0.2, seed: 33 });
+    const input = await demoFolder("e", 0.2, 33);
     // The evaluations as 70 files (past MANY_FILES: one table of them, not a view).
     const originals = (await readdir(input)).filter((f) => f.startsWith("evaluations_") && !f.includes("重发")).sort();
     let header = "";
